@@ -1,0 +1,30 @@
+"""glassnet: deep learning you can see through.
+
+A deep-learning framework on NumPy with PyTorch's API, small enough to read::
+
+    import glassnet
+    x = glassnet.tensor(-0.5, requires_grad=True)
+    f = (-x).exp() + x**2
+    f.backward()
+    x.grad  # tensor(-2.6487)
+"""
+from . import dtypes, random
+from .autograd import enable_grad, is_grad_enabled, no_grad
+from .creation import (
+    arange, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
+    rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .dtypes import (
+    bool, double, float, float16, float32, float64, get_default_dtype, half, int, int32, int64, long,
+    set_default_dtype, uint8,
+)
+from .functions import (
+    abs, add, allclose, argmax, argmin, cat, clamp, clip, concat, concatenate, div, eq, exp, flatten,
+    gather, ge, gt, is_tensor, le, log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min,
+    minimum, mm, mul, ne, neg, numel, permute, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze,
+    stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
+)
+from .random import Generator, initial_seed, manual_seed
+from .tensor import Tensor
+
+__version__ = "0.1.0"

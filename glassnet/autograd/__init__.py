@@ -1,0 +1,6 @@
+"""Automatic differentiation: ``Function``, the backward engine, grad modes and ``gradcheck``."""
+from .function import Context, Function
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .gradcheck import gradcheck
+
+__all__ = ["Context", "Function", "enable_grad", "gradcheck", "is_grad_enabled", "no_grad"]

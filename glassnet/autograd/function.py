@@ -1,0 +1,81 @@
+"""The building block of autograd: a ``Function`` with ``forward`` and ``backward``.
+
+Every differentiable op is a small subclass acting on raw NumPy arrays::
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.a, ctx.b = a, b          # what backward will need
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad_output):  # dL/d(out) -> (dL/da, dL/db)
+            return grad_output * ctx.b, grad_output * ctx.a
+
+``Mul.apply(x, y)`` runs ``forward`` on ``x.data`` and ``y.data`` and, when a
+gradient is needed, records a node of the graph: the output tensor keeps the
+context ``ctx`` (its ``grad_fn``), which keeps the inputs.  ``backward`` returns
+one gradient per input (or ``None`` where no gradient is needed), each already
+reduced to its input's shape; ``Tensor.backward`` checks that and names the op
+if a gradient has the wrong shape.
+
+``backward`` must not modify ``grad_output`` in place: the same array may be
+handed to several ops.
+"""
+from .grad_mode import is_grad_enabled
+
+
+class Context:
+    """What one call of a Function keeps for its backward pass (PyTorch's ``grad_fn``).
+
+    Forward code stores arrays as attributes (``ctx.x = x``).  ``inputs`` are the
+    input tensors and ``needs_input_grad`` says which of them want a gradient, so
+    backward can skip work.  After a backward pass without ``retain_graph=True``
+    the context is *freed*: its saved arrays and inputs are dropped, and using it
+    again raises an error.
+    """
+
+    def __init__(self, function):
+        self.function = function
+        self.freed = False
+
+    def name(self):
+        """The node's name as PyTorch prints it, e.g. ``MulBackward``."""
+        return self.function.__name__ + "Backward"
+
+    def free(self):
+        """Drop everything saved for backward (called after a backward pass)."""
+        function = self.function
+        self.__dict__.clear()
+        self.function = function
+        self.freed = True
+
+    def __repr__(self):
+        return f"<{self.name()}>"
+
+
+class Function:
+    """Base class of differentiable ops. Subclasses define ``forward`` and ``backward``."""
+
+    @staticmethod
+    def forward(ctx, *arrays, **options):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on tensors ``inputs``; record it in the graph if any input needs a gradient."""
+        from ..tensor import Tensor
+
+        ctx = Context(cls)
+        out = cls.forward(ctx, *[t.data for t in inputs], **options)
+        result = Tensor._from_array(out)
+        if is_grad_enabled() and any(t.requires_grad for t in inputs):
+            ctx.inputs = inputs
+            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            result.requires_grad = True
+            result._ctx = ctx
+        return result

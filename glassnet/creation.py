@@ -1,0 +1,119 @@
+"""Functions that make new tensors, with PyTorch's names and arguments.
+
+Random ones draw from glassnet's single seeded generator (``glassnet.manual_seed``)
+unless a ``generator=`` is given.
+"""
+import numpy as np
+
+from . import dtypes
+from .random import numpy_generator
+from .tensor import Tensor, _shape_args, as_array
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """A new tensor holding a copy of ``data`` (number, nested list, array or tensor).
+
+    Python floats become float32 and ints int64, as in PyTorch.
+    """
+    return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with the NumPy ``array`` (no copy, dtype kept)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected an np.ndarray, got {type(array).__name__}")
+    return Tensor._from_array(array)
+
+
+def _new(array, requires_grad):
+    t = Tensor._from_array(array)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _float_dtype(dtype):
+    return np.dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+
+
+def zeros(*size, dtype=None, requires_grad=False):
+    return _new(np.zeros(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False):
+    return _new(np.ones(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False):
+    return _new(np.empty(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    if dtype is None:
+        dtype = as_array(fill_value).dtype
+    return _new(np.full(_shape_args((size,)), fill_value, dtype=np.dtype(dtype)), requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, requires_grad=False):
+    """Uniform samples from [0, 1)."""
+    values = numpy_generator(generator).random(_shape_args(size), dtype=np.float64)
+    return _new(values.astype(_float_dtype(dtype)), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, requires_grad=False):
+    """Samples from the standard normal distribution N(0, 1)."""
+    values = numpy_generator(generator).standard_normal(_shape_args(size))
+    return _new(values.astype(_float_dtype(dtype)), requires_grad)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None):
+    """Integers uniform in [low, high); ``randint(high, size)`` starts at 0, as in PyTorch."""
+    if size is None:
+        if not isinstance(high, (tuple, list)):
+            raise TypeError("randint: size must be given as a tuple, e.g. randint(0, 10, (3,))")
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    values = numpy_generator(generator).integers(low, high, _shape_args((size,)))
+    return Tensor._from_array(values.astype(dtype or dtypes.int64))
+
+
+def randperm(n, generator=None):
+    return Tensor._from_array(numpy_generator(generator).permutation(n).astype(np.int64))
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = dtypes.int64 if all_ints else dtypes.get_default_dtype()
+    return _new(np.arange(start, end, step).astype(dtype), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
+    return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
+
+
+def _like(maker):
+    def like(input, dtype=None, requires_grad=False, **kwargs):
+        return maker(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, **kwargs)
+
+    like.__name__ = maker.__name__ + "_like"
+    like.__doc__ = f"``{maker.__name__}`` with the shape (and, by default, the dtype) of ``input``."
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+rand_like = _like(rand)
+randn_like = _like(randn)
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)

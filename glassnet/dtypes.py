@@ -1,0 +1,48 @@
+"""Data types. glassnet's dtypes are NumPy's: ``glassnet.float32 is numpy.dtype('float32')``.
+
+Like PyTorch, the default floating type is float32: ``tensor([1.5])`` is
+float32, ``tensor([1, 2])`` is int64.  Unlike PyTorch, ``t.dtype`` prints as
+``float32`` rather than ``torch.float32``; comparisons such as
+``t.dtype == glassnet.float32`` work the same.
+"""
+import numpy as np
+
+float16 = half = np.dtype("float16")
+float32 = float = np.dtype("float32")
+float64 = double = np.dtype("float64")
+int32 = int = np.dtype("int32")
+int64 = long = np.dtype("int64")
+uint8 = np.dtype("uint8")
+bool = np.dtype("bool")
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype of new floating tensors (float32 unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(dtype):
+    """Make ``dtype`` (float32 or float64) the type of new floating tensors."""
+    dtype = np.dtype(dtype)
+    if dtype not in (float32, float64):
+        raise TypeError(f"set_default_dtype: only float32 and float64 are supported, got {dtype}")
+    _default[0] = dtype
+
+
+def is_floating(dtype):
+    return np.issubdtype(dtype, np.floating)
+
+
+def result_type(a, b):
+    """The dtype of ``a ∘ b`` for two arrays, following PyTorch's promotion.
+
+    Same category: the wider type.  Integer with floating: the floating type
+    (unlike NumPy, int64 with float32 stays float32).  Booleans take the other type.
+    """
+    if a == b:
+        return a
+    if is_floating(a) != is_floating(b):
+        return a if is_floating(a) else b
+    return np.promote_types(a, b)

@@ -1,0 +1,1 @@
+"""The differentiable primitives: one small ``Function`` class per op, grouped by kind."""

@@ -1,0 +1,116 @@
+"""The four arithmetic operations, power and negation, with broadcasting.
+
+For ``out = a ∘ b`` the chain rule gives ``dL/da = dL/dout · ∂out/∂a``, summed
+back over broadcast axes by ``unbroadcast``:
+
+=========  ====================  ==========================
+op         ∂out/∂a               ∂out/∂b
+=========  ====================  ==========================
+a + b      1                     1
+a - b      1                     -1
+a * b      b                     a
+a / b      1/b                   -a/b²
+a ** b     b·a^(b-1)             a^b·ln a
+=========  ====================  ==========================
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from .broadcast import unbroadcast
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a_shape, ctx.b_shape = a.shape, b.shape
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return unbroadcast(grad_output, ctx.a_shape), unbroadcast(grad_output, ctx.b_shape)
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a_shape, ctx.b_shape = a.shape, b.shape
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return unbroadcast(grad_output, ctx.a_shape), unbroadcast(-grad_output, ctx.b_shape)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a, ctx.b = a, b
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        da = unbroadcast(grad_output * ctx.b, ctx.a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(grad_output * ctx.a, ctx.b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a, ctx.b = a, b
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b = ctx.a, ctx.b
+        da = unbroadcast(grad_output / b, a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(-grad_output * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """``a ** b`` for two tensors. Where ``a == 0`` and ``b >= 0`` the gradient for ``b`` is 0, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a**b
+        ctx.a, ctx.b, ctx.out = a, b, out
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b, out = ctx.a, ctx.b, ctx.out
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = unbroadcast(grad_output * b * a ** (b - 1), a.shape)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_a = np.where((a == 0) & (b >= 0), 0, np.log(a))
+            db = unbroadcast(grad_output * out * log_a, b.shape)
+        return da, db
+
+
+class PowScalar(Function):
+    """``a ** n`` for a Python number ``n``: d/da = n·a^(n-1) (0 when n is 0)."""
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.a, ctx.exponent = a, exponent
+        return a**exponent
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        n = ctx.exponent
+        if n == 0:
+            return (np.zeros_like(grad_output),)
+        return (grad_output * n * ctx.a ** (n - 1),)
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (-grad_output,)

@@ -1,0 +1,739 @@
+"""``Tensor``: a NumPy array that remembers how it was computed.
+
+A tensor holds its values in ``.data`` (a NumPy array) and, if it was computed
+by ops from tensors that require a gradient, the op that made it (``grad_fn``).
+``loss.backward()`` walks those records back and fills ``.grad`` of every leaf
+tensor created with ``requires_grad=True`` (see ``glassnet/autograd/engine.py``).
+
+Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
+
+* ``.data`` is the NumPy array itself (in PyTorch it is a detached Tensor);
+  ``.detach()`` gives a Tensor sharing the same memory.
+* ``view`` is ``reshape``: it never fails on non-contiguous tensors.
+* In-place operators (``x += y``) on a tensor that is part of a graph rebind
+  the name to a new tensor instead of mutating it; other references to the old
+  tensor keep their values.  On leaves that require grad they raise, as in
+  PyTorch, unless under ``no_grad()``.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes
+from .autograd import engine
+from .autograd.function import Function
+from .autograd.grad_mode import is_grad_enabled
+from .ops import activation, arithmetic, matmul, pointwise, reduction, selection, softmax
+from .ops import shape as shape_ops
+
+values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min")}
+
+
+def as_array(data, dtype=None):
+    """``data`` (a Tensor, array, number or nested list) as an ndarray with PyTorch's default dtypes."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.asarray(data, dtype=np.dtype(dtype))
+    if isinstance(data, (np.ndarray, np.generic)):
+        return np.asarray(data)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = [as_array(x) for x in data]
+    array = np.asarray(data)
+    if array.dtype.kind == "f":
+        return array.astype(dtypes.get_default_dtype(), copy=False)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64, copy=False)
+    if array.dtype.kind == "b":
+        return array
+    raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} with dtype {array.dtype}")
+
+
+def _flat(items):
+    for x in items:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+class Cast(Function):
+    """Change the dtype; the gradient is cast back to the input's dtype."""
+
+    @staticmethod
+    def forward(ctx, a, dtype=None):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output.astype(ctx.dtype),)
+
+
+class Clone(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output,)
+
+
+class Tensor:
+    """A multi-dimensional array with automatic differentiation.
+
+    Create tensors with ``glassnet.tensor(data, dtype=None, requires_grad=False)``
+    and the other creation functions; ``Tensor(data)`` does the same.
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        self.data = as_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self._retains_grad = False
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _from_array(cls, array):
+        """Wrap an ndarray without copying or checking (for ops)."""
+        t = object.__new__(cls)
+        t.data = array if isinstance(array, np.ndarray) else np.asarray(array)
+        t.grad = None
+        t._ctx = None
+        t._retains_grad = False
+        t.requires_grad = False
+        return t
+
+    # ----------------------------------------------------------------- facts
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    def dim(self):
+        return self.data.ndim
+
+    def size(self, dim=None):
+        """The shape, or the length of axis ``dim``."""
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self):
+        return self.data.size
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    @property
+    def is_leaf(self):
+        """True for tensors not computed by a recorded op (created by the user, or not requiring grad)."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self):
+        """The op that computed this tensor (None for leaves)."""
+        return self._ctx
+
+    @property
+    def device(self):
+        return "cpu"
+
+    def is_floating_point(self):
+        return dtypes.is_floating(self.data.dtype)
+
+    # ------------------------------------------------------------ conversion
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"item: a Tensor with {self.data.size} elements cannot be converted to a Python number"
+            )
+        return self.data.item()
+
+    def numpy(self):
+        """The values as a NumPy array (sharing memory). Fails on tensors that require grad, as in PyTorch."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy: can't call numpy() on a Tensor that requires grad; hint: use tensor.detach().numpy()"
+            )
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self.data.size} elements is ambiguous; hint: use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __index__(self):
+        if self.is_floating_point() or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.data.item())
+
+    __hash__ = object.__hash__
+
+    def detach(self):
+        """A new leaf sharing the same data, cut from the graph."""
+        return Tensor._from_array(self.data)
+
+    def clone(self):
+        """A copy of the data that stays in the graph."""
+        return Clone.apply(self)
+
+    def to(self, dtype=None, *args, **kwargs):
+        """Convert to ``dtype``; device arguments ("cpu") are accepted and ignored."""
+        dtype = kwargs.get("dtype", dtype)
+        if dtype is None or isinstance(dtype, str) and dtype == "cpu":
+            return self
+        dtype = np.dtype(dtype)
+        return self if dtype == self.dtype else Cast.apply(self, dtype=dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def cpu(self):
+        return self
+
+    def contiguous(self):
+        return self
+
+    # -------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not self.is_floating_point():
+            raise RuntimeError(
+                f"requires_grad_: only floating point tensors can require gradients, this one is {self.dtype}; "
+                "hint: create it with dtype=glassnet.float32"
+            )
+        if not requires_grad and not self.is_leaf:
+            raise RuntimeError("requires_grad_: you can only change requires_grad flags of leaf tensors")
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: can't retain_grad on a Tensor that has requires_grad=False")
+        if not self.is_leaf:
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def backward(self, gradient=None, retain_graph=False):
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+        ``gradient`` is needed when ``self`` is not a single number: it is dL/d(self).
+        The graph is freed afterwards unless ``retain_graph=True``.
+        """
+        engine.backward(self, gradient, retain_graph)
+
+    # ------------------------------------------------------------- printing
+    def __repr__(self):
+        data = self.data
+        integral = not self.is_floating_point() or bool(np.all(np.mod(data[np.isfinite(data)], 1) == 0))
+        body = np.array2string(
+            data, separator=", ", precision=4, prefix="tensor(", floatmode="unique" if integral else "fixed"
+        )
+        extras = []
+        if self.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
+            extras.append(f"dtype=glassnet.{self.dtype}")
+        if self._ctx is not None:
+            extras.append(f"grad_fn=<{self._ctx.name()}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ------------------------------------------------------------ arithmetic
+    def _operands(self, other, op):
+        """``self`` and ``other`` as two tensors of the promoted dtype (PyTorch's rules)."""
+        if isinstance(other, Tensor):
+            dtype = dtypes.result_type(self.dtype, other.dtype)
+        elif isinstance(other, (bool, int, float, np.number, np.bool_)):
+            kind = np.asarray(other).dtype.kind
+            if kind == "f" and not self.is_floating_point():
+                dtype = dtypes.get_default_dtype()
+            elif kind in "iu" and self.dtype == dtypes.bool:
+                dtype = dtypes.int64
+            else:
+                dtype = self.dtype
+            other = Tensor._from_array(np.asarray(other, dtype=dtype))
+        elif isinstance(other, (np.ndarray, list, tuple)):
+            other = Tensor(other)
+            dtype = dtypes.result_type(self.dtype, other.dtype)
+        else:
+            raise TypeError(f"{op}: unsupported operand type {type(other).__name__} with a Tensor")
+        a = self if self.dtype == dtype else self.to(dtype)
+        b = other if other.dtype == dtype else other.to(dtype)
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together; "
+                "hint: sizes must match or be 1, aligned from the right"
+            ) from None
+        return a, b
+
+    def __add__(self, other):
+        return arithmetic.Add.apply(*self._operands(other, "add"))
+
+    def __radd__(self, other):
+        a, b = self._operands(other, "add")
+        return arithmetic.Add.apply(b, a)
+
+    def __sub__(self, other):
+        return arithmetic.Sub.apply(*self._operands(other, "sub"))
+
+    def __rsub__(self, other):
+        a, b = self._operands(other, "sub")
+        return arithmetic.Sub.apply(b, a)
+
+    def __mul__(self, other):
+        return arithmetic.Mul.apply(*self._operands(other, "mul"))
+
+    def __rmul__(self, other):
+        a, b = self._operands(other, "mul")
+        return arithmetic.Mul.apply(b, a)
+
+    def __truediv__(self, other):
+        a, b = self._true_division_operands(other)
+        return arithmetic.Div.apply(a, b)
+
+    def __rtruediv__(self, other):
+        a, b = self._true_division_operands(other)
+        return arithmetic.Div.apply(b, a)
+
+    def _true_division_operands(self, other):
+        a, b = self._operands(other, "div")
+        if not a.is_floating_point():  # int / int is a float division, as in PyTorch
+            a, b = a.to(dtypes.get_default_dtype()), b.to(dtypes.get_default_dtype())
+        return a, b
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+            if not self.is_floating_point() and isinstance(exponent, float):
+                return self.float() ** exponent
+            return arithmetic.PowScalar.apply(self, exponent=exponent)
+        return arithmetic.Pow.apply(*self._operands(exponent, "pow"))
+
+    def __rpow__(self, base):
+        a, b = self._operands(base, "pow")
+        return arithmetic.Pow.apply(b, a)
+
+    def __neg__(self):
+        return arithmetic.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __matmul__(self, other):
+        return self.matmul(other)
+
+    def __rmatmul__(self, other):
+        return Tensor(other).matmul(self)
+
+    def matmul(self, other):
+        """Matrix product with NumPy/PyTorch rules for vectors and batches."""
+        other = other if isinstance(other, Tensor) else Tensor(other)
+        if self.ndim == 0 or other.ndim == 0:
+            raise RuntimeError(
+                f"matmul: both arguments need at least 1 dimension, got shapes {tuple(self.shape)} and {tuple(other.shape)}"
+            )
+        k_self = self.shape[-1]
+        k_other = other.shape[0] if other.ndim == 1 else other.shape[-2]
+        if k_self != k_other:
+            raise RuntimeError(
+                f"matmul: shapes {tuple(self.shape)} and {tuple(other.shape)} cannot be multiplied "
+                f"({k_self} != {k_other}); hint: the last dim of the first must equal the "
+                f"{'only' if other.ndim == 1 else 'second-to-last'} dim of the second"
+            )
+        try:
+            np.broadcast_shapes(self.shape[:-2], other.shape[:-2])
+        except ValueError:
+            raise RuntimeError(
+                f"matmul: batch dimensions of {tuple(self.shape)} and {tuple(other.shape)} cannot be broadcast"
+            ) from None
+        a, b = self._operands(other, "matmul") if other.dtype != self.dtype else (self, other)
+        return matmul.MatMul.apply(a, b)
+
+    mm = matmul
+
+    # In-place forms.  On data outside any graph they change the array itself.
+    def _inplace(self, other, op, name):
+        if is_grad_enabled() and self.requires_grad:
+            if self.is_leaf:
+                raise RuntimeError(
+                    f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
+                    "hint: wrap parameter updates in `with glassnet.no_grad():`"
+                )
+            return op(self, other)  # in a graph: rebind to the out-of-place result (see module docstring)
+        value = as_array(other) if not isinstance(other, (int, float)) else other
+        self.data[...] = op(Tensor._from_array(self.data), Tensor._from_array(np.asarray(value))).data
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(other, Tensor.__add__, "add_")
+
+    def __isub__(self, other):
+        return self._inplace(other, Tensor.__sub__, "sub_")
+
+    def __imul__(self, other):
+        return self._inplace(other, Tensor.__mul__, "mul_")
+
+    def __itruediv__(self, other):
+        return self._inplace(other, Tensor.__truediv__, "div_")
+
+    def add_(self, other, alpha=1):
+        return self._inplace(other * alpha if alpha != 1 else other, Tensor.__add__, "add_")
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(other * alpha if alpha != 1 else other, Tensor.__sub__, "sub_")
+
+    def mul_(self, other):
+        return self._inplace(other, Tensor.__mul__, "mul_")
+
+    def div_(self, other):
+        return self._inplace(other, Tensor.__truediv__, "div_")
+
+    def _fill_from(self, values, name):
+        if is_grad_enabled() and self.requires_grad and self.is_leaf:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
+                "hint: wrap it in `with glassnet.no_grad():`"
+            )
+        self.data[...] = values
+        return self
+
+    def zero_(self):
+        return self._fill_from(0, "zero_")
+
+    def fill_(self, value):
+        return self._fill_from(as_array(value), "fill_")
+
+    def copy_(self, src):
+        return self._fill_from(as_array(src), "copy_")
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from .random import numpy_generator
+
+        return self._fill_from(numpy_generator(generator).uniform(a, b, self.shape), "uniform_")
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from .random import numpy_generator
+
+        return self._fill_from(numpy_generator(generator).normal(mean, std, self.shape), "normal_")
+
+    def __setitem__(self, index, value):
+        if is_grad_enabled() and self.requires_grad:
+            raise RuntimeError(
+                "__setitem__: in-place assignment into a tensor that requires grad is not supported in glassnet "
+                "(unlike PyTorch); hint: build the values with where() or cat(), or use no_grad()"
+            )
+        self.data[_index(index)] = as_array(value) if isinstance(value, Tensor) else value
+
+    # ------------------------------------------------------ elementwise maths
+    def exp(self):
+        return pointwise.Exp.apply(self._floating())
+
+    def log(self):
+        return pointwise.Log.apply(self._floating())
+
+    def sqrt(self):
+        return pointwise.Sqrt.apply(self._floating())
+
+    def abs(self):
+        return pointwise.Abs.apply(self)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        return pointwise.Clamp.apply(self, min=min, max=max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return selection.Maximum.apply(*self._operands(other, "maximum"))
+
+    def minimum(self, other):
+        return selection.Minimum.apply(*self._operands(other, "minimum"))
+
+    def relu(self):
+        return activation.ReLU.apply(self)
+
+    def sigmoid(self):
+        return activation.Sigmoid.apply(self._floating())
+
+    def tanh(self):
+        return activation.Tanh.apply(self._floating())
+
+    def softmax(self, dim):
+        return softmax.Softmax.apply(self._floating(), dim=dim)
+
+    def log_softmax(self, dim):
+        return softmax.LogSoftmax.apply(self._floating(), dim=dim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return softmax.LogSumExp.apply(self._floating(), dim=dim, keepdim=keepdim)
+
+    def _floating(self):
+        return self if self.is_floating_point() else self.to(dtypes.get_default_dtype())
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim=False):
+        t = self.long() if self.dtype == dtypes.bool else self
+        return reduction.Sum.apply(t, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        if not self.is_floating_point():
+            raise RuntimeError(
+                f"mean(): could not infer output dtype; input dtype must be floating point, got {self.dtype}; "
+                "hint: call .float() first"
+            )
+        count = _count(self.shape, dim)
+        return self.sum(dim, keepdim) / count
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """Variance Σ(x - mean)² / (N - correction); ``correction=1`` (unbiased) by default."""
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        centered = self - self.mean(dim, keepdim=True)
+        return (centered * centered).sum(dim, keepdim) / max(_count(self.shape, dim) - correction, 0)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def max(self, dim=None, keepdim=False):
+        """Largest element; with ``dim``, a ``(values, indices)`` pair; with a tensor, ``maximum``."""
+        return self._extreme(dim, keepdim, largest=True)
+
+    def min(self, dim=None, keepdim=False):
+        """Smallest element; with ``dim``, a ``(values, indices)`` pair; with a tensor, ``minimum``."""
+        return self._extreme(dim, keepdim, largest=False)
+
+    def _extreme(self, dim, keepdim, largest):
+        if isinstance(dim, Tensor):
+            return self.maximum(dim) if largest else self.minimum(dim)
+        if dim is None:
+            return reduction.Extreme.apply(self, largest=largest)
+        axis = reduction.normalize_dims(dim, self.ndim)[0] if self.ndim else 0
+        arg = np.argmax if largest else np.argmin
+        indices = np.expand_dims(arg(self.data, axis=axis), axis) if self.ndim else np.zeros((), np.int64)
+        values = reduction.PickAlongDim.apply(self, index=indices, dim=axis) if self.ndim else self.clone()
+        if not keepdim and self.ndim:
+            values, indices = values.squeeze(axis), np.squeeze(indices, axis)
+        result = values_indices["max" if largest else "min"]
+        return result(values, Tensor._from_array(indices.astype(np.int64)))
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._argextreme(np.argmax, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._argextreme(np.argmin, dim, keepdim)
+
+    def _argextreme(self, arg, dim, keepdim):
+        if dim is None:
+            out = np.asarray(arg(self.data))
+            return Tensor._from_array(out.reshape((1,) * self.ndim) if keepdim else out)
+        return Tensor._from_array(np.asarray(arg(self.data, axis=dim, keepdims=keepdim)))
+
+    def all(self, dim=None):
+        return Tensor._from_array(np.asarray(self.data.all(axis=dim)))
+
+    def any(self, dim=None):
+        return Tensor._from_array(np.asarray(self.data.any(axis=dim)))
+
+    # ------------------------------------------------------------ comparisons (no gradient)
+    def _compare(self, other, ufunc):
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._from_array(np.asarray(ufunc(self.data, other)))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self):
+        return Tensor._from_array(~self.data)
+
+    def __and__(self, other):
+        return self._compare(other, np.logical_and)
+
+    def __or__(self, other):
+        return self._compare(other, np.logical_or)
+
+    def equal(self, other):
+        return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape):
+        shape = _shape_args(shape)
+        target = _resolve_shape(shape, self.data.size)
+        if target is None:
+            raise RuntimeError(
+                f"reshape: shape {list(shape)} is invalid for input of size {self.data.size} (shape {tuple(self.shape)})"
+            )
+        return self if target == self.shape else shape_ops.Reshape.apply(self, shape=target)
+
+    view = reshape
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def permute(self, *dims):
+        dims = _shape_args(dims)
+        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+            raise RuntimeError(f"permute: dims {list(dims)} are not a permutation of {self.ndim} dimensions")
+        return shape_ops.Permute.apply(self, dims=tuple(d % self.ndim for d in dims))
+
+    def transpose(self, dim0, dim1):
+        dims = list(range(self.ndim))
+        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        return shape_ops.Permute.apply(self, dims=tuple(dims))
+
+    @property
+    def T(self):
+        return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got {self.ndim}")
+        return self.T
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        if start > end:
+            raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        merged = int(np.prod(self.shape[start : end + 1]))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return self.reshape(tuple(s for s in self.shape if s != 1))
+        axes = reduction.normalize_dims(dim, self.ndim)
+        return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
+
+    def unsqueeze(self, dim):
+        if not -self.ndim - 1 <= dim <= self.ndim:
+            raise IndexError(
+                f"unsqueeze: dim {dim} out of range for a tensor of {self.ndim} dimensions "
+                f"(expected [{-self.ndim - 1}, {self.ndim}])"
+            )
+        dim = dim % (self.ndim + 1)
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def expand(self, *sizes):
+        sizes = _shape_args(sizes)
+        offset = len(sizes) - self.ndim
+        if offset < 0:
+            raise RuntimeError(f"expand: the number of sizes {len(sizes)} is less than the number of dims {self.ndim}")
+        target = tuple(self.shape[i - offset] if s == -1 else s for i, s in enumerate(sizes))
+        for i, s in enumerate(self.shape):
+            if s != 1 and s != target[i + offset]:
+                raise RuntimeError(
+                    f"expand: the expanded size of the tensor ({target[i + offset]}) must match the existing "
+                    f"size ({s}) at non-singleton dimension {i}; target sizes {list(sizes)}, tensor shape {tuple(self.shape)}"
+                )
+        return shape_ops.Expand.apply(self, shape=target)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def __getitem__(self, index):
+        return shape_ops.GetItem.apply(self, index=_index(index))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def gather(self, dim, index):
+        """Pick ``self[..., index[i, j], ...]`` along ``dim`` (PyTorch's gather; one pick per output)."""
+        return reduction.PickAlongDim.apply(self, index=as_array(index), dim=dim)
+
+
+def _resolve_shape(shape_, size):
+    """``shape_`` with a -1 replaced by the size it must have, or None if no shape fits."""
+    if shape_.count(-1) > 1 or any(s < -1 for s in shape_):
+        return None
+    known = int(np.prod([s for s in shape_ if s != -1]))
+    if -1 in shape_:
+        if known == 0 or size % known:
+            return None
+        shape_ = tuple(size // known if s == -1 else s for s in shape_)
+    return shape_ if int(np.prod(shape_)) == size else None
+
+
+def _count(shape_, dim):
+    return int(np.prod([shape_[d] for d in reduction.normalize_dims(dim, len(shape_))]))
+
+
+def _shape_args(args):
+    """Accept both ``f(2, 3)`` and ``f((2, 3))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(a) for a in args)
+
+
+def _index(index):
+    """Tensors and lists inside an index become NumPy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
