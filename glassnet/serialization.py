@@ -1,0 +1,130 @@
+"""Saving and loading tensors: ``glassnet.save`` and ``glassnet.load``, in safetensors.
+
+safetensors stores a JSON header (names, dtypes, shapes, byte offsets) followed
+by the raw bytes of every tensor, and nothing else: unlike Python's pickle
+(which ``torch.save`` uses), loading an untrusted file can execute no code.
+The same file opens in PyTorch with ``safetensors.torch.load_file``, and keys
+and layouts are PyTorch's, so a glassnet ``state_dict`` loads into the same
+PyTorch architecture.
+
+Nothing is lost:
+
+* writes are atomic: the bytes go to a temporary file in the same folder,
+  which is flushed to disk and then renamed over the target, so a crash leaves
+  either the old file or the new one, never half of one;
+* every file carries a SHA-256 of its tensors in its metadata, and ``load``
+  recomputes it, so a truncated or corrupted file is rejected with an error
+  naming it instead of silently giving wrong weights.
+
+Needs the ``safetensors`` package (``pip install glassnet[train]``).
+"""
+import hashlib
+import json
+import os
+import tempfile
+
+import numpy as np
+
+CHECKSUM_KEY = "glassnet.sha256"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint file is missing, truncated, corrupt or not what was expected."""
+
+
+def _safetensors_numpy():
+    try:
+        import safetensors.numpy
+    except ImportError:
+        raise ImportError(
+            "glassnet.save/load need the safetensors package; hint: pip install 'glassnet[train]'"
+        ) from None
+    return safetensors.numpy
+
+
+def checksum(arrays):
+    """SHA-256 over the names, dtypes, shapes and bytes of ``arrays`` (a dict), in sorted order."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path, data):
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never a mix."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def save(tensors, path, metadata=None):
+    """Write a dict of name → Tensor or ndarray (e.g. ``model.state_dict()``) to ``path``.
+
+    ``metadata`` is an optional dict of strings stored in the header (glassnet adds
+    its version and the checksum).  Unlike ``torch.save``, only flat dicts of tensors
+    are accepted: nested objects would need pickle.
+    """
+    if not isinstance(tensors, dict):
+        raise TypeError(
+            f"save: expected a dict of name -> tensor (such as model.state_dict()), got {type(tensors).__name__}"
+        )
+    arrays = {}
+    for name, value in tensors.items():
+        if not isinstance(name, str):
+            raise TypeError(f"save: keys must be strings, got {name!r}")
+        arrays[name] = np.ascontiguousarray(getattr(value, "data", value))
+    from . import __version__
+
+    header = {str(k): str(v) for k, v in (metadata or {}).items()}
+    header["glassnet.version"] = __version__
+    header[CHECKSUM_KEY] = checksum(arrays)
+    atomic_write_bytes(path, _safetensors_numpy().save(arrays, metadata=header))
+
+
+def load(path, with_metadata=False):
+    """Read a file written by ``save`` (or any safetensors file) as a dict of name → Tensor.
+
+    Raises ``CheckpointError`` naming the file if it is missing, truncated or corrupt.
+    With ``with_metadata=True`` returns ``(tensors, metadata)``.
+    """
+    from .tensor import Tensor
+
+    arrays, metadata = load_arrays(path)
+    tensors = {name: Tensor._from_array(a) for name, a in arrays.items()}
+    return (tensors, metadata) if with_metadata else tensors
+
+
+def load_arrays(path):
+    """``(dict of name → ndarray, metadata dict)`` from a safetensors file, verified."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise CheckpointError(f"load: no checkpoint at {path}") from None
+    hint = "the file is truncated or corrupt; re-save it or restore it from a backup"
+    if len(data) < 8:
+        raise CheckpointError(f"load: {path} is not a safetensors file ({len(data)} bytes); {hint}")
+    header_size = int.from_bytes(data[:8], "little")
+    try:
+        metadata = json.loads(data[8 : 8 + header_size]).get("__metadata__", {}) or {}
+        arrays = _safetensors_numpy().load(data)
+    except Exception as error:  # safetensors raises its own error type for bad headers and sizes
+        raise CheckpointError(f"load: {path} could not be read as safetensors ({error}); {hint}") from None
+    expected = metadata.get(CHECKSUM_KEY)
+    if expected is not None and checksum(arrays) != expected:
+        raise CheckpointError(f"load: {path} failed its SHA-256 check; {hint}")
+    return arrays, metadata

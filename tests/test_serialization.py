@@ -1,0 +1,82 @@
+"""glassnet.save / glassnet.load: safetensors, atomic, verified."""
+import os
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet import serialization
+
+pytest.importorskip("safetensors")
+
+
+def test_round_trip_keeps_values_dtypes_and_metadata(tmp_path):
+    path = tmp_path / "m.safetensors"
+    state = {"0.weight": glassnet.randn(3, 4), "0.bias": glassnet.zeros(3), "steps": np.arange(5)}
+    serialization.save(state, path, metadata={"note": "hello"})
+    loaded, metadata = serialization.load(path, with_metadata=True)
+    assert set(loaded) == set(state)
+    for name, value in state.items():
+        np.testing.assert_array_equal(loaded[name].data, np.asarray(value.data if hasattr(value, "data") else value))
+        assert loaded[name].dtype == np.asarray(getattr(value, "data", value)).dtype
+    assert metadata["note"] == "hello"
+    assert metadata["glassnet.version"] == glassnet.__version__
+
+
+def test_truncated_file_is_rejected_naming_it(tmp_path):
+    path = tmp_path / "m.safetensors"
+    serialization.save({"w": glassnet.randn(10, 10)}, path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 7])
+    with pytest.raises(serialization.CheckpointError, match="m.safetensors"):
+        serialization.load(path)
+
+
+def test_flipped_bit_fails_the_checksum(tmp_path):
+    path = tmp_path / "m.safetensors"
+    serialization.save({"w": glassnet.randn(10, 10)}, path)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(serialization.CheckpointError, match="SHA-256"):
+        serialization.load(path)
+
+
+def test_missing_file_and_garbage_file(tmp_path):
+    with pytest.raises(serialization.CheckpointError, match="no checkpoint"):
+        serialization.load(tmp_path / "absent.safetensors")
+    garbage = tmp_path / "garbage.safetensors"
+    garbage.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{bad}")
+    with pytest.raises(serialization.CheckpointError, match="garbage.safetensors"):
+        serialization.load(garbage)
+
+
+def test_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "m.safetensors"
+    serialization.save({"w": glassnet.ones(2)}, path)
+    before = path.read_bytes()
+
+    def broken_fsync(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        serialization.save({"w": glassnet.zeros(2)}, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]  # no temporary file left behind
+
+
+def test_non_dict_is_refused():
+    with pytest.raises(TypeError, match="dict of name"):
+        serialization.save([glassnet.ones(2)], "x.safetensors")
+
+
+def test_file_opens_in_pytorch(tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file
+
+    path = tmp_path / "m.safetensors"
+    w = glassnet.randn(4, 3)
+    serialization.save({"weight": w}, path)
+    loaded = load_file(str(path))
+    assert torch.equal(loaded["weight"], torch.from_numpy(w.data))
