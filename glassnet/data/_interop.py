@@ -17,8 +17,10 @@ def to_numpy(x):
     return np.asarray(x)
 
 
-def to_tensor(array):
-    """Wrap a NumPy array as a glassnet Tensor that shares its memory."""
+def to_tensor(x):
+    """Wrap a NumPy array as a glassnet Tensor that shares its memory; a Tensor passes through."""
     import glassnet
 
-    return glassnet.from_numpy(np.asarray(array))
+    if isinstance(x, glassnet.Tensor):
+        return x
+    return glassnet.from_numpy(np.asarray(x))
