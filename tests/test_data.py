@@ -68,7 +68,7 @@ def test_default_collate_structure_and_dtypes():
 
 
 def test_default_collate_matches_torch():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     from torch.utils.data import default_collate as torch_collate
 
     samples = [(np.full((2,), i, np.float32), i, float(i), np.int16(i)) for i in range(3)]
@@ -98,8 +98,8 @@ def test_len_and_batch_sizes(n, batch_size, drop_last, expected):
     batches = [b for (b,) in loader]
     assert len(loader) == len(batches) == expected
     assert all(len(b.numpy()) == batch_size for b in batches[:-1])
-    seen = np.concatenate([b.numpy() for b in batches]) if batches else np.array([])
-    assert seen.tolist() == list(range(expected and len(seen)))  # in order, nothing repeated
+    seen = [int(i) for b in batches for i in b.numpy()]
+    assert seen == list(range(n if not drop_last else expected * batch_size))  # in order, once
 
 
 def test_len_matches_torch():

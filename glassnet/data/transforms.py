@@ -10,7 +10,8 @@ Unlike torchvision:
 * Images are NumPy arrays (``HxW`` or ``HxWxC``, as MNIST stores them), never PIL images.
 * Every transform here also has a ``batch(images)`` method that transforms a
   whole batch ``(N, ...)`` at once and gives the same result as transforming each
-  image (random transforms draw independently for each image).  ``MNIST`` uses
+  image (random transforms: the same distribution, each image drawing its own
+  random numbers, though not the same numbers as one-by-one calls).  ``MNIST`` uses
   it, through ``DataLoader``, to build batches with a few NumPy calls instead of
   a Python loop over images.  ``can_batch(t)`` tells whether a transform can.
 * Randomness comes from glassnet's default generator (``glassnet.manual_seed``).
