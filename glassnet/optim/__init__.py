@@ -1,0 +1,20 @@
+"""Optimizers and learning-rate schedulers: ``glassnet.optim`` mirrors ``torch.optim``.
+
+A training step::
+
+    opt = glassnet.optim.SGD(params, lr=0.1, momentum=0.9)
+    opt.zero_grad()          # clear the gradients of the last step
+    loss = loss_fn(model(x), y)
+    loss.backward()          # fill p.grad
+    opt.step()               # update p.data in place
+
+``Optimizer`` (param groups, state, ``state_dict``) is in ``optimizer.py``;
+each update rule is written out in the docstring of its module.
+"""
+from . import lr_scheduler
+from .adam import Adam
+from .adamw import AdamW
+from .optimizer import Optimizer, flatten_state_dict, unflatten_state_dict
+from .sgd import SGD
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "flatten_state_dict", "lr_scheduler", "unflatten_state_dict"]
