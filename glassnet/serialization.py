@@ -46,7 +46,7 @@ def checksum(arrays):
     """SHA-256 over the names, dtypes, shapes and bytes of ``arrays`` (a dict), in sorted order."""
     digest = hashlib.sha256()
     for name in sorted(arrays):
-        a = np.ascontiguousarray(arrays[name])
+        a = np.asarray(arrays[name], order="C")
         digest.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
         digest.update(a.tobytes())
     return digest.hexdigest()
@@ -85,7 +85,7 @@ def save(tensors, path, metadata=None):
     for name, value in tensors.items():
         if not isinstance(name, str):
             raise TypeError(f"save: keys must be strings, got {name!r}")
-        arrays[name] = np.ascontiguousarray(getattr(value, "data", value))
+        arrays[name] = np.asarray(getattr(value, "data", value), order="C")
     from . import __version__
 
     header = {str(k): str(v) for k, v in (metadata or {}).items()}

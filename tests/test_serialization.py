@@ -80,3 +80,11 @@ def test_file_opens_in_pytorch(tmp_path):
     serialization.save({"weight": w}, path)
     loaded = load_file(str(path))
     assert torch.equal(loaded["weight"], torch.from_numpy(w.data))
+
+
+def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
+    path = tmp_path / "s.safetensors"
+    serialization.save({"step": np.array(7), "scale": glassnet.tensor(0.5)}, path)
+    loaded = serialization.load(path)
+    assert loaded["step"].shape == () and loaded["step"].item() == 7
+    assert loaded["scale"].shape == ()
