@@ -35,14 +35,26 @@ def is_floating(dtype):
     return np.issubdtype(dtype, np.floating)
 
 
-def result_type(a, b):
-    """The dtype of ``a ∘ b`` for two arrays, following PyTorch's promotion.
+def _category(dtype):
+    """0 for bool, 1 for integers, 2 for floating types."""
+    return 2 if is_floating(dtype) else 0 if dtype == bool else 1
+
+
+def result_type(a, b, a_has_dims=True, b_has_dims=True):
+    """The dtype of ``a ∘ b`` for two tensors' dtypes, following PyTorch's promotion.
 
     Same category: the wider type.  Integer with floating: the floating type
     (unlike NumPy, int64 with float32 stays float32).  Booleans take the other type.
+    As in PyTorch, a tensor with dimensions outranks a 0-d tensor: the 0-d one
+    decides only if its category (bool < integer < floating) is higher, so
+    ``ones(3) + tensor(1.0, dtype=float64)`` is float32.
     """
     if a == b:
         return a
+    if a_has_dims != b_has_dims:
+        with_dims, zero_dim = (a, b) if a_has_dims else (b, a)
+        if _category(zero_dim) <= _category(with_dims):
+            return with_dims
     if is_floating(a) != is_floating(b):
         return a if is_floating(a) else b
     return np.promote_types(a, b)

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import dtypes
 from .ops import selection, shape
-from .tensor import Tensor, as_array
+from .tensor import Tensor, _axis, as_array
 
 
 def _tensor(x):
@@ -82,7 +82,9 @@ def cat(tensors, dim=0):
     """Join tensors along an existing axis ``dim``; all other sizes must match."""
     tensors = _common(tensors, "cat")
     first = tensors[0]
-    axis = dim % first.ndim
+    if first.ndim == 0:
+        raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; hint: use stack")
+    axis = _axis(dim, first.ndim)
     for i, t in enumerate(tensors):
         if t.ndim != first.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, first.shape)) if j != axis):
             raise RuntimeError(
@@ -104,18 +106,16 @@ def stack(tensors, dim=0):
                 f"stack: expects each tensor to be equal size, but got {tuple(tensors[0].shape)} at entry 0 "
                 f"and {tuple(t.shape)} at entry {i}"
             )
-    return shape.Stack.apply(*tensors, dim=dim % (tensors[0].ndim + 1))
+    return shape.Stack.apply(*tensors, dim=_axis(dim, tensors[0].ndim + 1))
 
 
 def where(condition, input, other):
     """``input`` where ``condition`` is true, else ``other`` (all three broadcast)."""
     condition = as_array(condition).astype(bool)
-    if isinstance(input, Tensor):
-        a, b = input._operands(other, "where")
-    elif isinstance(other, Tensor):
+    if isinstance(other, Tensor) and not isinstance(input, Tensor):
         b, a = other._operands(input, "where")
     else:
-        a, b = Tensor(input), Tensor(other)
+        a, b = _tensor(input)._operands(other, "where")
     return selection.Where.apply(a, b, condition=condition)
 
 

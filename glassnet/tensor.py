@@ -84,7 +84,9 @@ class Tensor:
     """A multi-dimensional array with automatic differentiation.
 
     Create tensors with ``glassnet.tensor(data, dtype=None, requires_grad=False)``
-    and the other creation functions; ``Tensor(data)`` does the same.
+    and the other creation functions.  ``Tensor(data)`` does the same without
+    copying an array it is given; unlike PyTorch's legacy ``torch.Tensor(data)``,
+    it keeps integer data int64 instead of making it float32.
     """
 
     __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
@@ -205,10 +207,21 @@ class Tensor:
         """A copy of the data that stays in the graph."""
         return Clone.apply(self)
 
-    def to(self, dtype=None, *args, **kwargs):
-        """Convert to ``dtype``; device arguments ("cpu") are accepted and ignored."""
-        dtype = kwargs.get("dtype", dtype)
-        if dtype is None or isinstance(dtype, str) and dtype == "cpu":
+    def to(self, *args, dtype=None, device=None):
+        """Convert to a dtype: ``to(dtype)``, ``to(other_tensor)``, ``to("cpu", dtype)`` or ``to(dtype=...)``.
+
+        glassnet runs on the CPU only: the device "cpu" is accepted and ignored.
+        """
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None and str(device) != "cpu":
+            raise RuntimeError(f"to: glassnet runs on the CPU only, got device {device!r}; hint: use 'cpu'")
+        if dtype is None:
             return self
         dtype = np.dtype(dtype)
         return self if dtype == self.dtype else Cast.apply(self, dtype=dtype)
@@ -267,12 +280,19 @@ class Tensor:
 
     # ------------------------------------------------------------- printing
     def __repr__(self):
+        """PyTorch's format: 4 decimals, or none for whole numbers (``tensor([1., 2.])``),
+        scientific notation when the magnitudes span more than 1000× or reach 1e8."""
         data = self.data
-        integral = not self.is_floating_point() or bool(np.all(np.mod(data[np.isfinite(data)], 1) == 0))
+        short = not self.is_floating_point()
+        if not short:
+            finite = np.abs(data[np.isfinite(data)])
+            nonzero = finite[finite != 0]
+            scientific = nonzero.size and (nonzero.max() >= 1e8 or nonzero.max() > 1000 * nonzero.min())
+            short = not scientific and bool(np.all(np.mod(finite, 1) == 0))
         body = np.array2string(
-            data, separator=", ", precision=4, prefix="tensor(", floatmode="unique" if integral else "fixed"
+            data, separator=", ", precision=4, prefix="tensor(", floatmode="unique" if short else "fixed"
         )
-        extras = []
+        extras = [f"size={self.shape}"] if data.size == 0 and data.shape != (0,) else []
         if self.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
             extras.append(f"dtype=glassnet.{self.dtype}")
         if self._ctx is not None:
@@ -285,7 +305,9 @@ class Tensor:
     def _operands(self, other, op):
         """``self`` and ``other`` as two tensors of the promoted dtype (PyTorch's rules)."""
         if isinstance(other, Tensor):
-            dtype = dtypes.result_type(self.dtype, other.dtype)
+            dtype = self.dtype
+            if other.dtype != dtype:
+                dtype = dtypes.result_type(dtype, other.dtype, self.ndim > 0, other.ndim > 0)
         elif isinstance(other, (bool, int, float, np.number, np.bool_)):
             kind = np.asarray(other).dtype.kind
             if kind == "f" and not self.is_floating_point():
@@ -297,18 +319,19 @@ class Tensor:
             other = Tensor._from_array(np.asarray(other, dtype=dtype))
         elif isinstance(other, (np.ndarray, list, tuple)):
             other = Tensor(other)
-            dtype = dtypes.result_type(self.dtype, other.dtype)
+            dtype = dtypes.result_type(self.dtype, other.dtype, self.ndim > 0, other.ndim > 0)
         else:
             raise TypeError(f"{op}: unsupported operand type {type(other).__name__} with a Tensor")
         a = self if self.dtype == dtype else self.to(dtype)
         b = other if other.dtype == dtype else other.to(dtype)
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together; "
-                "hint: sizes must match or be 1, aligned from the right"
-            ) from None
+        if a.shape != b.shape:
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together; "
+                    "hint: sizes must match or be 1, aligned from the right"
+                ) from None
         return a, b
 
     def __add__(self, other):
@@ -390,8 +413,13 @@ class Tensor:
             raise RuntimeError(
                 f"matmul: batch dimensions of {tuple(self.shape)} and {tuple(other.shape)} cannot be broadcast"
             ) from None
-        a, b = self._operands(other, "matmul") if other.dtype != self.dtype else (self, other)
-        return matmul.MatMul.apply(a, b)
+        if self.dtype != other.dtype:
+            raise RuntimeError(
+                f"matmul: expected both tensors to have the same dtype, but got {self.dtype} and {other.dtype} "
+                f"(shapes {tuple(self.shape)} and {tuple(other.shape)}); hint: convert one with .to(dtype), "
+                "as PyTorch does not promote in matmul either"
+            )
+        return matmul.MatMul.apply(self, other)
 
     mm = matmul
 
@@ -484,7 +512,8 @@ class Tensor:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-        return pointwise.Clamp.apply(self, min=min, max=max)
+        t = self._floating() if isinstance(min, float) or isinstance(max, float) else self
+        return pointwise.Clamp.apply(t, min=min, max=max)
 
     clip = clamp
 
@@ -516,28 +545,30 @@ class Tensor:
         return self if self.is_floating_point() else self.to(dtypes.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim=False):
-        t = self.long() if self.dtype == dtypes.bool else self
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        """Sum over ``dim`` (an int, a tuple, or None for all); bool and integer sums are int64."""
+        t = self.to(dtype) if dtype is not None else self.long() if not self.is_floating_point() else self
         return reduction.Sum.apply(t, dim=dim, keepdim=keepdim)
 
-    def mean(self, dim=None, keepdim=False):
-        if not self.is_floating_point():
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        t = self.to(dtype) if dtype is not None else self
+        if not t.is_floating_point():
             raise RuntimeError(
-                f"mean(): could not infer output dtype; input dtype must be floating point, got {self.dtype}; "
+                f"mean(): could not infer output dtype; input dtype must be floating point, got {t.dtype}; "
                 "hint: call .float() first"
             )
-        count = _count(self.shape, dim)
-        return self.sum(dim, keepdim) / count
+        return t.sum(dim, keepdim) / _count(t.shape, dim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        """Variance Σ(x - mean)² / (N - correction); ``correction=1`` (unbiased) by default."""
-        if correction is None:
-            correction = 0 if unbiased is False else 1
-        centered = self - self.mean(dim, keepdim=True)
-        return (centered * centered).sum(dim, keepdim) / max(_count(self.shape, dim) - correction, 0)
+        """Variance Σ(x - mean)² / (N - correction) over ``dim``; ``correction=1`` (unbiased) by default.
+
+        ``unbiased=False`` is the older spelling of ``correction=0``; ``x.var(False)`` works too.
+        """
+        return reduction.Var.apply(self._floating(), **_var_options(dim, unbiased, keepdim, correction))
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation √var; see ``var``. Its gradient is 0 where std = 0, as in PyTorch."""
+        return reduction.Std.apply(self._floating(), **_var_options(dim, unbiased, keepdim, correction))
 
     def max(self, dim=None, keepdim=False):
         """Largest element; with ``dim``, a ``(values, indices)`` pair; with a tensor, ``maximum``."""
@@ -552,7 +583,7 @@ class Tensor:
             return self.maximum(dim) if largest else self.minimum(dim)
         if dim is None:
             return reduction.Extreme.apply(self, largest=largest)
-        axis = reduction.normalize_dims(dim, self.ndim)[0] if self.ndim else 0
+        axis = _axis(dim, self.ndim)
         arg = np.argmax if largest else np.argmin
         indices = np.expand_dims(arg(self.data, axis=axis), axis) if self.ndim else np.zeros((), np.int64)
         values = reduction.PickAlongDim.apply(self, index=indices, dim=axis) if self.ndim else self.clone()
@@ -635,13 +666,17 @@ class Tensor:
 
     def permute(self, *dims):
         dims = _shape_args(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+        axes = tuple(_axis(d, self.ndim) for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
             raise RuntimeError(f"permute: dims {list(dims)} are not a permutation of {self.ndim} dimensions")
-        return shape_ops.Permute.apply(self, dims=tuple(d % self.ndim for d in dims))
+        return shape_ops.Permute.apply(self, dims=axes)
 
     def transpose(self, dim0, dim1):
+        """Swap axes ``dim0`` and ``dim1`` (negative dims count from the end)."""
+        a, b = _axis(dim0, self.ndim), _axis(dim1, self.ndim)
         dims = list(range(self.ndim))
-        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        if a != b:
+            dims[a], dims[b] = b, a
         return shape_ops.Permute.apply(self, dims=tuple(dims))
 
     @property
@@ -682,7 +717,12 @@ class Tensor:
         offset = len(sizes) - self.ndim
         if offset < 0:
             raise RuntimeError(f"expand: the number of sizes {len(sizes)} is less than the number of dims {self.ndim}")
-        target = tuple(self.shape[i - offset] if s == -1 else s for i, s in enumerate(sizes))
+        if -1 in sizes[:offset]:
+            raise RuntimeError(
+                f"expand: the size -1 isn't allowed in a leading, new dimension; target sizes {list(sizes)}, "
+                f"tensor shape {tuple(self.shape)}; hint: -1 keeps an existing size, give new dims explicitly"
+            )
+        target = sizes[:offset] + tuple(old if s == -1 else s for old, s in zip(self.shape, sizes[offset:]))
         for i, s in enumerate(self.shape):
             if s != 1 and s != target[i + offset]:
                 raise RuntimeError(
@@ -701,8 +741,24 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def gather(self, dim, index):
-        """Pick ``self[..., index[i, j], ...]`` along ``dim`` (PyTorch's gather; one pick per output)."""
-        return reduction.PickAlongDim.apply(self, index=as_array(index), dim=dim)
+        """Pick along ``dim``: for 2-d, ``out[i][j] = self[i][index[i][j]]`` when dim=1 (PyTorch's gather).
+
+        Shape:
+            index: same number of dims as ``self``, no larger than it except along ``dim``.
+            Returns: the shape of ``index``.
+        """
+        index, axis = as_array(index), _axis(dim, self.ndim)
+        index_sizes = [i for d, i in enumerate(index.shape) if d != axis]
+        own_sizes = [s for d, s in enumerate(self.shape) if d != axis]
+        if index.ndim != self.ndim or any(i > s for i, s in zip(index_sizes, own_sizes)):
+            raise RuntimeError(
+                f"gather: index of shape {index.shape} does not fit input of shape {tuple(self.shape)} at dim {dim}; "
+                "hint: index needs as many dims as the input and no larger sizes except along dim"
+            )
+        source = self
+        if index_sizes != own_sizes:  # np.take_along_axis wants equal sizes: take the part that index covers
+            source = self[tuple(slice(None) if d == axis else slice(i) for d, i in enumerate(index.shape))]
+        return reduction.PickAlongDim.apply(source, index=index, dim=axis)
 
 
 def _resolve_shape(shape_, size):
@@ -717,8 +773,23 @@ def _resolve_shape(shape_, size):
     return shape_ if int(np.prod(shape_)) == size else None
 
 
+def _axis(dim, ndim):
+    """``dim`` as a non-negative axis, checked to be in range (0 for a 0-d tensor)."""
+    axes = reduction.normalize_dims(dim, ndim)
+    return axes[0] if axes else 0
+
+
 def _count(shape_, dim):
-    return int(np.prod([shape_[d] for d in reduction.normalize_dims(dim, len(shape_))]))
+    return int(np.prod([shape_[d] for d in reduction.reduction_dims(dim, len(shape_))]))
+
+
+def _var_options(dim, unbiased, keepdim, correction):
+    """``var``/``std`` arguments in PyTorch's forms, as options for the ``Var``/``Std`` ops."""
+    if isinstance(dim, bool):  # var(unbiased)
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return {"dim": dim, "correction": correction, "keepdim": keepdim}
 
 
 def _shape_args(args):

@@ -82,10 +82,11 @@ def backward(root, gradient=None, retain_graph=False):
         for inp, g in zip(ctx.inputs, input_grads):
             if g is None or not inp.requires_grad:
                 continue
-            if g.shape != inp.data.shape:
+            if g.shape != inp.data.shape or g.dtype != inp.data.dtype:
                 raise RuntimeError(
-                    f"{ctx.name()} returned a gradient of shape {g.shape} for an input of shape "
-                    f"{inp.data.shape}; every backward must reduce its gradients to the input's shape"
+                    f"{ctx.name()} returned a gradient of shape {g.shape} and dtype {g.dtype} for an input of "
+                    f"shape {inp.data.shape} and dtype {inp.data.dtype}; every backward must reduce its "
+                    "gradients to the input's shape and keep the input's dtype"
                 )
             key = id(inp)
             grads[key] = grads[key] + g if key in grads else g

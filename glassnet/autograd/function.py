@@ -40,7 +40,7 @@ class Context:
         self.freed = False
 
     def name(self):
-        """The node's name as PyTorch prints it, e.g. ``MulBackward``."""
+        """The node's name, e.g. ``MulBackward`` (unlike PyTorch's ``MulBackward0``, no version number)."""
         return self.function.__name__ + "Backward"
 
     def free(self):

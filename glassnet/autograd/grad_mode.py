@@ -7,7 +7,7 @@ parameters by hand::
     with glassnet.no_grad():
         w -= lr * w.grad
 
-Both work as context managers and as decorators, as in PyTorch.
+Both work as context managers and as decorators (``@no_grad()`` or ``@no_grad``), as in PyTorch.
 """
 import contextlib
 
@@ -23,6 +23,11 @@ def is_grad_enabled():
 
 class _SetGradMode(contextlib.ContextDecorator):
     mode = True
+
+    def __new__(cls, func=None):
+        """``@no_grad`` without parentheses passes the function straight in: wrap it."""
+        self = super().__new__(cls)
+        return self if func is None else self(func)
 
     def __enter__(self):
         self._previous = _GradMode.enabled

@@ -69,7 +69,12 @@ class Div(Function):
 
 
 class Pow(Function):
-    """``a ** b`` for two tensors. Where ``a == 0`` and ``b >= 0`` the gradient for ``b`` is 0, as in PyTorch."""
+    """``a ** b`` for two tensors.
+
+    As in PyTorch, the gradient for ``a`` is 0 where ``b == 0`` (even at ``a == 0``,
+    where ``b·a^(b-1)`` would be 0·inf) and the gradient for ``b`` is 0 where
+    ``a == 0`` and ``b >= 0`` (where ln a would be -inf).
+    """
 
     @staticmethod
     def forward(ctx, a, b):
@@ -82,7 +87,9 @@ class Pow(Function):
         a, b, out = ctx.a, ctx.b, ctx.out
         da = db = None
         if ctx.needs_input_grad[0]:
-            da = unbroadcast(grad_output * b * a ** (b - 1), a.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = np.where(b == 0, 0, b * a ** (b - 1))
+            da = unbroadcast(grad_output * local, a.shape)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_a = np.where((a == 0) & (b >= 0), 0, np.log(a))

@@ -1,12 +1,17 @@
-"""Reductions: ``sum`` and the extreme values ``max``/``min``.
+"""Reductions: ``sum``, ``var``/``std`` and the extreme values ``max``/``min``.
 
 ``sum`` copies the upstream gradient back to every element that was summed.
+With ``m`` the mean over the ``N`` reduced elements and ``c`` the correction,
+``var = Σ(x - m)² / (N - c)`` has ``∂var/∂x = 2(x - m) / (N - c)`` (the terms
+through ``m`` cancel, since Σ(x - m) = 0), and ``std = √var`` has
+``∂std/∂x = ∂var/∂x / (2·std)``, taken as 0 where std = 0, as in PyTorch.
 ``max()`` over all elements shares the gradient evenly among tied maxima (as
 PyTorch's ``max()`` does); ``max(dim)`` returns values *and* indices, and the
 gradient flows only to the element at the returned index (the first maximum),
-which ``PickAlongDim`` implements.  ``mean``, ``var`` and ``std`` are written
-on top of these in ``Tensor``.
+which ``PickAlongDim`` implements.  ``mean`` is ``sum`` divided by N, in ``Tensor``.
 """
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -27,10 +32,15 @@ def normalize_dims(dim, ndim):
     return tuple(sorted(set(out))) if ndim else ()
 
 
+def reduction_dims(dim, ndim):
+    """The axes a reduction over ``dim`` runs over: None or an empty tuple mean all, as in PyTorch."""
+    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
+
+
 class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
-        ctx.shape, ctx.axes, ctx.keepdim = a.shape, normalize_dims(dim, a.ndim), keepdim
+        ctx.shape, ctx.axes, ctx.keepdim = a.shape, reduction_dims(dim, a.ndim), keepdim
         return np.asarray(a.sum(axis=ctx.axes, keepdims=keepdim))
 
     @staticmethod
@@ -38,6 +48,42 @@ class Sum(Function):
         if not ctx.keepdim:
             grad_output = np.expand_dims(grad_output, ctx.axes)
         return (np.broadcast_to(grad_output, ctx.shape),)
+
+
+class Var(Function):
+    """Variance over ``dim`` with Bessel's ``correction`` (1: unbiased, 0: population)."""
+
+    @staticmethod
+    def forward(ctx, a, dim=None, correction=1, keepdim=False):
+        axes = reduction_dims(dim, a.ndim)
+        ctx.centered = a - a.mean(axis=axes, keepdims=True)
+        ctx.divisor = max(int(np.prod([a.shape[i] for i in axes])) - correction, 0)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction gives inf or nan, as in PyTorch
+            return np.asarray((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.divisor)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        if not ctx.keepdim:
+            grad_output = np.expand_dims(grad_output, ctx.axes)
+        scale = 2 / ctx.divisor if ctx.divisor else math.inf
+        with np.errstate(invalid="ignore"):
+            return (grad_output * ctx.centered * scale,)
+
+
+class Std(Function):
+    """Standard deviation: the square root of ``Var``, with its gradient scaled by 1/(2·std)."""
+
+    @staticmethod
+    def forward(ctx, a, dim=None, correction=1, keepdim=False):
+        ctx.std = np.sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+        return ctx.std
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = np.where(ctx.std == 0, 0, grad_output / (2 * ctx.std))
+        return Var.backward(ctx, scaled.astype(grad_output.dtype, copy=False))
 
 
 class Extreme(Function):
@@ -61,10 +107,12 @@ class Extreme(Function):
 
 
 class PickAlongDim(Function):
-    """``out = a`` at positions ``index`` along axis ``dim`` (``np.take_along_axis``).
+    """``out = a`` at positions ``index`` along axis ``dim`` (``np.take_along_axis``; PyTorch's ``gather``).
 
-    The gradient goes back to exactly those positions; used for ``max(dim)`` and
-    ``min(dim)``, where each output position picks one input element.
+    The gradient goes back to the picked positions, adding up where a position
+    was picked more than once.  ``max(dim)`` and ``min(dim)`` pick one element
+    per row (index size 1 along ``dim``), so no position repeats and a plain
+    (fast) scatter suffices.
     """
 
     @staticmethod
@@ -75,5 +123,11 @@ class PickAlongDim(Function):
     @staticmethod
     def backward(ctx, grad_output):
         grad = np.zeros(ctx.shape, dtype=grad_output.dtype)
-        np.put_along_axis(grad, ctx.index, grad_output, axis=ctx.dim)
+        index, dim = ctx.index, ctx.dim
+        if index.shape[dim] == 1:
+            np.put_along_axis(grad, index, grad_output, axis=dim)
+        else:
+            positions = list(np.indices(index.shape, sparse=True))
+            positions[dim] = index
+            np.add.at(grad, tuple(positions), grad_output)
         return (grad,)
