@@ -10,9 +10,9 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
 * ``.data`` is the NumPy array itself (in PyTorch it is a detached Tensor);
   ``.detach()`` gives a Tensor sharing the same memory.
 * ``view`` is ``reshape``: it never fails on non-contiguous tensors.
-* In-place operators (``x += y``) on a tensor that is part of a graph rebind
-  the name to a new tensor instead of mutating it; other references to the old
-  tensor keep their values.  On leaves that require grad they raise, as in
+* In-place operators (``x += y``) where ``x`` or ``y`` is part of a graph
+  rebind the name to a new tensor instead of mutating it; other references to
+  the old tensor keep their values.  On leaves that require grad they raise, as in
   PyTorch, unless under ``no_grad()``.
 """
 from collections import namedtuple
@@ -423,17 +423,22 @@ class Tensor:
 
     mm = matmul
 
-    # In-place forms.  On data outside any graph they change the array itself.
+    # In-place forms.  Outside any graph they change the array itself.
     def _inplace(self, other, op, name):
-        if is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
+        if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
+            if self.requires_grad and self.is_leaf:
                 raise RuntimeError(
                     f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
                     "hint: wrap parameter updates in `with glassnet.no_grad():`"
                 )
             return op(self, other)  # in a graph: rebind to the out-of-place result (see module docstring)
-        value = as_array(other) if not isinstance(other, (int, float)) else other
-        self.data[...] = op(Tensor._from_array(self.data), Tensor._from_array(np.asarray(value))).data
+        result = op(self, other).data  # records nothing: no input requires grad, or grad mode is off
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise RuntimeError(
+                f"{name}: result type {result.dtype} can't be cast to the desired output type {self.dtype}; "
+                f"hint: convert first, e.g. x = x.to({result.dtype})"
+            )
+        self.data[...] = result
         return self
 
     def __iadd__(self, other):

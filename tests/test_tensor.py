@@ -147,6 +147,17 @@ def test_setitem_and_in_place_updates_outside_the_graph():
     with glassnet.no_grad():
         w -= 0.5
     assert w.tolist() == [0.5, 0.5] and w.requires_grad
+    with pytest.raises(RuntimeError, match="result type float32 can't be cast to the desired output type int64"):
+        counts = glassnet.arange(3)
+        counts += 1.5
+
+
+def test_in_place_add_of_a_graph_tensor_keeps_the_gradient():
+    w = glassnet.ones(3, requires_grad=True)
+    total = glassnet.zeros(3)
+    total += w * 2
+    total.sum().backward()
+    assert w.grad.tolist() == [2.0, 2.0, 2.0]
 
 
 # --- creation -----------------------------------------------------------------------------------
