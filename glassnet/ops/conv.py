@@ -1,0 +1,295 @@
+"""2-D convolution as im2col plus one matrix multiply, and the sliding-window helpers pooling reuses.
+
+A convolution slides a kH×kW window over the zero-padded input ``xp``; at each
+output position (y, x) it takes the dot product of the window with every filter::
+
+    out[n, o, y, x] = b[o] + Σ_{c,i,j} w[o, c, i, j] · xp[n, c, y·s + i·d, x·s + j·d]
+
+(stride ``s``, dilation ``d``: the kernel's taps sit ``d`` pixels apart).
+
+**im2col.** Copy every window into a column: ``cols[n, (c,i,j), (y,x)]``.  Then
+the whole convolution is one matrix product per sample, ``out[n] = W · cols[n]``
+with ``W`` reshaped to (O, C·kH·kW).  Building ``cols`` needs no loop over pixels:
+for one kernel offset (i, j), the elements ``xp[n, c, y·s + i·d, x·s + j·d]`` for
+all (n, c, y, x) form a single strided slice of ``xp``, so kH·kW slice copies
+fill the buffer.
+
+**Backward.** With ``G = dL/dout`` reshaped to (N, O, oH·oW)::
+
+    dW    = Σ_n G[n] · cols[n]ᵀ        (a matrix multiply)
+    dcols = Wᵀ · G[n]                  (a matrix multiply)
+    dx    = col2im(dcols)              (each offset's slice is *added* back where it was read)
+    db    = Σ_{n,y,x} G
+
+col2im is the adjoint of im2col: a pixel read by several windows receives the
+sum of their gradients.  It also takes kH·kW slice-adds.
+
+**Groups.** ``groups=g`` splits the channels into g independent convolutions
+(weight shape (O, C/g, kH, kW)); the group becomes a batch axis of the matrix
+multiply.  ``groups == C`` is a depthwise convolution.
+
+**Memory.** Backward recomputes ``cols`` from the input instead of keeping
+them: the columns are kH·kW times as large as the input (25× for a 5×5
+kernel), and the input is kept alive by the graph anyway.
+
+**Output size** along one axis (``conv_output_size``)::
+
+    out = floor((in + p_before + p_after − d·(k − 1) − 1) / s) + 1
+"""
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import dtypes
+from ..autograd.function import Function
+
+
+def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
+    """How many positions a window takes along one axis: the output size of a convolution or pool.
+
+    ``out = floor((size + p_before + p_after − dilation·(kernel_size − 1) − 1) / stride) + 1``
+
+    Args:
+        size: the input's length along the axis (unpadded).
+        kernel_size: the window's number of taps, k.
+        stride: the step s between neighbouring windows.
+        padding: zeros added on *each* side (an int), or ``(before, after)``.
+        dilation: spacing d between taps; the window spans ``d·(k − 1) + 1`` pixels.
+        ceil_mode: pools only: round up instead of down, so a partial window at
+            the end counts, but (as in PyTorch) only if it starts inside the input
+            or the leading padding.
+
+    Returns the size, which is 0 or negative when the input is too small for
+    the window; callers turn that into an error that shows these numbers.
+
+    Example: LeNet's 5×5 conv on 28 pixels with padding 2 keeps 28;
+    ``conv_output_size(28, 5, padding=2) == 28``, a 2×2 pool halves it:
+    ``conv_output_size(28, 2, stride=2) == 14``.
+    """
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    span = size + before + after - dilation * (kernel_size - 1) - 1
+    out = (math.ceil(span / stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + before:
+        out -= 1  # the last window would start in the trailing padding
+    return out
+
+
+class Windows(NamedTuple):
+    """Where a sliding window reads its input: the geometry shared by conv and pooling.
+
+    ``padding`` is ``((top, bottom), (left, right))``; the padded input has
+    ``H + top + bottom`` rows.  ``output_size`` is (oH, oW).
+    """
+
+    kernel_size: tuple
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+    output_size: tuple
+
+    def slices(self):
+        """For each kernel offset (i, j), row-major: ``(i, j, rows, cols)``, the slices of the padded input it reads.
+
+        ``xp[..., rows, cols]`` holds tap (i, j) of every window: element (y, x)
+        is ``xp[..., y·s + i·d, x·s + j·d]``.
+        """
+        (kH, kW), (sH, sW), (dH, dW), (oH, oW) = self.kernel_size, self.stride, self.dilation, self.output_size
+        for i in range(kH):
+            for j in range(kW):
+                yield i, j, slice(i * dH, i * dH + sH * (oH - 1) + 1, sH), slice(j * dW, j * dW + sW * (oW - 1) + 1, sW)
+
+    def overlap(self):
+        """True if some input pixel lies in two windows (a window spans more than one stride)."""
+        return any(d * (k - 1) + 1 > s for k, s, d in zip(self.kernel_size, self.stride, self.dilation))
+
+    def pad(self, x, value=0):
+        """``x`` (..., H, W) with the padding added, filled with ``value``; ``x`` itself if there is none."""
+        (top, bottom), (left, right) = self.padding
+        if not (top or bottom or left or right):
+            return x
+        H, W = x.shape[-2:]
+        xp = np.full(x.shape[:-2] + (top + H + bottom, left + W + right), value, dtype=x.dtype)
+        xp[..., top : top + H, left : left + W] = x
+        return xp
+
+    def scatter(self, piece, input_shape, dtype):
+        """The adjoint of reading windows: add ``piece(i, j)`` (..., oH, oW) back where tap (i, j) was read.
+
+        Returns an array of ``input_shape`` (unpadded).  Where windows do not
+        overlap each padded pixel is written at most once, so plain assignment
+        replaces the slower add.
+        """
+        (top, bottom), (left, right) = self.padding
+        H, W = input_shape[-2:]
+        dxp = np.zeros(input_shape[:-2] + (top + H + bottom, left + W + right), dtype=dtype)
+        overlap = self.overlap()
+        for i, j, rows, cols in self.slices():
+            if overlap:
+                dxp[..., rows, cols] += piece(i, j)
+            else:
+                dxp[..., rows, cols] = piece(i, j)
+        return dxp[..., top : top + H, left : left + W]
+
+
+def im2col(x, windows):
+    """The windows of ``x`` as columns.
+
+    Shape:
+        x: (N, C, H, W). Returns: (N, C, kH, kW, oH, oW); reshaped to
+        (N, C·kH·kW, oH·oW) it is the column matrix, one column per window.
+    """
+    xp = windows.pad(x)
+    cols = np.empty(x.shape[:2] + windows.kernel_size + windows.output_size, dtype=x.dtype)
+    for i, j, rows, columns in windows.slices():
+        cols[:, :, i, j] = xp[:, :, rows, columns]
+    return cols
+
+
+def col2im(cols, input_shape, windows):
+    """Sum columns back into the image: the adjoint (transpose) of ``im2col``.
+
+    Shape:
+        cols: (N, C, kH, kW, oH, oW). Returns: ``input_shape`` (N, C, H, W).
+    """
+    return windows.scatter(lambda i, j: cols[:, :, i, j], input_shape, cols.dtype)
+
+
+class Conv2d(Function):
+    """2-D cross-correlation (what deep learning calls convolution), with optional bias, as im2col + GEMM."""
+
+    @staticmethod
+    def forward(ctx, x, weight, *bias, windows, groups):
+        N, O, P = x.shape[0], weight.shape[0], math.prod(windows.output_size)
+        cols = im2col(x, windows).reshape(N, groups, -1, P)
+        w = weight.reshape(groups, O // groups, -1)
+        out = np.matmul(w, cols).reshape((N, O) + windows.output_size)  # (N, g, O/g, P) -> (N, O, oH, oW)
+        if bias:
+            out += bias[0].reshape(O, 1, 1)
+        ctx.x, ctx.weight, ctx.windows, ctx.groups = x, weight, windows, groups
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight, windows, groups = ctx.x, ctx.weight, ctx.windows, ctx.groups
+        N, O = grad_output.shape[:2]
+        g = grad_output.reshape(N, groups, O // groups, -1)  # (N, g, O/g, P)
+        dx = dw = None
+        if ctx.needs_input_grad[0]:
+            w = weight.reshape(groups, O // groups, -1)
+            dcols = np.matmul(w.transpose(0, 2, 1), g)  # (N, g, C/g·kH·kW, P)
+            dx = col2im(dcols.reshape(x.shape[:2] + windows.kernel_size + windows.output_size), x.shape, windows)
+        if ctx.needs_input_grad[1]:
+            cols = im2col(x, windows).reshape(N, groups, -1, g.shape[-1])  # recomputed, see the module docstring
+            dw_t = np.matmul(cols, g.transpose(0, 1, 3, 2)).sum(axis=0)  # (g, C/g·kH·kW, O/g): dWᵀ, measured faster
+            dw = dw_t.transpose(0, 2, 1).reshape(weight.shape)
+        if len(ctx.needs_input_grad) == 2:
+            return dx, dw
+        db = grad_output.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return dx, dw, db
+
+
+def pair(value, name, op):
+    """``value`` as a pair of ints (height, width): ``3 -> (3, 3)``, ``(3, 5)`` stays."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(values) == 1:
+        values = values * 2
+    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints (height, width), but got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def check_at_least(values, minimum, name, op):
+    """Raise if any of ``values`` is below ``minimum``."""
+    if min(values) < minimum:
+        rule = "positive" if minimum == 1 else "non-negative"
+        raise RuntimeError(f"{op}: {name} must be {rule}, but got {values}")
+
+
+def conv_padding(padding, kernel_size, stride, dilation):
+    """``conv2d``'s ``padding`` argument as ``((top, bottom), (left, right))``.
+
+    ``'valid'`` is no padding.  ``'same'`` pads ``d·(k − 1)`` in total so the
+    output keeps the input's size; when that total is odd (an even kernel) the
+    extra pixel goes to the bottom/right, as in PyTorch.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding != "same":
+            raise RuntimeError(f"conv2d: padding={padding!r} is not supported; use an int, a pair, 'same' or 'valid'")
+        if stride != (1, 1):
+            raise RuntimeError(f"conv2d: padding='same' is not supported for strided convolutions (stride={stride})")
+        totals = [d * (k - 1) for k, d in zip(kernel_size, dilation)]
+        return tuple((total // 2, total - total // 2) for total in totals)
+    pads = pair(padding, "padding", "conv2d")
+    check_at_least(pads, 0, "padding", "conv2d")
+    return tuple((p, p) for p in pads)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution over an (N, C, H, W) batch, as ``torch.nn.functional.conv2d``.
+
+    ``out[n, o] = bias[o] + Σ_c weight[o, c] ⋆ input[n, c]`` (⋆: cross-correlation;
+    the kernel is not flipped).  See this module's docstring for the math.
+
+    Args:
+        input: (N, C, H, W), or (C, H, W) for a single unbatched image.
+        weight: (O, C/groups, kH, kW).
+        bias: (O,) or None.
+        stride, dilation: an int or a pair (height, width).
+        padding: an int or pair (zeros on both sides), ``'valid'`` (none) or
+            ``'same'`` (output as large as the input; stride must be 1).
+        groups: split the channels into this many independent convolutions.
+
+    Shape:
+        input: (N, C, H, W). Output: (N, O, oH, oW) with
+        ``oH = floor((H + pad_top + pad_bottom − dH·(kH − 1) − 1) / sH) + 1``
+        (``conv_output_size``), likewise oW.
+    """
+    if input.ndim == 3:
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    if input.ndim != 4:
+        raise RuntimeError(
+            f"conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape {tuple(input.shape)}"
+        )
+    if weight.ndim != 4:
+        raise RuntimeError(
+            f"conv2d: weight must be 4-D (out_channels, in_channels/groups, kH, kW), but got shape {tuple(weight.shape)}"
+        )
+    if not isinstance(groups, int) or groups < 1:
+        raise RuntimeError(f"conv2d: groups must be a positive int, but got {groups!r}")
+    O, C_per_group, kH, kW = weight.shape
+    if O % groups:
+        raise RuntimeError(
+            f"conv2d: groups={groups} must divide the weight's out_channels {O} (weight shape {tuple(weight.shape)})"
+        )
+    if input.shape[1] != C_per_group * groups:
+        per_group = f" ({C_per_group} per group × groups={groups})" if groups > 1 else ""
+        raise RuntimeError(
+            f"conv2d: input has {input.shape[1]} channels but weight expects {C_per_group * groups}{per_group} "
+            f"(weight shape {tuple(weight.shape)})"
+        )
+    if bias is not None and tuple(bias.shape) != (O,):
+        raise RuntimeError(f"conv2d: bias has shape {tuple(bias.shape)} but the weight has {O} output channels")
+    stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
+    check_at_least(stride, 1, "stride", "conv2d")
+    check_at_least(dilation, 1, "dilation", "conv2d")
+    pads = conv_padding(padding, (kH, kW), stride, dilation)
+    size = input.shape[2:]
+    out = tuple(conv_output_size(*args) for args in zip(size, (kH, kW), stride, pads, dilation))
+    if min(out) < 1:
+        padded = tuple(n + before + after for n, (before, after) in zip(size, pads))
+        span = tuple(d * (k - 1) + 1 for k, d in zip((kH, kW), dilation))
+        raise RuntimeError(
+            f"conv2d: input of spatial size {tuple(size)} (padded: {padded}) is smaller than the kernel "
+            f"{(kH, kW)} (spanning {span} with dilation {dilation}); hint: pad the input or use a smaller kernel"
+        )
+    tensors = [input, weight] + ([] if bias is None else [bias])
+    if any(t.dtype != weight.dtype for t in tensors) or not dtypes.is_floating(weight.dtype):
+        raise RuntimeError(
+            f"conv2d: input, weight and bias must have one floating dtype, but got "
+            f"{', '.join(str(t.dtype) for t in tensors)}; hint: convert the input with .to(glassnet.{weight.dtype}), "
+            "or the model with .double() / .float()"
+        )
+    return Conv2d.apply(*tensors, windows=Windows((kH, kW), stride, pads, dilation, out), groups=groups)

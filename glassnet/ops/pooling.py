@@ -1,0 +1,260 @@
+"""2-D pooling: max, average, adaptive average and min, over (N, C, H, W).
+
+A pool slides a kH×kW window (stride s, dilation d, padding p) over each
+channel separately, like a convolution without weights, and reduces each window
+to one number.  Window positions and output sizes are the convolution's
+(``conv.Windows``, ``conv.conv_output_size``); like ``im2col``, the code visits
+the kH·kW taps of all windows at once, one strided slice per tap.
+
+**Max.**  ``out = max over the window``.  The gradient goes to the window's
+maximum only: ``dx[argmax] += dL/dout``.  On ties the *first* maximum in
+row-major window order wins, as in PyTorch.  Padding is −∞, so it never wins.
+
+**Average.**  ``out = (sum over the window) / divisor``, and every pixel of
+the window gets ``dL/dout / divisor``.  The divisor follows PyTorch: the window's
+size, clipped to the padded input (``ceil_mode`` windows may stick out of it);
+without the padding if ``count_include_pad=False``; or ``divisor_override``.
+
+**Adaptive average.**  The output size is given and the windows follow:
+output row ``o`` of ``out`` rows averages input rows
+``floor(o·H/out) .. ceil((o+1)·H/out) − 1``; neighbouring windows may overlap
+and differ in size when H is not a multiple of ``out``.  The average is
+separable, so it is two small matrix products: ``out = A_H · x · A_Wᵀ`` with
+averaging matrices ``A`` of shape (out, in); backward is ``A_Hᵀ · g · A_W``.
+
+**Min** (``min_pool2d``, not in PyTorch): ``min_pool2d(x) = −max_pool2d(−x)``.
+"""
+import numpy as np
+
+from .. import dtypes
+from ..autograd.function import Function
+from ..tensor import Tensor
+from .conv import Windows, check_at_least, conv_output_size, pair
+
+
+def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=False):
+    """Check a pool's arguments against ``input`` (N, C, H, W) and return its ``Windows``.
+
+    ``stride=None`` means ``kernel_size``.  In ``ceil_mode`` the bottom/right
+    padding grows so that the last, partial window fits.
+    """
+    k = pair(kernel_size, "kernel_size", op)
+    s = k if stride is None else pair(stride, "stride", op)
+    p, d = pair(padding, "padding", op), pair(dilation, "dilation", op)
+    check_at_least(k, 1, "kernel_size", op)
+    check_at_least(s, 1, "stride", op)
+    check_at_least(p, 0, "padding", op)
+    check_at_least(d, 1, "dilation", op)
+    span = tuple(di * (ki - 1) + 1 for ki, di in zip(k, d))
+    if any(pi > si // 2 for pi, si in zip(p, span)):
+        raise RuntimeError(
+            f"{op}: padding {p} should be at most half of the effective kernel size {span} "
+            f"(kernel_size={k}, dilation={d}), as in PyTorch; hint: a wider pad would make windows of padding only"
+        )
+    size = tuple(input.shape[-2:])
+    out = tuple(conv_output_size(n, ki, si, pi, di, ceil_mode) for n, ki, si, pi, di in zip(size, k, s, p, d))
+    if min(out) < 1:
+        padded = tuple(n + 2 * pi for n, pi in zip(size, p))
+        raise RuntimeError(
+            f"{op}: input of spatial size {size} (padded: {padded}) is smaller than the window {span} "
+            f"(kernel_size={k}, dilation={d}), so the output would be {out}; hint: use a smaller kernel or pad the input"
+        )
+    # ceil_mode: the last window may reach past the padded input; pad the bottom/right a little more.
+    reach = tuple((o - 1) * si + sp for o, si, sp in zip(out, s, span))
+    pads = tuple((pi, pi + max(0, r - n - 2 * pi)) for pi, r, n in zip(p, reach, size))
+    return Windows(k, s, pads, d, out)
+
+
+def window_max(xp, windows):
+    """Each window's maximum and the tap ``i·kW + j`` of its first maximum (row-major), over the padded ``xp``.
+
+    Taps come in increasing order and a later tap wins only if strictly larger,
+    so ties keep the earlier tap; the winner's tap number is also the largest
+    seen so far, hence ``arg = max(arg, tap·better)``.  NaN propagates to the
+    output (as in PyTorch), but its gradient is routed to the largest number.
+    """
+    kW = windows.kernel_size[1]
+    tap_dtype = np.min_scalar_type(np.prod(windows.kernel_size) - 1)
+    best = arg = None
+    for i, j, rows, cols in windows.slices():
+        taps = xp[..., rows, cols]
+        if best is None:
+            best, arg = taps.copy(), np.zeros(taps.shape, dtype=tap_dtype)
+            continue
+        better = taps > best
+        np.maximum(arg, better * tap_dtype.type(i * kW + j), out=arg)
+        np.maximum(best, taps, out=best)
+    return best, arg
+
+
+def lowest(dtype):
+    """The value that never wins a max: −∞ for floats, the minimum for integers."""
+    return -np.inf if dtypes.is_floating(dtype) else np.iinfo(dtype).min
+
+
+class MaxPool2d(Function):
+    @staticmethod
+    def forward(ctx, x, windows):
+        out, ctx.arg = window_max(windows.pad(x, lowest(x.dtype)), windows)
+        ctx.windows, ctx.input_shape = windows, x.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        arg, windows = ctx.arg, ctx.windows
+        kW = windows.kernel_size[1]
+
+        def route(i, j):  # the gradient reaching tap (i, j): where that tap was the window's maximum
+            return grad_output * (arg == i * kW + j)
+
+        return (windows.scatter(route, ctx.input_shape, grad_output.dtype),)
+
+
+def average_divisor(size, windows, count_include_pad, divisor_override):
+    """The (oH, oW) divisors of ``avg_pool2d``, as in PyTorch (see the module docstring)."""
+    if divisor_override is not None:
+        return divisor_override
+    sizes = []
+    for n, k, s, (p, _), o in zip(size, windows.kernel_size, windows.stride, windows.padding, windows.output_size):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)  # clipped to the padded input
+        sizes.append(end - start if count_include_pad else np.minimum(end, n) - np.maximum(start, 0))
+    return np.outer(*sizes)
+
+
+class AvgPool2d(Function):
+    @staticmethod
+    def forward(ctx, x, windows, count_include_pad, divisor_override):
+        divisor = np.asarray(average_divisor(x.shape[-2:], windows, count_include_pad, divisor_override), x.dtype)
+        xp = windows.pad(x)
+        taps = (xp[..., rows, cols] for _, _, rows, cols in windows.slices())
+        out = next(taps).copy()
+        for tap in taps:
+            out += tap
+        out /= divisor
+        ctx.divisor, ctx.windows, ctx.input_shape = divisor, windows, x.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        share = grad_output / ctx.divisor
+        return (ctx.windows.scatter(lambda i, j: share, ctx.input_shape, grad_output.dtype),)
+
+
+def adaptive_matrix(size, out, dtype):
+    """The (out, size) matrix whose row ``o`` averages inputs ``floor(o·size/out) .. ceil((o+1)·size/out) − 1``."""
+    o = np.arange(out)
+    start, end = o * size // out, -(-(o + 1) * size // out)
+    inside = (np.arange(size) >= start[:, None]) & (np.arange(size) < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
+
+
+class AdaptiveAvgPool2d(Function):
+    @staticmethod
+    def forward(ctx, x, output_size):
+        (H, W), (oH, oW) = x.shape[-2:], output_size
+        ctx.a_h, ctx.a_w = adaptive_matrix(H, oH, x.dtype), adaptive_matrix(W, oW, x.dtype)
+        return ctx.a_h @ x @ ctx.a_w.T
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (ctx.a_h.T @ grad_output @ ctx.a_w,)
+
+
+def _batched(pool, input, op):
+    """Run ``pool`` on a 4-D batch; a 3-D (C, H, W) input is treated as a batch of one and returned 3-D."""
+    if input.ndim == 4:
+        return pool(input)
+    if input.ndim != 3:
+        raise RuntimeError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape {tuple(input.shape)}")
+    out = pool(input.unsqueeze(0))
+    return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
+
+
+def _floating(input, op):
+    if not dtypes.is_floating(input.dtype):
+        raise RuntimeError(f"{op}: expected a floating-point input, but got {input.dtype}; hint: call .float() first")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over each kH×kW window, as ``torch.nn.functional.max_pool2d``.
+
+    With ``return_indices=True`` also returns, per output, the flat index
+    ``row·W + col`` of the chosen input pixel within its (H, W) plane (int64).
+    Ties go to the first maximum in row-major window order, as in PyTorch.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W). Output: (N, C, oH, oW) with
+        ``oH = conv_output_size(H, kH, sH, pH, dH, ceil_mode)``, likewise oW.
+    """
+
+    def pool(x):
+        windows = pool_windows("max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode)
+        out = MaxPool2d.apply(x, windows=windows)
+        if not return_indices:
+            return out
+        _, arg = window_max(windows.pad(x.data, lowest(x.dtype)), windows)  # recomputed: only when asked
+        return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1]))
+
+    return _batched(pool, input, "max_pool2d")
+
+
+def flat_indices(arg, windows, width):
+    """Turn tap numbers ``i·kW + j`` into flat input indices ``row·width + col`` (PyTorch's ``return_indices``)."""
+    (_, kW), (sH, sW), ((top, _), (left, _)), (dH, dW) = windows.kernel_size, windows.stride, windows.padding, windows.dilation
+    i, j = np.divmod(arg.astype(np.int64), kW)
+    rows = np.arange(arg.shape[-2])[:, None] * sH - top + i * dH
+    cols = np.arange(arg.shape[-1]) * sW - left + j * dW
+    return rows * width + cols
+
+
+def min_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Min over each window: ``−max_pool2d(−input)``.  Not in PyTorch; the arguments are ``max_pool2d``'s.
+
+    Ties go to the first minimum in row-major window order.
+    """
+    out = max_pool2d(-input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return (-out[0], out[1]) if return_indices else -out
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    """Mean over each kH×kW window, as ``torch.nn.functional.avg_pool2d``.
+
+    Padding counts as zeros.  The divisor is the window's size (clipped to the
+    padded input), without the padding if ``count_include_pad=False``, or
+    ``divisor_override`` if given.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W). Output: (N, C, oH, oW) with
+        ``oH = conv_output_size(H, kH, sH, pH, ceil_mode=ceil_mode)``, likewise oW.
+    """
+    _floating(input, "avg_pool2d")
+    if divisor_override is not None and (not isinstance(divisor_override, int) or divisor_override == 0):
+        raise RuntimeError(f"avg_pool2d: divisor_override must be a non-zero int, but got {divisor_override!r}")
+
+    def pool(x):
+        windows = pool_windows("avg_pool2d", x, kernel_size, stride, padding, ceil_mode=ceil_mode)
+        return AvgPool2d.apply(x, windows=windows, count_include_pad=count_include_pad, divisor_override=divisor_override)
+
+    return _batched(pool, input, "avg_pool2d")
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average over windows chosen to give exactly ``output_size`` (oH, oW), as PyTorch.
+
+    ``output_size``: an int, or a pair where ``None`` keeps that input size.
+    ``adaptive_avg_pool2d(x, 1)`` is global average pooling.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W). Output: (N, C, oH, oW).
+    """
+    _floating(input, "adaptive_avg_pool2d")
+    size = tuple(input.shape[-2:])
+    if min(size, default=0) < 1:
+        raise RuntimeError(f"adaptive_avg_pool2d: expected a non-empty input, but got shape {tuple(input.shape)}")
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise TypeError(f"adaptive_avg_pool2d: output_size must be an int or a pair, but got {output_size!r}")
+    out = pair(tuple(n if o is None else o for o, n in zip(sizes, size)), "output_size", "adaptive_avg_pool2d")
+    check_at_least(out, 0, "output_size", "adaptive_avg_pool2d")
+    return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=out), input, "adaptive_avg_pool2d")
