@@ -16,8 +16,8 @@ Every differentiable op is a small subclass acting on raw NumPy arrays::
 gradient is needed, records a node of the graph: the output tensor keeps the
 context ``ctx`` (its ``grad_fn``), which keeps the inputs.  ``backward`` returns
 one gradient per input (or ``None`` where no gradient is needed), each already
-reduced to its input's shape; ``Tensor.backward`` checks that and names the op
-if a gradient has the wrong shape.
+reduced to its input's shape and of its input's dtype; ``Tensor.backward``
+checks that and names the op if a gradient has the wrong shape or dtype.
 
 ``backward`` must not modify ``grad_output`` in place: the same array may be
 handed to several ops.
