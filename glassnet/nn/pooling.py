@@ -1,0 +1,103 @@
+"""Pooling layers: ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d`` and ``MinPool2d`` (see ``glassnet.ops.pooling``)."""
+from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d
+from .module import Module
+
+
+class _ExtremePool2d(Module):
+    """The arguments and repr shared by ``MaxPool2d`` and ``MinPool2d`` (PyTorch's ``_MaxPoolNd``)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def _pool_args(self):
+        return self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+
+    def extra_repr(self):
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool2d(_ExtremePool2d):
+    """The largest value of each kH×kW window of each channel, as ``torch.nn.MaxPool2d``.
+
+    ``stride`` defaults to ``kernel_size`` (windows side by side).  The gradient
+    goes to each window's maximum; on ties to the first one in row-major order,
+    as in PyTorch.  ``return_indices=True`` also returns the flat index
+    ``row·W + col`` of each maximum.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW) with
+        ``oH = floor((H + 2·padding − dilation·(kH − 1) − 1) / stride) + 1``
+        (ceil instead of floor with ``ceil_mode=True``), likewise oW.
+    """
+
+    def forward(self, input):
+        return max_pool2d(input, *self._pool_args())
+
+
+class MinPool2d(_ExtremePool2d):
+    """The smallest value of each window: ``MaxPool2d`` of ``−input``, negated.  Not in PyTorch.
+
+    Same arguments, shapes and repr as ``MaxPool2d``; ties go to the first minimum.
+    """
+
+    def forward(self, input):
+        return min_pool2d(input, *self._pool_args())
+
+
+class AvgPool2d(Module):
+    """The mean of each kH×kW window of each channel, as ``torch.nn.AvgPool2d``.
+
+    Padding counts as zeros; ``count_include_pad=False`` divides by the number
+    of real pixels instead, ``divisor_override`` by a fixed number.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW), sized as in ``MaxPool2d`` (dilation 1).
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        return avg_pool2d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+            self.divisor_override,
+        )
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size, whatever the input size, as ``torch.nn.AdaptiveAvgPool2d``.
+
+    ``output_size`` is an int or a pair; ``None`` in the pair keeps that input
+    size.  ``AdaptiveAvgPool2d(1)`` is global average pooling.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW).
+    """
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
