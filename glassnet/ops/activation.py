@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
+from .special import normal_cdf
 
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 class ReLU(Function):
@@ -76,7 +76,7 @@ class GELU(Function):
         if approximate == "tanh":
             ctx.inner = np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))
             return 0.5 * x * (1 + ctx.inner)
-        ctx.cdf = (0.5 * (1 + _erf(x / math.sqrt(2)))).astype(x.dtype)
+        ctx.cdf = normal_cdf(x).astype(x.dtype)
         return x * ctx.cdf
 
     @staticmethod
