@@ -1,0 +1,13 @@
+"""Neural-network building blocks with PyTorch's API: ``Module``, layers, losses, ``functional``, ``init``.
+
+A layer file adds one import line here (e.g. ``from .conv import Conv2d``).
+"""
+from . import functional, init
+from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleList, Sequential
+from .dropout import Dropout
+from .flatten import Flatten
+from .linear import Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .module import Module
+from .parameter import Parameter

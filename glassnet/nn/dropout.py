@@ -1,0 +1,29 @@
+"""``Dropout``: randomly zero activations during training to fight overfitting."""
+from . import functional as F
+from .module import Module
+
+
+class Dropout(Module):
+    """Zero each element with probability ``p`` in training mode and scale the others by 1/(1-p).
+
+    In evaluation mode (``model.eval()``) it is the identity.  The mask comes
+    from glassnet's seeded generator (``glassnet.manual_seed``).  ``inplace``
+    is accepted for PyTorch compatibility; unlike PyTorch the result is always
+    a new tensor.
+
+    Shape:
+        input: any.  output: the same.
+    """
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

@@ -1,0 +1,426 @@
+"""Layers and losses as plain functions, with ``torch.nn.functional``'s names and arguments.
+
+The modules in ``glassnet.nn`` hold parameters and options and call these::
+
+    import glassnet.nn.functional as F
+    logits = F.linear(x, weight, bias)
+    loss = F.cross_entropy(logits, labels)
+
+Every function checks its inputs and names itself, the shapes and a fix in
+its error messages.  Differences from PyTorch, on purpose:
+
+* Losses raise ``ValueError`` when input and target shapes differ where
+  PyTorch warns and broadcasts (MSE of a (N, 1) prediction against a (N,)
+  target would silently average an N x N matrix of differences).
+* The options after ``weight`` (``reduction``, ``ignore_index``...) are
+  keyword-only, and the deprecated ``size_average``/``reduce`` are gone.
+* ``inplace=True`` is accepted but computes a new tensor, as glassnet's
+  in-place operators do on tensors in a graph.
+* Class indices may be any integer dtype (PyTorch wants int64 or uint8).
+"""
+import warnings
+
+import numpy as np
+
+from ..ops import activation
+from ..ops import linear as linear_ops
+from ..ops import loss as loss_ops
+from ..random import numpy_generator
+from ..tensor import Tensor
+
+# ----------------------------------------------------------------- layers
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias`` as one fused op.
+
+    Shape:
+        input: (*, in_features).  weight: (out_features, in_features).
+        bias: (out_features,).  Returns: (*, out_features).
+    """
+    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"linear: input has {input.shape[-1] if input.ndim else 0} features (input shape {tuple(input.shape)}) "
+            f"but weight expects {weight.shape[-1]} (weight shape {tuple(weight.shape)}); hint: the layer's "
+            "in_features must equal the size of the input's last dimension (flatten images first)"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"linear: input has dtype {input.dtype} but weight has dtype {weight.dtype}; hint: convert the input "
+            f"with .to(glassnet.{weight.dtype}), or the model with .double() / .float()"
+        )
+    if bias is None:
+        return linear_ops.Linear.apply(input, weight)
+    return linear_ops.Linear.apply(input, weight, bias)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (inverted dropout).
+
+    The scaling keeps every element's expected value unchanged, so nothing
+    needs rescaling at evaluation time, when (``training=False``) this is the
+    identity.  The mask comes from glassnet's seeded generator.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    if not input.is_floating_point():
+        raise RuntimeError(f"dropout: input must be floating point, got dtype {input.dtype}; hint: input.float()")
+    uniform = numpy_generator().random(input.shape, dtype=np.float32 if input.dtype == np.float32 else np.float64)
+    return input * Tensor._from_array((uniform >= p) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype))
+
+
+# ------------------------------------------------------------ activations
+
+
+def relu(input, inplace=False):
+    """max(0, x) elementwise."""
+    return activation.ReLU.apply(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, else negative_slope · x."""
+    return activation.LeakyReLU.apply(input, negative_slope=negative_slope)
+
+
+def sigmoid(input):
+    """1 / (1 + e^-x), computed without overflow."""
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def gelu(input, approximate="none"):
+    """x · Φ(x) with Φ the standard normal CDF; ``approximate='tanh'`` uses the tanh approximation of Φ."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"gelu: approximate argument must be either 'none' or 'tanh', got {approximate!r}")
+    return activation.GELU.apply(input, approximate=approximate)
+
+
+def _implicit_dim(name, ndim):
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, *, dtype=None):
+    """e^x / Σ e^x along ``dim`` (rows of probabilities); ``dtype`` converts the input first."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim)
+
+
+def log_softmax(input, dim=None, *, dtype=None):
+    """log(softmax(x)) along ``dim``, computed stably as x - logsumexp(x)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices of shape (*) as int64 rows of shape (*, num_classes) with a 1 at each index.
+
+    ``num_classes=-1`` uses the largest index + 1.
+    """
+    indices = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"one_hot: expected an integer tensor of class indices, got dtype {indices.dtype}; hint: .long()"
+        )
+    if num_classes == -1:
+        if indices.size == 0:
+            raise RuntimeError("one_hot: can not infer the total number of classes from an empty tensor; hint: pass num_classes")
+        num_classes = int(indices.max()) + 1
+    if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
+        bad = indices.min() if indices.min() < 0 else indices.max()
+        raise RuntimeError(
+            f"one_hot: class values must be in [0, {num_classes}), got {bad} (shape {indices.shape}); "
+            "hint: labels must start at 0, and num_classes must exceed the largest label"
+        )
+    return Tensor._from_array((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# ----------------------------------------------------------------- losses
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _check_reduction(name, reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction; hint: use 'mean', 'sum' or 'none'")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def _constant(name, what, value, dtype, shape=None):
+    """``value`` (weight, pos_weight) as an array of ``dtype``; with ``shape``, checked to broadcast to it without enlarging it."""
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise RuntimeError(
+                f"{name}: {what} is not differentiable (as in PyTorch) but requires grad; hint: pass {what}.detach()"
+            )
+        value = value.data
+    value = np.asarray(value, dtype=dtype)
+    if shape is None:
+        return value
+    try:
+        fits = np.broadcast_shapes(value.shape, shape) == tuple(shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{name}: {what} of shape {value.shape} does not broadcast to the input shape {tuple(shape)}; "
+            f"hint: give one {what} per class (last dimension) or one per element"
+        )
+    return value
+
+
+def _check_same_shape(name, input, target):
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{name}: target shape {tuple(target.shape)} differs from input shape {tuple(input.shape)}; unlike "
+            "PyTorch (which warns and broadcasts, silently giving a wrong loss), glassnet requires equal shapes; "
+            "hint: reshape one of them, e.g. target.view(input.shape) or input.squeeze(-1)"
+        )
+
+
+def _check_floating(name, input, target):
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name}: input must be floating point, got dtype {input.dtype}; hint: input.float()")
+    if not target.is_floating_point():
+        raise RuntimeError(
+            f"{name}: target must be floating point like the input ({input.dtype}), got dtype {target.dtype} "
+            f"(unlike PyTorch, glassnet does not convert it); hint: target.float()"
+        )
+
+
+def _regression_inputs(name, input, target, reduction, weight):
+    target = _as_tensor(target)
+    _check_reduction(name, reduction)
+    _check_floating(name, input, target)
+    _check_same_shape(name, input, target)
+    return target, (None if weight is None else Tensor._from_array(_constant(name, "weight", weight, input.dtype, input.shape)))
+
+
+def _weighted_reduce(errors, weight, reduction):
+    """Reduce elementwise errors; with per-element weights the mean is Σ w·e / Σ w, as in PyTorch."""
+    if weight is None:
+        return _reduce(errors, reduction)
+    errors = errors * weight
+    return errors.sum() / weight.data.sum() if reduction == "mean" else _reduce(errors, reduction)
+
+
+def mse_loss(input, target, *, reduction="mean", weight=None):
+    """Mean squared error: mean of (input - target)².
+
+    Shape:
+        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+    """
+    target, weight = _regression_inputs("mse_loss", input, target, reduction, weight)
+    diff = input - target
+    return _weighted_reduce(diff * diff, weight, reduction)
+
+
+def l1_loss(input, target, *, reduction="mean", weight=None):
+    """Mean absolute error: mean of |input - target| (gradient sign(input - target), 0 at equality).
+
+    Shape:
+        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+    """
+    target, weight = _regression_inputs("l1_loss", input, target, reduction, weight)
+    return _weighted_reduce((input - target).abs(), weight, reduction)
+
+
+def _class_rows(name, input):
+    """Scores of shape (C,), (N, C) or (N, C, d1, ...) as rows (M, C), one per prediction."""
+    if input.ndim == 0:
+        raise ValueError(f"{name}: input needs a class dimension, got a 0-d tensor; hint: shape (N, C) or (C,)")
+    if input.ndim == 1:
+        return input.reshape(1, -1)
+    if input.ndim == 2:
+        return input
+    return input.permute(0, *range(2, input.ndim), 1).reshape(-1, input.shape[1])
+
+
+def _batch_shape(input):
+    """The shape of one loss per prediction: the input's shape without the class dimension."""
+    return tuple(input.shape[:1] + input.shape[2:]) if input.ndim > 1 else ()
+
+
+def _class_indices(name, input, target, ignore_index):
+    """The integer ``target`` checked against ``input`` and flattened to one class index per row."""
+    classes = input.shape[0 if input.ndim == 1 else 1]
+    expected = _batch_shape(input)
+    if target.dtype.kind not in "iu":
+        extra = " or class probabilities of the input's shape" if name == "cross_entropy" else ""
+        raise RuntimeError(
+            f"{name}: expected class indices (an integer tensor of shape {expected}){extra} as target, got dtype "
+            f"{target.dtype} with shape {tuple(target.shape)} for input shape {tuple(input.shape)}; hint: target.long()"
+        )
+    if target.shape != expected:
+        hint = "target.squeeze(1)" if target.shape == expected + (1,) else "one class index per prediction"
+        raise ValueError(
+            f"{name}: expected target shape {expected} for input shape {tuple(input.shape)} (the input's shape "
+            f"without its class dimension), got target shape {tuple(target.shape)}; hint: {hint}"
+        )
+    indices = target.data.reshape(-1)
+    bad = (indices != ignore_index) & ((indices < 0) | (indices >= classes))
+    if bad.any():
+        raise IndexError(
+            f"{name}: target contains class index {indices[bad][0]} but the input has {classes} classes "
+            f"(valid: 0 to {classes - 1}, or ignore_index={ignore_index}); input shape {tuple(input.shape)}; "
+            "hint: labels must start at 0 (labels 1..C need target - 1), or the last layer needs more outputs"
+        )
+    return indices
+
+
+def _class_weight(name, weight, classes, dtype):
+    if weight is None:
+        return None
+    weight = _constant(name, "weight", weight, dtype)
+    if weight.shape != (classes,):
+        raise ValueError(f"{name}: weight must have one entry per class ({classes}), got shape {weight.shape}")
+    return weight
+
+
+def _target_weights(indices, weight, ignore_index, dtype):
+    """For each row: a safe class index (0 where ignored) and the weight of its target class (0 where ignored)."""
+    keep = indices != ignore_index
+    safe = np.where(keep, indices, 0)
+    return safe, (weight[safe] * keep if weight is not None else keep.astype(dtype))
+
+
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy of class scores (logits) against class indices or class probabilities.
+
+    With class indices ``y`` and class weights ``w`` (all 1 by default)::
+
+        loss_n = -w[y_n] · log softmax(x_n)[y_n]        ('mean' divides Σ loss_n by Σ w[y_n])
+
+    Predictions whose target equals ``ignore_index`` count for nothing.
+    ``label_smoothing`` ε mixes the one-hot target with the uniform
+    distribution: (1-ε)·onehot + ε/C.  With probabilities ``t`` (same shape as
+    the input) ``loss_n = -Σ_c w_c t_nc log softmax(x_n)_c`` and 'mean'
+    divides by the number of predictions.  Fused into one stable op
+    (``glassnet.ops.loss.CrossEntropy``): logits of ±1000 are fine.
+
+    Shape:
+        input: (C,), (N, C) or (N, C, d1, ...).  target: indices of shape (), (N) or
+        (N, d1, ...), or probabilities of the input's shape.  Returns: () or, with
+        reduction='none', (), (N) or (N, d1, ...).
+    """
+    name = "cross_entropy"
+    _check_reduction(name, reduction)
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name}: input (logits) must be floating point, got dtype {input.dtype}; hint: input.float()")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    target = _as_tensor(target)
+    logits = _class_rows(name, input)
+    rows, classes = logits.shape
+    weight = _class_weight(name, weight, classes, input.dtype)
+    if target.is_floating_point() and target.shape == input.shape:
+        if ignore_index >= 0:
+            raise ValueError(f"{name}: ignore_index is not supported for class-probability targets (as in PyTorch)")
+        q = _class_rows(name, target.to(input.dtype))
+        if label_smoothing:
+            q = q * (1 - label_smoothing) + label_smoothing / classes
+        if weight is not None:
+            q = q * Tensor._from_array(weight)
+        total = rows
+    else:
+        indices = _class_indices(name, input, target, ignore_index)
+        safe, target_weight = _target_weights(indices, weight, ignore_index, input.dtype)
+        q = np.zeros((rows, classes), dtype=input.dtype)
+        q[np.arange(rows), safe] = (1 - label_smoothing) * target_weight
+        if label_smoothing:
+            kept = (indices != ignore_index)[:, None]
+            q += (label_smoothing / classes) * kept * (1 if weight is None else weight)
+        q, total = Tensor._from_array(q), target_weight.sum()
+    loss = loss_ops.CrossEntropy.apply(logits, q, reduction=reduction, total_weight=total)
+    return loss.reshape(_batch_shape(input)) if reduction == "none" else loss
+
+
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of log-probabilities (e.g. from ``log_softmax``) at the target classes.
+
+    ``loss_n = -w[y_n] · input[n, y_n]``; 'mean' divides Σ loss_n by Σ w[y_n];
+    targets equal to ``ignore_index`` count for nothing.  ``nll_loss(log_softmax(x, 1), y)``
+    equals ``cross_entropy(x, y)``.
+
+    Shape:
+        input: (C,), (N, C) or (N, C, d1, ...).  target: (), (N) or (N, d1, ...) integers.
+        Returns: () or, with reduction='none', the target's shape.
+    """
+    name = "nll_loss"
+    _check_reduction(name, reduction)
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name}: input (log-probabilities) must be floating point, got dtype {input.dtype}")
+    log_p = _class_rows(name, input)
+    weight = _class_weight(name, weight, log_p.shape[1], input.dtype)
+    safe, target_weight = _target_weights(_class_indices(name, input, _as_tensor(target), ignore_index), weight, ignore_index, input.dtype)
+    losses = -log_p.gather(1, safe[:, None]).reshape(-1) * Tensor._from_array(target_weight)
+    if reduction == "none":
+        return losses.reshape(_batch_shape(input))
+    return losses.sum() / target_weight.sum() if reduction == "mean" else losses.sum()
+
+
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
+    """Binary cross-entropy of probabilities: -(t log x + (1 - t) log(1 - x)), logs clamped to >= -100.
+
+    Prefer ``binary_cross_entropy_with_logits`` on raw scores: it is exact
+    where sigmoid would round to 0 or 1.  ``weight`` rescales each element.
+
+    Shape:
+        input, target: the same shape (*), input in [0, 1].  Returns: () or (*).
+    """
+    name = "binary_cross_entropy"
+    target = _as_tensor(target)
+    _check_reduction(name, reduction)
+    _check_floating(name, input, target)
+    _check_same_shape(name, input, target)
+    if input.numel() and (input.data.min() < 0 or input.data.max() > 1):
+        raise RuntimeError(
+            f"{name}: all elements of input should be between 0 and 1, got values in "
+            f"[{input.data.min():.4g}, {input.data.max():.4g}]; hint: apply sigmoid first, or use "
+            "binary_cross_entropy_with_logits (BCEWithLogitsLoss) on the raw scores"
+        )
+    loss = loss_ops.BinaryCrossEntropy.apply(input, target.to(input.dtype))
+    if weight is not None:
+        loss = loss * Tensor._from_array(_constant(name, "weight", weight, input.dtype, input.shape))
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
+    """Sigmoid + binary cross-entropy in one stable op: exact for logits of ±1000.
+
+    ``pos_weight`` multiplies the loss of positive targets (one value per
+    class, broadcasting over the last dimension); ``weight`` rescales each element.
+
+    Shape:
+        input, target: the same shape (*).  Returns: () or (*).
+    """
+    name = "binary_cross_entropy_with_logits"
+    target = _as_tensor(target)
+    _check_reduction(name, reduction)
+    _check_floating(name, input, target)
+    _check_same_shape(name, input, target)
+    if pos_weight is not None:
+        pos_weight = _constant(name, "pos_weight", pos_weight, input.dtype, input.shape)
+    loss = loss_ops.BinaryCrossEntropyWithLogits.apply(input, target.to(input.dtype), pos_weight=pos_weight)
+    if weight is not None:
+        loss = loss * Tensor._from_array(_constant(name, "weight", weight, input.dtype, input.shape))
+    return _reduce(loss, reduction)

@@ -1,0 +1,60 @@
+"""Fully connected layers: ``Linear`` (y = x Wᵀ + b) and ``Identity``."""
+import math
+
+from .. import creation
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """Returns its input unchanged; any constructor arguments are ignored (handy as a placeholder)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """Affine map ``y = x Wᵀ + b`` of the last dimension of the input.
+
+    Initialised exactly as in PyTorch: ``kaiming_uniform_(weight, a=√5)``,
+    which is U(-1/√in_features, 1/√in_features), and the bias from the same
+    distribution.  Forward and backward run as one fused op
+    (``glassnet.ops.linear.Linear``).
+
+    Shape:
+        input: (*, in_features).  output: (*, out_features).
+
+    Attributes:
+        weight: Parameter of shape (out_features, in_features).
+        bias: Parameter of shape (out_features,), or None when ``bias=False``.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(creation.empty(out_features, in_features, dtype=dtype))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw new weights and biases from PyTorch's default distributions."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,401 @@
+"""``Module``: the base class of every layer and model.
+
+A module keeps three registries, filled automatically when attributes are set
+in ``__init__``::
+
+    class Net(Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = Linear(2, 8)                  # -> _modules["fc"]
+            self.scale = Parameter(glassnet.ones(8))  # -> _parameters["scale"]
+            self.register_buffer("steps", glassnet.zeros(1))  # -> _buffers["steps"]
+
+        def forward(self, x):
+            return self.fc(x) * self.scale
+
+Everything else walks these registries recursively: ``parameters()`` and
+``named_parameters()`` (dotted names such as ``"fc.weight"``), ``state_dict()``
+(PyTorch's exact keys), ``train()``/``eval()``, ``zero_grad()``, ``apply()``
+and the ``repr``, which prints the tree exactly as PyTorch does.  Calling
+``net(x)`` runs ``net.forward(x)``.
+
+Unlike PyTorch there are no hooks, so calling a module costs one Python call.
+"""
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor
+from .parameter import Parameter
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict(..., strict=False)`` returns: the keys that did not match."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def _addindent(text, spaces):
+    """Indent every line of ``text`` but the first by ``spaces`` (blank lines stay empty), as PyTorch's repr does."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    first = lines.pop(0)
+    return first + "\n" + "\n".join(" " * spaces + line if line.strip() else "" for line in lines)
+
+
+class Module:
+    """Base class for all neural-network modules; subclasses define ``__init__`` and ``forward``.
+
+    Attributes:
+        training: True in training mode (the default), False after ``eval()``.
+            Layers such as ``Dropout`` behave differently in the two modes.
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
+        object.__setattr__(self, "_modules", {})
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function; '
+            "hint: define forward(self, ...) in your subclass"
+        )
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # --------------------------------------------------------- registration
+    def _check_name(self, name, kind, registry):
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def register_parameter(self, name, param):
+        """Add ``param`` (a ``Parameter`` or None) under ``name``; None keeps the name but no tensor."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call; hint: call super().__init__() first")
+        self._check_name(name, "parameter", self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(glassnet.nn.Parameter or None required); hint: wrap it as nn.Parameter(tensor)"
+            )
+        if param is not None and param.grad_fn is not None:
+            raise ValueError(
+                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created "
+                f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
+                "the forward() method."
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Add a tensor that is state but not learned (e.g. running statistics).
+
+        Persistent buffers are saved in ``state_dict``; None keeps the name but no tensor.
+        """
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call; hint: call super().__init__() first")
+        self._check_name(name, "buffer", self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (glassnet Tensor or None required)"
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+
+    def add_module(self, name, module):
+        """Add the child ``module`` (or None) under ``name``."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        if "_modules" not in self.__dict__:
+            raise AttributeError("cannot assign module before Module.__init__() call; hint: call super().__init__() first")
+        self._check_name(name, "module", self._modules)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def __setattr__(self, name, value):
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError(
+                    "cannot assign parameters before Module.__init__() call; hint: call super().__init__() first"
+                )
+            self._forget(name, keep=params)
+            self.register_parameter(name, value)
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (glassnet.nn.Parameter or None "
+                    f"expected); hint: wrap it as nn.Parameter(...), or change the values in place under "
+                    f"no_grad(): self.{name}.data[...] = ..."
+                )
+            params[name] = None
+        elif isinstance(value, Module):
+            if "_modules" not in self.__dict__:
+                raise AttributeError(
+                    "cannot assign module before Module.__init__() call; hint: call super().__init__() first"
+                )
+            self._forget(name, keep=self._modules)
+            self._modules[name] = value
+        elif name in self.__dict__.get("_modules", ()):
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' (glassnet.nn.Module or None expected)"
+                )
+            self._modules[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (glassnet Tensor or None expected)")
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name, keep):
+        """Remove ``name`` from the instance dict and from the registries other than ``keep`` (where it keeps its place)."""
+        self.__dict__.pop(name, None)
+        for registry in (self._parameters, self._buffers, self._modules):
+            if registry is not keep:
+                registry.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
+
+    def __getattr__(self, name):
+        # Only called when normal lookup fails, i.e. for registered parameters, buffers and modules.
+        attributes = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            items = attributes.get(registry)
+            if items is not None and name in items:
+                return items[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name):
+        if name in self._parameters:
+            del self._parameters[name]
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent_buffers_set.discard(name)
+        elif name in self._modules:
+            del self._modules[name]
+        else:
+            object.__delattr__(self, name)
+
+    # ------------------------------------------------------------- walking
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """``(dotted name, module)`` for this module and every descendant, depth first, each module once."""
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        """``(name, module)`` for the direct children, each module once."""
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
+
+    def children(self):
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, registry, prefix, recurse, remove_duplicate):
+        seen = set()
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        for module_prefix, module in modules:
+            for name, tensor in module.__dict__[registry].items():
+                if tensor is None or id(tensor) in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(id(tensor))
+                yield module_prefix + ("." if module_prefix else "") + name, tensor
+
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """``(dotted name, parameter)`` pairs, e.g. ``("0.weight", ...)``; a shared parameter appears once."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse=True):
+        """The learnable parameters of this module and (with ``recurse``) all its descendants."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse=True):
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # --------------------------------------------------------------- state
+    def state_dict(self, destination=None, prefix="", keep_vars=False):
+        """An ``OrderedDict`` from dotted name to tensor: each module's parameters, then its persistent buffers, then its children.
+
+        The tensors are detached but share memory with the module (as in
+        PyTorch); ``keep_vars=True`` returns the parameters themselves.
+        """
+        if destination is None:
+            destination = OrderedDict()
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buffer if keep_vars else buffer.detach()
+        for name, module in self._modules.items():
+            if module is not None:
+                module.state_dict(destination, prefix + name + ".", keep_vars)
+        return destination
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values from ``state_dict`` (name -> Tensor, NumPy array or anything ``np.asarray`` accepts).
+
+        Values are copied into the existing tensors (cast to their dtype), so
+        optimizers holding the parameters keep working.  A shape mismatch is
+        always an error; missing and unexpected keys are errors when ``strict``
+        and are returned as ``(missing_keys, unexpected_keys)`` otherwise.
+        Nothing is copied if there is any error.
+        """
+        own = self.state_dict(keep_vars=True)
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        errors, copies = [], []
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if value.shape != target.shape:
+                errors.append(
+                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from checkpoint, "
+                    f"the shape in current model is {tuple(target.shape)}."
+                )
+            else:
+                copies.append((target, value))
+        if strict:
+            if unexpected:
+                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
+            if missing:
+                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
+                + "\n\thint: the checkpoint was made for a different architecture; compare "
+                "model.state_dict().keys() and shapes with the checkpoint's (strict=False loads the matching keys)"
+            )
+        for target, value in copies:
+            target.data[...] = value
+        return _IncompatibleKeys(missing, unexpected)
+
+    # --------------------------------------------------------------- modes
+    def train(self, mode=True):
+        """Set training mode (``mode=True``) or evaluation mode on this module and all descendants; returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"train: training mode is expected to be boolean, got {mode!r}")
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
+        return self
+
+    def eval(self):
+        """``train(False)``: evaluation mode (e.g. Dropout becomes the identity); returns self."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad=True):
+        """Turn gradient tracking of every parameter on or off (e.g. to freeze layers); returns self."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none=True):
+        """Reset the gradients of all parameters: to None (the default) or to zeros."""
+        for param in self.parameters():
+            if param.grad is not None:
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad.data[...] = 0
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every descendant (children first) and then on self; returns self."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, *args, dtype=None, device=None):
+        """Convert floating parameters and buffers to ``dtype`` in place (``to(dtype)``, ``to("cpu")``); returns self.
+
+        The Parameter objects are kept (their ``.data`` is replaced), so
+        optimizers holding them stay valid.  Only the "cpu" device exists.
+        """
+        for arg in args:
+            if isinstance(arg, str):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None and str(device) != "cpu":
+            raise RuntimeError(f"to: glassnet runs on the CPU only, got device {device!r}; hint: use 'cpu'")
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            for tensor in [*self.parameters(), *self.buffers()]:
+                if tensor.is_floating_point():
+                    tensor.data = tensor.data.astype(dtype, copy=False)
+                    if tensor.grad is not None:
+                        tensor.grad.data = tensor.grad.data.astype(dtype, copy=False)
+        return self
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    # ------------------------------------------------------------ printing
+    def extra_repr(self):
+        """The text inside ``Name(...)`` besides the children; layers override it (e.g. ``in_features=2, ...``)."""
+        return ""
+
+    def _get_name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()]
+        lines = extra_lines + child_lines
+        text = self._get_name() + "("
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                text += extra_lines[0]
+            else:
+                text += "\n  " + "\n  ".join(lines) + "\n"
+        return text + ")"

@@ -1,0 +1,37 @@
+"""The affine map of a fully connected layer, ``y = x Wᵀ + b``, as one fused op.
+
+Written as Tensor code it would be three graph nodes (transpose, matmul, add)
+and the bias gradient would go through a broadcast-undoing sum; fused, it is
+one node and three matrix products.  With ``g = dL/dy`` and the leading axes
+of ``x`` flattened into one batch axis:
+
+    dL/dx = g W        (N, in)  = (N, out) @ (out, in)
+    dL/dW = gᵀ x       (out, in) = (out, N) @ (N, in)
+    dL/db = Σ_n g_n    (out,)
+
+Shape:
+    x: (*, in_features).  weight: (out_features, in_features).
+    bias: (out_features,) or absent.  out: (*, out_features).
+"""
+from ..autograd.function import Function
+
+
+class Linear(Function):
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        ctx.x, ctx.weight = x, weight
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight = ctx.x, ctx.weight
+        needs = ctx.needs_input_grad
+        g = grad_output.reshape(-1, grad_output.shape[-1])
+        dx = (grad_output @ weight) if needs[0] else None
+        dw = (g.T @ x.reshape(-1, x.shape[-1])) if needs[1] else None
+        if len(needs) == 2:
+            return dx, dw
+        return dx, dw, (g.sum(axis=0) if needs[2] else None)

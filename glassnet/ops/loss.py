@@ -1,0 +1,118 @@
+"""Fused, numerically stable losses: cross-entropy and binary cross-entropy.
+
+**Cross-entropy** between logits ``z`` (one row of C scores per sample) and a
+target distribution ``q`` (one row per sample, not necessarily summing to 1:
+class weights and label smoothing are folded into it)::
+
+    log p  = log_softmax(z) = z - max z - log Σ_c e^(z_c - max z)    (never overflows)
+    loss_n = -Σ_c q_nc log p_nc
+    dloss_n/dz_nc = p_nc Σ_c' q_nc' - q_nc                          (= p - onehot for plain labels)
+    dloss_n/dq_nc = -log p_nc
+
+One node instead of log_softmax + gather + sum, and the backward is one
+line; ``glassnet.nn.functional.cross_entropy`` builds ``q`` from class indices
+or from class probabilities.
+
+**Binary cross-entropy** with probabilities ``x`` in [0, 1] and targets ``y``::
+
+    loss = -(y log x + (1 - y) log(1 - x)),   each log clamped to >= -100 (PyTorch's rule)
+
+**Binary cross-entropy with logits** ``x`` (σ is the sigmoid, ``w⁺`` the
+weight of positive examples, 1 when absent)::
+
+    loss    = (1 - y) x + (1 + (w⁺ - 1) y) · softplus(-x),   softplus(t) = log(1 + e^t)
+    dL/dx   = (1 - y) - (1 + (w⁺ - 1) y) · σ(-x)              (= σ(x) - y when w⁺ = 1)
+    dL/dy   = -x + (w⁺ - 1) · softplus(-x)
+
+``softplus`` is ``np.logaddexp(0, t)``, which is exact for t = ±1000, so the
+loss stays finite where log(sigmoid(x)) would give log(0).
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from .softmax import stable_log_softmax
+
+
+class CrossEntropy(Function):
+    """Cross-entropy of logit rows ``z`` (M, C) against target rows ``q`` (M, C).
+
+    ``reduction='none'`` gives the M row losses, ``'sum'`` their sum and
+    ``'mean'`` their sum divided by ``total_weight`` (the number of rows, or
+    the summed class weights of the targets, as PyTorch divides).
+    """
+
+    @staticmethod
+    def forward(ctx, z, q, reduction="mean", total_weight=1.0):
+        log_p = stable_log_softmax(z, axis=1)
+        losses = -np.einsum("nc,nc->n", q, log_p)
+        ctx.log_p, ctx.q, ctx.reduction, ctx.total_weight = log_p, q, reduction, total_weight
+        if reduction == "none":
+            return losses
+        with np.errstate(divide="ignore", invalid="ignore"):  # all targets ignored: 0/0 = nan, as in PyTorch
+            return np.asarray(losses.sum() / (total_weight if reduction == "mean" else 1), dtype=z.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        log_p, q = ctx.log_p, ctx.q
+        if ctx.reduction == "none":
+            g = grad_output[:, None]
+        elif ctx.reduction == "mean":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                g = grad_output / np.asarray(ctx.total_weight, dtype=grad_output.dtype)
+        else:
+            g = grad_output
+        dz = g * (np.exp(log_p) * q.sum(axis=1, keepdims=True) - q) if ctx.needs_input_grad[0] else None
+        dq = -g * log_p if ctx.needs_input_grad[1] else None
+        return dz, dq
+
+
+class BinaryCrossEntropy(Function):
+    """Elementwise BCE of probabilities ``x`` against targets ``y`` (same shape).
+
+    dL/dx is PyTorch's ``(x - y) / max(x (1 - x), ε)``, finite at x = 0 and 1, with
+    PyTorch's ε: 1e-12 rounded to float32, also in float64;
+    dL/dy is the derivative of the clamped logs the forward pass used.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100)
+            log_1mx = np.maximum(np.log1p(-x), -100)
+        ctx.x, ctx.y, ctx.log_x, ctx.log_1mx = x, y, log_x, log_1mx
+        return -(y * log_x + (1 - y) * log_1mx)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.x, ctx.y
+        dx = grad_output * (x - y) / np.maximum(x * (1 - x), np.float32(1e-12)) if ctx.needs_input_grad[0] else None
+        dy = grad_output * (ctx.log_1mx - ctx.log_x) if ctx.needs_input_grad[1] else None
+        return dx, dy
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """Elementwise, overflow-free BCE of logits ``x`` against targets ``y`` (same shape).
+
+    ``pos_weight`` (an array broadcasting against ``x``, or None) weights the
+    positive term.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight=None):
+        softplus_neg_x = np.logaddexp(0, -x)  # log(1 + e^-x) = -log σ(x)
+        log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        ctx.x, ctx.y, ctx.pos_weight = x, y, pos_weight
+        ctx.softplus_neg_x, ctx.log_weight = softplus_neg_x, log_weight
+        return (1 - y) * x + log_weight * softplus_neg_x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.x, ctx.y
+        dx = dy = None
+        if ctx.needs_input_grad[0]:
+            sigmoid_neg_x = np.exp(-np.logaddexp(0, x))  # σ(-x) = 1 / (1 + e^x), without overflow
+            dx = grad_output * ((1 - y) - ctx.log_weight * sigmoid_neg_x)
+        if ctx.needs_input_grad[1]:
+            dy = -x if ctx.pos_weight is None else -x + (ctx.pos_weight - 1) * ctx.softplus_neg_x
+            dy = grad_output * dy
+        return dx, dy
