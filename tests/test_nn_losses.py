@@ -194,6 +194,15 @@ def test_loss_modules_match_torch(make, inputs):
     compare_with_torch(None, make(torch.nn, torch), make(nn, glassnet), values=values)
 
 
+def test_regression_weights_may_broadcast():
+    x, t = glassnet.randn(4, 3), glassnet.randn(4, 3)
+    row_weight = glassnet.rand(4, 1)
+    for loss in (F.mse_loss, F.l1_loss):
+        np.testing.assert_allclose(
+            loss(x, t, weight=row_weight).item(), loss(x, t, weight=row_weight.expand(4, 3).clone()).item(), rtol=1e-6
+        )
+
+
 def test_loss_weights_are_buffers_with_pytorch_keys():
     torch = pytest.importorskip("torch")
     for make in [

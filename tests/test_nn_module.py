@@ -81,6 +81,7 @@ def test_attributes_register_parameters_modules_and_buffers():
     assert list(block._parameters) == ["scale", "shift"] and block.shift is None
     assert list(block._modules) == ["fc", "heads"] and list(block._buffers) == ["count", "scratch"]
     assert "fc" not in block.__dict__ and "scale" not in block.__dict__
+    assert {"fc", "scale", "shift", "count", "heads", "forward"} <= set(dir(block))
     assert [name for name, _ in block.named_parameters()][:5] == ["scale", "fc.weight", "fc.bias", "heads.0.weight", "heads.0.bias"]
     assert [name for name, _ in block.named_buffers()] == ["count", "scratch"]
     block.count = glassnet.ones(1)  # assigning a tensor to a buffer name replaces the buffer

@@ -203,7 +203,7 @@ def _check_floating(name, input, target):
     if not target.is_floating_point():
         raise RuntimeError(
             f"{name}: target must be floating point like the input ({input.dtype}), got dtype {target.dtype} "
-            f"(unlike PyTorch, glassnet does not convert it); hint: target.float()"
+            "(glassnet does not convert it); hint: target.float()"
         )
 
 
@@ -220,7 +220,9 @@ def _weighted_reduce(errors, weight, reduction):
     if weight is None:
         return _reduce(errors, reduction)
     errors = errors * weight
-    return errors.sum() / weight.data.sum() if reduction == "mean" else _reduce(errors, reduction)
+    if reduction == "mean":
+        return errors.sum() / np.broadcast_to(weight.data, errors.shape).sum()
+    return _reduce(errors, reduction)
 
 
 def mse_loss(input, target, *, reduction="mean", weight=None):
@@ -315,7 +317,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     distribution: (1-ε)·onehot + ε/C.  With probabilities ``t`` (same shape as
     the input) ``loss_n = -Σ_c w_c t_nc log softmax(x_n)_c`` and 'mean'
     divides by the number of predictions.  Fused into one stable op
-    (``glassnet.ops.loss.CrossEntropy``): logits of ±1000 are fine.
+    (``glassnet.ops.loss.CrossEntropy`` or ``SoftCrossEntropy``): logits of ±1000 are fine.
 
     Shape:
         input: (C,), (N, C) or (N, C, d1, ...).  target: indices of shape (), (N) or
@@ -332,7 +334,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     logits = _class_rows(name, input)
     rows, classes = logits.shape
     weight = _class_weight(name, weight, classes, input.dtype)
-    if target.is_floating_point() and target.shape == input.shape:
+    if target.dtype.kind == "f" and target.shape == input.shape:  # class probabilities
         if ignore_index >= 0:
             raise ValueError(f"{name}: ignore_index is not supported for class-probability targets (as in PyTorch)")
         q = _class_rows(name, target.to(input.dtype))
@@ -340,17 +342,20 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
             q = q * (1 - label_smoothing) + label_smoothing / classes
         if weight is not None:
             q = q * Tensor._from_array(weight)
-        total = rows
-    else:
+        loss = loss_ops.SoftCrossEntropy.apply(logits, q, reduction=reduction, total_weight=rows)
+    else:  # class indices
         indices = _class_indices(name, input, target, ignore_index)
         safe, target_weight = _target_weights(indices, weight, ignore_index, input.dtype)
-        q = np.zeros((rows, classes), dtype=input.dtype)
-        q[np.arange(rows), safe] = (1 - label_smoothing) * target_weight
-        if label_smoothing:
-            kept = (indices != ignore_index)[:, None]
-            q += (label_smoothing / classes) * kept * (1 if weight is None else weight)
-        q, total = Tensor._from_array(q), target_weight.sum()
-    loss = loss_ops.CrossEntropy.apply(logits, q, reduction=reduction, total_weight=total)
+        total = target_weight.sum()
+        if label_smoothing:  # q = (1-ε)·w_y·onehot(y) + ε/C·w for every kept row
+            q = np.zeros((rows, classes), dtype=input.dtype)
+            q[np.arange(rows), safe] = (1 - label_smoothing) * target_weight
+            q += (label_smoothing / classes) * (indices != ignore_index)[:, None] * (1 if weight is None else weight)
+            loss = loss_ops.SoftCrossEntropy.apply(logits, Tensor._from_array(q), reduction=reduction, total_weight=total)
+        else:
+            loss = loss_ops.CrossEntropy.apply(
+                logits, target=safe, target_weight=target_weight, reduction=reduction, total_weight=total
+            )
     return loss.reshape(_batch_shape(input)) if reduction == "none" else loss
 
 

@@ -187,6 +187,10 @@ class Module:
                 return items[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
+    def __dir__(self):
+        """Attribute names including the registered ones, so tab completion finds ``model.fc``."""
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
     def __delattr__(self, name):
         if name in self._parameters:
             del self._parameters[name]
