@@ -419,16 +419,48 @@ def test_heatmap_grid_and_nodes():
 
 
 # ------------------------------------------------------------------ gradients: explicit backprop vs glassnet
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-def test_explicit_backprop_matches_glassnet_autograd(activation):
-    rng = np.random.default_rng(0)
-    inputs, targets = rng.uniform(-3, 3, (12, 3)), rng.choice([-1.0, 1.0], 12)
-    nets = [Network([3, 5, 4, 1], activation, "tanh", None, random=SeedRandom(activation), backend=b)
+def both_backends(activation, output, loss, outputs=1, seed="g"):
+    return [Network([3, 5, 4, outputs], activation, output, None, random=SeedRandom(seed), loss=loss, backend=b)
             for b in ("numpy", "glassnet")]
+
+
+def assert_same_gradients(nets, inputs, targets):
     for net in nets:
         net.accumulate(inputs, targets)
     np.testing.assert_allclose(nets[0].acc_weights, nets[1].acc_weights, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(nets[0].acc_biases, nets[1].acc_biases, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_explicit_backprop_matches_glassnet_autograd(activation):
+    rng = np.random.default_rng(0)
+    inputs, targets = rng.uniform(-3, 3, (12, 3)), rng.choice([-1.0, 1.0], 12)
+    assert_same_gradients(both_backends(activation, "tanh", "square", seed=activation), inputs, targets)
+
+
+@pytest.mark.parametrize("output, loss, outputs", [("linear", "square", 1), ("tanh", "cross_entropy", 1),
+                                                   ("softmax", "cross_entropy", 3), ("sigmoid", "square", 1)])
+def test_output_and_loss_gradients_match_glassnet_autograd(output, loss, outputs):
+    rng = np.random.default_rng(1)
+    inputs = rng.uniform(-3, 3, (12, 3))
+    targets = rng.integers(0, 3, 12).astype(float) if outputs == 3 else rng.choice([-1.0, 1.0], 12)
+    assert_same_gradients(both_backends("relu", output, loss, outputs), inputs, targets)
+
+
+def test_cross_entropy_losses():
+    rng = np.random.default_rng(2)
+    inputs, targets = rng.uniform(-3, 3, (9, 3)), rng.choice([-1.0, 1.0], 9)
+    net = both_backends("tanh", "tanh", "cross_entropy")[0]
+    o = net.forward(inputs)
+    assert net.loss(inputs, targets) == pytest.approx(np.mean(-np.log((1 + targets * o) / 2)), rel=1e-12)
+    net = both_backends("tanh", "softmax", "cross_entropy", outputs=3)[0]
+    classes = rng.integers(0, 3, 9).astype(float)
+    p = net.forward(inputs)
+    assert p.sum(axis=1) == pytest.approx(np.ones(9))
+    assert net.loss(inputs, classes) == pytest.approx(np.mean(-np.log(p[np.arange(9), classes.astype(int)])))
+    assert net.accuracy(inputs, classes) == np.mean(p.argmax(axis=1) == classes)
+    with pytest.raises(ValueError, match="cross_entropy"):
+        Network([2, 1], output_activation="linear", loss="cross_entropy", random=SeedRandom("x"))
 
 
 # ------------------------------------------------------------------ headless simulate
@@ -442,3 +474,68 @@ def test_simulate_and_main(capsys):
     assert printed["counts"] == {"train": 350, "test": 150} and len(printed["loss"]) == 2
     with pytest.raises(ValueError, match="epochs"):
         simulate(CONFIG_A, -1)
+
+
+# ------------------------------------------------------------------ beyond the original
+def test_accuracy_beside_loss():
+    playground = Playground(CONFIG_A)
+    assert 0 <= playground.accuracy_train <= 1
+    out = playground.network.forward(playground.test_inputs)
+    assert playground.accuracy_test == np.mean(np.where(out >= 0, 1, -1) == playground.test_labels)
+    assert Playground("problem=regression&seed=r").accuracy_train is None
+
+
+@pytest.mark.parametrize("name", ["blobs", "spirals"])
+def test_multiclass_datasets_train_with_softmax(name):
+    playground = Playground(f"dataset={name}&numClasses=4&networkShape=6&learningRate=0.1&seed=mc")
+    assert playground.network.shape == [2, 6, 4] and playground.network.output_activation == "softmax"
+    assert sorted(set(playground.train_labels.tolist()) | set(playground.test_labels.tolist())) == [0, 1, 2, 3]
+    first = playground.loss_train
+    for _ in range(5):
+        playground.step()
+    assert playground.loss_train < first and playground.heatmap().shape == (4, 100, 100)
+    assert playground.heatmap(20).sum(axis=0) == pytest.approx(np.ones((20, 20)))
+
+
+def test_user_points_from_csv():
+    rows = ["x,y,label"] + [f"{x},{y},{1 if x * y > 0 else 0}" for x in range(-5, 6) for y in (-2.5, 1.5, 4)]
+    playground = Playground(CONFIG_A)
+    hash_before = playground.hash
+    playground.use_points("\n".join(rows))
+    assert sum(playground.counts().values()) == 33 and set(playground.train_labels.tolist()) <= {-1.0, 1.0}
+    assert playground.hash != hash_before and playground.epoch == 0     # new seed, as a data change
+    playground.step()
+    points, labels, kind = datasets.parse_points_csv("1,2,0\n3,4,2\n5,6,1")
+    assert kind == "multiclass" and labels.tolist() == [0, 2, 1]
+    assert datasets.parse_points_csv("1,2,0.5\n3,4,-0.25")[2] == "regression"
+    playground.use_points("1,2,0.5\n3,4,-0.25\n0,0,0")
+    assert playground.state["problem"] == "regression" and playground.network.output_activation == "linear"
+    playground.set("problem", "classification")
+    assert playground.custom_data is None and playground.counts() == {"train": 250, "test": 250}
+    with pytest.raises(ValueError, match="line 2"):
+        datasets.parse_points_csv("1,2,1\n3,four,1")
+
+
+@pytest.mark.parametrize("framework", ["torch", "glassnet"])
+def test_export_rebuilds_the_model(tmp_path, framework):
+    lib = pytest.importorskip(framework)
+    if framework == "glassnet":
+        pytest.importorskip("glassnet.nn")
+    else:
+        pytest.importorskip("safetensors")
+    import importlib.util
+
+    playground = Playground("activation=swish&networkShape=4,3&xSquared=true&sinY=true&seed=ex")
+    playground.step()
+    from glassnet.playground.export import export_model
+
+    _, script = export_model(playground, tmp_path)
+    spec = importlib.util.spec_from_file_location(f"exported_{framework}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.build(lib)
+    points = np.array([[-3.0, 3.0], [0.5, 0.0], [3.0, -3.0]])
+    output = model(lib.tensor(module.features(points[:, 0], points[:, 1]), dtype=lib.float64))
+    expected = playground.network.forward(module.features(points[:, 0], points[:, 1]))
+    np.testing.assert_allclose(np.asarray(output.detach().numpy() if framework == "torch" else output.data)[:, 0],
+                               expected, rtol=1e-12)

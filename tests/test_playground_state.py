@@ -199,3 +199,15 @@ def test_noise_nan_passes_the_clamp():
 
 def test_seed_any_string():
     assert "&networkShape=2&seed=abc&" in Playground("seed=abc&networkShape=2").hash
+
+
+# ------------------------------------------------------------------ glassnet's extra keys
+def test_extra_keys_are_omitted_by_default_and_written_before_hide_keys():
+    assert "loss=" not in State.parse(LECTURE_LINKS[3]).serialize()
+    link = LECTURE_LINKS[3] + "&noise_hide=true&showAccuracy=yes&numClasses=4&loss=crossEntropy&activation=elu"
+    state = State.parse(link)
+    assert (state["loss"], state["numClasses"], state["showAccuracy"], state["activation"]) == (
+        "crossEntropy", 4, True, "elu")
+    assert state.serialize() == (LECTURE_LINKS[3].replace("activation=tanh", "activation=elu")
+                                 + "&loss=crossEntropy&numClasses=4&showAccuracy=true&noise_hide=true")
+    assert State.parse("loss=hinge")["loss"] is None and State.parse("dataset=blobs")["dataset"] == "blobs"

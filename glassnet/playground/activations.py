@@ -34,19 +34,32 @@ gaussian   e^(-z²)                -2z·e^(-z²)
 Regularisers (``nn.ts:140-149``) act on weights only, never on biases:
 L1 is |w| with derivative sign(w) (0 at 0); L2 is w²/2 with derivative w.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+import glassnet
+
 
 @dataclass(frozen=True)
 class Activation:
+    """One activation: NumPy forward and derivative, and a Tensor expression in ``h`` and ``lib``.
+
+    ``expression`` works on glassnet and PyTorch tensors alike (``lib`` is
+    ``glassnet`` or ``torch``); it is compiled here for glassnet (``tensor``) and
+    written verbatim into the script that ``export.py`` produces.
+    """
+
     name: str
     forward: Callable        # NumPy: z -> φ(z)
     derivative: Callable     # NumPy: (z, φ(z)) -> φ'(z)
-    tensor: Callable         # glassnet: Tensor z -> Tensor φ(z)
+    expression: str          # Tensor code for φ(h)
     original: bool = False   # one of the original playground's four
+    tensor: Callable = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "tensor", eval(f"lambda h: {self.expression}", {"lib": glassnet}))
 
 
 def _sigmoid(z):
@@ -58,48 +71,34 @@ def _softplus(z):
     return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _t_where(condition, a, b):
-    import glassnet
-
-    return glassnet.where(condition, a, b)
-
-
-def _t_softplus(z):
-    return z.relu() + ((-z.abs()).exp() + 1).log()
-
-
-def _t_mish(z):
-    return z * _t_softplus(z).tanh()
-
-
 def _mish_derivative(z, a):
     t = np.tanh(_softplus(z))
     s = _sigmoid(z)
     return t + z * s * (1 - t * t)
 
 
+SOFTPLUS = "(h.relu() + ((-h.abs()).exp() + 1).log())"
+
 ACTIVATIONS = {
     a.name: a
     for a in (
-        Activation("tanh", np.tanh, lambda z, a: 1 - a * a, lambda z: z.tanh(), True),
-        Activation("relu", lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(z.dtype),
-                   lambda z: z.relu(), True),
-        Activation("sigmoid", _sigmoid, lambda z, a: a * (1 - a), lambda z: 1 / (1 + (-z).exp()), True),
-        Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), lambda z: z, True),
+        Activation("tanh", np.tanh, lambda z, a: 1 - a * a, "h.tanh()", True),
+        Activation("relu", lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(z.dtype), "h.relu()", True),
+        Activation("sigmoid", _sigmoid, lambda z, a: a * (1 - a), "h.sigmoid()", True),
+        Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), "h", True),
         Activation("elu", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
-                   lambda z, a: np.where(z > 0, 1.0, a + 1), lambda z: _t_where(z > 0, z, z.minimum(z * 0).exp() - 1)),
-        Activation("leakyrelu", lambda z: np.where(z > 0, z, z * 0.01),
-                   lambda z, a: np.where(z > 0, 1.0, 0.01), lambda z: _t_where(z > 0, z, z * 0.01)),
-        Activation("softplus", _softplus, lambda z, a: _sigmoid(z), _t_softplus),
-        Activation("swish", lambda z: z * _sigmoid(z),
-                   lambda z, a: _sigmoid(z) + a * (1 - _sigmoid(z)), lambda z: z * z.sigmoid()),
-        Activation("mish", lambda z: z * np.tanh(_softplus(z)), _mish_derivative, _t_mish),
+                   lambda z, a: np.where(z > 0, 1.0, a + 1), "lib.where(h > 0, h, h.clamp(max=0).exp() - 1)"),
+        Activation("leakyrelu", lambda z: np.where(z > 0, z, z * 0.01), lambda z, a: np.where(z > 0, 1.0, 0.01),
+                   "lib.where(h > 0, h, h * 0.01)"),
+        Activation("softplus", _softplus, lambda z, a: _sigmoid(z), SOFTPLUS),
+        Activation("swish", lambda z: z * _sigmoid(z), lambda z, a: _sigmoid(z) + a * (1 - _sigmoid(z)),
+                   "h * h.sigmoid()"),
+        Activation("mish", lambda z: z * np.tanh(_softplus(z)), _mish_derivative, f"h * {SOFTPLUS}.tanh()"),
         Activation("softsign", lambda z: z / (1 + np.abs(z)), lambda z, a: 1 / ((1 + np.abs(z)) ** 2),
-                   lambda z: z / (z.abs() + 1)),
-        Activation("gaussian", lambda z: np.exp(-z * z), lambda z, a: -2 * z * a, lambda z: (-(z * z)).exp()),
+                   "h / (h.abs() + 1)"),
+        Activation("gaussian", lambda z: np.exp(-z * z), lambda z, a: -2 * z * a, "(-(h * h)).exp()"),
     )
 }
-
 
 def l1_derivative(w):
     """d|w|/dw = sign(w), with 0 at 0 (``nn.ts:140-144``)."""

@@ -15,6 +15,10 @@ NumPy): ``U(a, b) = random() * (b - a) + a``; distances use ``dx*dx``, never
 Noise never flips a label directly: circle, xor and the regressions label a
 *noised copy* of the point but store the clean point; spiral noises the
 coordinates; gauss widens the variance.
+
+Beyond the original (requested in its issues #68 and #20): two multi-class
+generators, ``blobs`` and ``spirals``, whose labels are class indices
+0..k-1 (not ±1), and ``parse_points_csv`` for the user's own points.
 """
 import math
 
@@ -176,6 +180,39 @@ def regress_gaussian(num_samples, noise, random):
     return _regression(num_samples, noise, random, get_label)
 
 
+def classify_blobs(num_samples, noise, random, num_classes=3):
+    """k Gaussian blobs centred on a circle of radius 3.5 (class c at angle 2πc/k from the top).
+
+    ``n/k`` points per class, class by class; x then y drawn with ``normal_random``;
+    variance 0.5 + 7·noise as for gauss.  Labels are class indices.
+    """
+    variance = d3_linear((0, 0.5), (0.5, 4))(noise)
+    rows = []
+    for c in range(num_classes):
+        angle = 2 * math.pi * c / num_classes
+        cx, cy = 3.5 * math.sin(angle), 3.5 * math.cos(angle)
+        for _ in range(_count(num_samples / num_classes)):
+            rows.append((normal_random(random, cx, variance), normal_random(random, cy, variance), c))
+    return _arrays(rows)
+
+
+def classify_spirals(num_samples, noise, random, num_classes=3):
+    """k interleaved spiral arms (the original's spiral with k arms, turned by 2π/k each); labels 0..k-1."""
+    n = num_samples / num_classes
+    rows = []
+    for c in range(num_classes):
+        delta_t = 2 * math.pi * c / num_classes
+        for i in range(_count(n)):
+            r = i / n * 5
+            t = 1.75 * i / n * 2 * math.pi + delta_t
+            x = r * math.sin(t) + rand_uniform(random, -1, 1) * noise
+            y = r * math.cos(t) + rand_uniform(random, -1, 1) * noise
+            rows.append((x, y, c))
+    return _arrays(rows)
+
+
+MULTICLASS = {"blobs": classify_blobs, "spirals": classify_spirals}
+
 GENERATORS = {
     "circle": classify_circle,
     "xor": classify_xor,
@@ -211,15 +248,59 @@ def split_index(n, perc_train):
     return math.floor(value)
 
 
-def generate(name, num_samples, noise, perc_train, random):
+def generate(name, num_samples, noise, perc_train, random, num_classes=3, data=None):
     """``generateData``'s core (``playground.ts:1076-1087``): generate, shuffle, split.
 
     ``random`` must be freshly seeded.  Returns ``(train_points, train_labels,
     test_points, test_labels)``; the split index may be negative or beyond ``n``
-    and slices like JavaScript's ``Array.slice`` (and Python's).
+    and slices like JavaScript's ``Array.slice`` (and Python's).  ``num_classes``
+    is used by the multi-class generators only.  ``data=(points, labels)``
+    replaces the generator with the user's points (which are shuffled and split
+    the same way).
     """
-    points, labels = GENERATORS[name](num_samples, noise, random)
+    if data is not None:
+        points, labels = data
+    elif name in MULTICLASS:
+        points, labels = MULTICLASS[name](num_samples, noise, random, num_classes)
+    else:
+        points, labels = GENERATORS[name](num_samples, noise, random)
     order = shuffle(len(labels), random)
     points, labels = points[order], labels[order]
     split = split_index(len(labels), perc_train)
     return points[:split], labels[:split], points[split:], labels[split:]
+
+
+def parse_points_csv(text):
+    """The user's points from CSV text: one ``x,y,label`` row per point; a first row that is not numbers is a header.
+
+    Returns ``(points, labels, kind)``: ``kind`` is "classification" when every
+    label is ±1 (or 0/1, read as -1/+1 like orange/blue), "multiclass" when the
+    labels are the integers 0..k-1 with k >= 3 (each present), else "regression".
+
+    Raises ``ValueError`` naming the line for a row that is not three numbers.
+    """
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = [cell.strip() for cell in line.replace(";", ",").replace("\t", ",").split(",")]
+        if not line.strip():
+            continue
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            if not rows and number == 1:
+                continue                      # a header
+            raise ValueError(f"parse_points_csv: line {number} is not numbers: {line!r}; hint: write x,y,label")
+        if len(values) != 3 or not all(math.isfinite(v) for v in values):
+            raise ValueError(f"parse_points_csv: line {number} needs three finite numbers x,y,label, got {line!r}")
+        rows.append(values)
+    if not rows:
+        raise ValueError("parse_points_csv: no points found; hint: one x,y,label row per point")
+    points, labels = _arrays(rows)
+    classes = set(labels.tolist())
+    if classes <= {-1.0, 1.0}:
+        return points, labels, "classification"
+    if classes <= {0.0, 1.0}:
+        return points, np.where(labels > 0, 1.0, -1.0), "classification"
+    if classes == set(map(float, range(len(classes)))):
+        return points, labels, "multiclass"
+    return points, labels, "regression"

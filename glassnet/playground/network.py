@@ -56,14 +56,21 @@ backward pass above, fast enough for one epoch per animation frame;
 glassnet's autograd find the gradients (slower, and a check on both).
 
 Beyond the original (off unless asked for): more hidden activations (see
-``activations.py``) and a softmax output with cross-entropy loss for
-multi-class data (``output_activation="softmax"``, ``loss="cross_entropy"``,
-labels are class indices): ``E = -log p_t`` and ``δ_L = p - onehot(t)``.
+``activations.py``) and the cross-entropy loss (``loss="cross_entropy"``):
+
+* with the usual single tanh output and labels ±1, read p(t) = (1 + t·o)/2 as
+  the probability of the right class: ``E = -log p(t) = softplus(-2 t z)``
+  (logistic regression on 2z) and ``δ_L = o - t`` exactly, because the tanh
+  derivative cancels;
+* with a softmax output over k nodes (multi-class data, labels are class
+  indices 0..k-1): ``E = -log p_t`` and ``δ_L = p - onehot(t)``.
 """
 import math
 from functools import lru_cache
 
 import numpy as np
+
+import glassnet
 
 from .activations import ACTIVATIONS, REGULARIZATION_DERIVATIVES
 
@@ -134,9 +141,10 @@ class Network:
                 raise ValueError(f"Network: unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}, softmax")
         if regularization not in (None, *REGULARIZATION_DERIVATIVES):
             raise ValueError(f"Network: unknown regularization {regularization!r}; use None, 'L1' or 'L2'")
-        if loss not in LOSSES or (loss == "cross_entropy") != (output_activation == "softmax"):
-            raise ValueError(f"Network: loss {loss!r} with output {output_activation!r}; hint: the square loss "
-                             "goes with tanh/linear outputs, cross_entropy with softmax")
+        if loss not in LOSSES or (output_activation == "softmax" and loss != "cross_entropy") or (
+                loss == "cross_entropy" and output_activation not in ("tanh", "softmax")):
+            raise ValueError(f"Network: loss {loss!r} with output {output_activation!r}; hint: cross_entropy "
+                             "needs a tanh (labels ±1) or softmax (class indices) output, softmax needs cross_entropy")
         if backend not in BACKENDS:
             raise ValueError(f"Network: unknown backend {backend!r}; use one of {BACKENDS}")
         self.activation, self.output_activation = activation, output_activation
@@ -223,17 +231,32 @@ class Network:
     def loss(self, inputs, targets):
         """``getLoss``: the mean of ½(o - t)² over the set (NaN for an empty set, as 0/0 in JavaScript).
 
-        With ``loss="cross_entropy"`` the mean of -log p_target.
+        With ``loss="cross_entropy"`` the mean of -log p(t) (see the module docstring).
+        """
+        if len(targets) == 0:
+            return float("nan")
+        if self.loss_name == "square":
+            d = self.forward(inputs) - targets
+            return float((0.5 * (d * d)).sum() / len(targets))
+        zs, _ = self.forward_all(inputs)
+        z = zs[-1]
+        if self._output is None:                               # -log softmax(z)_t, computed stably
+            shifted = z - z.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            return float(-log_p[np.arange(len(targets)), targets.astype(np.intp)].sum() / len(targets))
+        m = -2 * targets * z[:, 0]                             # softplus(-2tz) = -log((1 + t·tanh z) / 2)
+        return float((np.maximum(m, 0) + np.log1p(np.exp(-np.abs(m)))).sum() / len(targets))
+
+    def accuracy(self, inputs, targets):
+        """Fraction classified right: sign of the output (``o >= 0`` is +1, as "discretize") or the argmax class.
+
+        NaN for an empty set.  Meaningless for regression (the caller does not ask).
         """
         if len(targets) == 0:
             return float("nan")
         out = self.forward(inputs)
-        if self.loss_name == "cross_entropy":
-            picked = out[np.arange(len(targets)), targets.astype(np.intp)]
-            with np.errstate(divide="ignore"):
-                return float(-np.log(picked).sum() / len(targets))
-        d = out - targets
-        return float((0.5 * (d * d)).sum() / len(targets))
+        predicted = np.where(out >= 0, 1.0, -1.0) if out.ndim == 1 else out.argmax(axis=1)
+        return float((predicted == targets).mean())
 
     # --------------------------------------------------------------- backward
     def accumulate(self, inputs, targets):
@@ -249,6 +272,8 @@ class Network:
             delta = a.copy()
             delta[np.arange(len(targets)), targets.astype(np.intp)] -= 1
             return delta
+        if self.loss_name == "cross_entropy":                  # tanh + cross-entropy: o - t
+            return a - targets[:, None]
         return (a - targets[:, None]) * self._output.derivative(z, a)
 
     def _accumulate_numpy(self, inputs, targets):
@@ -262,22 +287,20 @@ class Network:
                 delta = (delta @ self.weights[l]) * self._hidden.derivative(zs[l - 1], activations[l])
 
     def _accumulate_glassnet(self, inputs, targets):
-        import glassnet
-
         params = [(glassnet.tensor(W, requires_grad=True), glassnet.tensor(b, requires_grad=True))
                   for W, b in zip(self.weights, self.biases)]
         a = glassnet.tensor(inputs)
-        last = len(params) - 1
         for l, (W, b) in enumerate(params):
             z = a.matmul(W.transpose(0, 1)) + b
-            if l == last and self._output is None:
-                a = z.log_softmax(dim=1)
-            else:
-                a = (self._output if l == last else self._hidden).tensor(z)
+            if l < len(params) - 1:
+                a = self._hidden.tensor(z)
+        t = glassnet.tensor(targets)
         if self._output is None:
-            error = -a.gather(1, glassnet.tensor(targets.astype(np.int64)).unsqueeze(1)).sum()
+            error = -z.log_softmax(dim=1).gather(1, t.long().unsqueeze(1)).sum()
+        elif self.loss_name == "cross_entropy":
+            error = ACTIVATIONS["softplus"].tensor(-2 * t.unsqueeze(1) * z).sum()
         else:
-            error = (0.5 * (a - glassnet.tensor(targets).unsqueeze(1)) ** 2).sum()
+            error = (0.5 * (self._output.tensor(z) - t.unsqueeze(1)) ** 2).sum()
         error.backward()
         for l, (W, b) in enumerate(params):
             self._acc_w[l] += W.grad.data

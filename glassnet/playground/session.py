@@ -32,6 +32,12 @@ reset                                  no               yes       yes
 "New data + seed" means ``generateData()``: the next seed is
 ``random().toFixed(5)`` from the *current* stream, then the stream is reseeded
 with it.  Regenerate keeps training the same network on the new data.
+
+Beyond the original (off by default): multi-class datasets get one softmax
+output node per class and the cross-entropy loss; ``loss=crossEntropy`` uses
+it for two classes too; accuracy is computed beside the loss for
+classification; ``use_points`` trains on the user's own points (which live in
+the session, not in the URL: a reload returns to the URL's dataset).
 """
 import random as _native_random
 
@@ -46,13 +52,14 @@ from .state import PROPS_BY_NAME, State, clamp_noise_at_startup
 
 MAX_HIDDEN_LAYERS = 6      # the +/- buttons' limits (playground.ts:248, 258, 673, 688)
 MAX_NEURONS = 8
+MAX_CLASSES = 10           # multi-class datasets: numClasses is clamped to 2..10 (default 3)
 NEW_LAYER_NEURONS = 2
 DENSITY = 100              # the output heatmap's resolution
 THUMBNAIL_FACTOR = 10      # node thumbnails are 10×10 block means of the 100×100 maps
 
 # Which actions regenerate the data and which rebuild the network.
-_REGENERATE_AND_RESET = {"dataset", "regDataset", "problem", "noise", "percTrainData"}
-_RESET_ONLY = {"batchSize", "activation", "regularization", "regularizationRate",
+_REGENERATE_AND_RESET = {"dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses"}
+_RESET_ONLY = {"batchSize", "activation", "regularization", "regularizationRate", "loss",
                "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY", "sinY"}
 
 
@@ -70,6 +77,7 @@ class Playground:
         train_points, train_labels, test_points, test_labels: the data.
         network: the ``Network``.
         loss_train, loss_test: the losses shown (updated by reset and step).
+        accuracy_train, accuracy_test: fractions classified right (None for regression).
         loss_history: the chart's ``[train, test]`` points since the last reset.
         noise_max: the noise slider's maximum (raised by a URL noise between 50 and 80).
     """
@@ -80,6 +88,7 @@ class Playground:
         self.state["noise"], self.noise_max = clamp_noise_at_startup(self.state["noise"])
         self.random = SeedRandom(self.state["seed"])
         self.epoch = 0
+        self.custom_data = None
         self.generate_data(first_time=True)
         self.reset()
 
@@ -95,8 +104,28 @@ class Playground:
         count = datasets.NUM_SAMPLES_REGRESS if regression else datasets.NUM_SAMPLES_CLASSIFY
         (self.train_points, self.train_labels,
          self.test_points, self.test_labels) = datasets.generate(
-            name, count, self.state["noise"] / 100, self.state["percTrainData"], self.random)
+            name, count, self.state["noise"] / 100, self.state["percTrainData"], self.random,
+            num_classes=self.num_classes or 2, data=self.custom_data and self.custom_data[:2])
         self._refresh_inputs()
+
+    @property
+    def num_classes(self):
+        """None for regression, k for multi-class data (labels 0..k-1), else 2 (labels ±1)."""
+        if self.state["problem"] == "regression":
+            return None
+        if self.custom_data is not None:
+            return self.custom_data[2]
+        if self.state["dataset"] in datasets.MULTICLASS:
+            k = self.state["numClasses"]
+            return 3 if k is None or k != k else int(min(max(k, 2), MAX_CLASSES))
+        return 2
+
+    @property
+    def multiclass(self):
+        """Whether labels are class indices (softmax output) rather than ±1."""
+        return (self.custom_data is not None and self.custom_data[3]) or (
+            self.custom_data is None and self.state["problem"] != "regression"
+            and self.state["dataset"] in datasets.MULTICLASS)
 
     def _refresh_inputs(self):
         self.features = active_features(self.state)
@@ -110,14 +139,21 @@ class Playground:
         self._refresh_inputs()
         hidden = [layer_size(n) for n in self.state["networkShape"]]
         regression = self.state["problem"] == "regression"
+        if self.multiclass:
+            outputs, output_activation, loss = self.num_classes, "softmax", "cross_entropy"
+        else:
+            cross_entropy = not regression and self.state["loss"] == "crossEntropy"
+            outputs, output_activation = 1, "linear" if regression else "tanh"
+            loss = "cross_entropy" if cross_entropy else "square"
         self.network = Network(
-            [len(self.features), *hidden, 1],
+            [len(self.features), *hidden, outputs],
             activation=self.state["activation"],
-            output_activation="linear" if regression else "tanh",
+            output_activation=output_activation,
             regularization=self.state["regularization"],
             input_ids=self.features,
             init_zero=self.state["initZero"],
             random=self.random,
+            loss=loss,
             backend=self.backend,
         )
         self.loss_history = []
@@ -134,6 +170,11 @@ class Playground:
         self.loss_train = self.network.loss(self.train_inputs, self.train_labels)
         self.loss_test = self.network.loss(self.test_inputs, self.test_labels)
         self.loss_history.append([self.loss_train, self.loss_test])
+        if self.state["problem"] == "regression":
+            self.accuracy_train = self.accuracy_test = None
+        else:
+            self.accuracy_train = self.network.accuracy(self.train_inputs, self.train_labels)
+            self.accuracy_test = self.network.accuracy(self.test_inputs, self.test_labels)
 
     def serialize(self):
         """``state.serialize()``: the new URL hash (also kept in ``self.hash``)."""
@@ -161,8 +202,10 @@ class Playground:
             value = float(value)
         else:
             value = bool(value)
-        if name in ("dataset", "regDataset") and value == self.state[name]:
+        if name in ("dataset", "regDataset") and value == self.state[name] and self.custom_data is None:
             return self.hash                     # clicking the selected thumbnail is a no-op
+        if name in ("dataset", "regDataset", "problem"):
+            self.custom_data = None              # a built-in dataset replaces the user's points
         self.state[name] = value
         if name in _REGENERATE_AND_RESET:
             self.generate_data()
@@ -171,6 +214,23 @@ class Playground:
             self.reset()
         else:
             self.serialize()
+        return self.hash
+
+    def use_points(self, csv_text):
+        """Train on the user's points (CSV rows ``x,y,label``; see ``datasets.parse_points_csv``).
+
+        Labels ±1 (or 0/1) make a classification problem, 0..k-1 a multi-class
+        one, anything else a regression.  The points are shuffled with the
+        seeded stream and split by ``percTrainData``; then the network is reset.
+        Regenerate reshuffles them; choosing a dataset or problem drops them.
+        Returns the new hash (the points themselves are not in it).
+        """
+        points, labels, kind = datasets.parse_points_csv(csv_text)
+        classes = int(labels.max()) + 1 if kind == "multiclass" else None if kind == "regression" else 2
+        self.custom_data = (points, labels, classes, kind == "multiclass")
+        self.state["problem"] = "regression" if kind == "regression" else "classification"
+        self.generate_data()
+        self.reset()
         return self.hash
 
     def regenerate(self):
@@ -237,8 +297,13 @@ class Playground:
         return maps
 
     def heatmap(self, density=DENSITY):
-        """The output node's map (the big heatmap): ``(density, density)``, row 0 at y = +6."""
+        """The output node's map (the big heatmap): ``(density, density)``, row 0 at y = +6.
+
+        For multi-class data, the class probabilities: ``(k, density, density)``.
+        """
         output = self.network.forward(grid_features(tuple(self.features), density))
+        if output.ndim == 2:
+            return output.T.reshape(-1, density, density)
         return output.reshape(density, density)
 
     def thumbnails(self, density=DENSITY, factor=THUMBNAIL_FACTOR):

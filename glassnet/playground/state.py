@@ -24,6 +24,19 @@ is "none", ``tutorial`` unless set); numbers are formatted with JavaScript's
 ``String()`` (see ``jsnumber.py``); then the ``*_hide`` keys in the order they
 were first set.
 
+Beyond the original, off by default (the original never writes them, and
+treats them as unknown values or keys):
+
+* more activations (``activation=elu``, ``swish``, … see ``activations.py``);
+* multi-class datasets (``dataset=blobs``, ``dataset=spirals``) with
+  ``numClasses`` classes (default 3);
+* ``loss=crossEntropy`` instead of the square loss;
+* ``showAccuracy=true`` to show accuracy beside the loss.
+
+These extra keys (``EXTRA_PROPS``) are written after the original's
+properties and before the ``*_hide`` keys, and only when set, so every
+original link still round-trips to the same string.
+
 Unlike the original, one correction: the lecture's fifth link writes
 ``networkShape=8.8.8``, which the original parses as ``[NaN]`` (an empty hidden
 layer).  Here an item that is not a number but contains dots is split on the
@@ -32,15 +45,17 @@ dots, so ``8.8.8`` builds three layers of 8 and writes back as ``8,8,8``.
 import random as _native_random
 from dataclasses import dataclass
 
+from .activations import ACTIVATIONS as _ACTIVATION_TABLE
 from .jsnumber import js_number_to_string, js_to_number, js_trim, to_fixed
 
-__all__ = ["PROPS", "HIDABLE_CONTROLS", "Prop", "State", "js_number_to_string", "js_to_number", "to_fixed"]
+__all__ = ["PROPS", "EXTRA_PROPS", "HIDABLE_CONTROLS", "Prop", "State", "js_number_to_string", "js_to_number", "to_fixed"]
 
 HIDE_SUFFIX = "_hide"
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear",
+               *(name for name, a in _ACTIVATION_TABLE.items() if not a.original))
 REGULARIZATIONS = {"none": None, "L1": "L1", "L2": "L2"}
-DATASETS = ("circle", "xor", "gauss", "spiral")
+DATASETS = ("circle", "xor", "gauss", "spiral", "blobs", "spirals")
 REG_DATASETS = ("reg-plane", "reg-gauss")
 PROBLEMS = ("classification", "regression")
 
@@ -106,7 +121,14 @@ PROPS = (
     Prop("initZero", "boolean", False),
     Prop("hideText", "boolean", False),
 )
-PROPS_BY_NAME = {p.name: p for p in PROPS}
+# glassnet's extra keys: null (omitted) unless set.
+EXTRA_PROPS = (
+    Prop("loss", "object", None, ("square", "crossEntropy")),
+    Prop("numClasses", "number", None),
+    Prop("showAccuracy", "boolean", None),
+)
+ALL_PROPS = PROPS + EXTRA_PROPS
+PROPS_BY_NAME = {p.name: p for p in ALL_PROPS}
 
 
 def parse_network_shape(value):
@@ -138,7 +160,7 @@ class State:
     """
 
     def __init__(self):
-        self.values = {p.name: (list(p.default) if p.type == "array" else p.default) for p in PROPS}
+        self.values = {p.name: (list(p.default) if p.type == "array" else p.default) for p in ALL_PROPS}
         self.hide = {}
 
     # ------------------------------------------------------------ access
@@ -189,7 +211,7 @@ class State:
             return pairs.get(name) is not None and js_trim(pairs[name]) != ""
 
         state = cls()
-        for prop in PROPS:
+        for prop in ALL_PROPS:
             name = prop.name
             if prop.type == "array":
                 # The original uses ``name in map`` here; a bare ``networkShape`` (no ``=``)
@@ -219,7 +241,7 @@ class State:
     def serialize(self):
         """``State.serialize()``: the hash (without ``#``) that the original would put in the URL."""
         parts = []
-        for prop in PROPS:
+        for prop in ALL_PROPS:
             value = self.values[prop.name]
             if value is None:
                 continue
