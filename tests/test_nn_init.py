@@ -4,6 +4,7 @@ Statistical checks use enough samples that a wrong formula is far outside the
 tolerance: for n draws the sample std of a std-σ distribution is within
 about σ·3/√(2n) with overwhelming probability, and we allow 2 %.
 """
+
 import math
 
 import numpy as np
@@ -21,8 +22,16 @@ def empty(*shape, dtype=np.float32):
 def test_calculate_gain_matches_torch():
     torch = pytest.importorskip("torch")
     for name, param in [
-        ("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh", None), ("relu", None),
-        ("leaky_relu", None), ("leaky_relu", 0.2), ("leaky_relu", math.sqrt(5)), ("leaky_relu", 0), ("selu", None),
+        ("linear", None),
+        ("conv2d", None),
+        ("sigmoid", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+        ("leaky_relu", math.sqrt(5)),
+        ("leaky_relu", 0),
+        ("selu", None),
     ]:
         assert init.calculate_gain(name, param) == pytest.approx(torch.nn.init.calculate_gain(name, param), rel=1e-15)
     with pytest.raises(ValueError, match="unsupported nonlinearity 'swish'"):
@@ -34,7 +43,9 @@ def test_calculate_gain_matches_torch():
 def test_fan_in_and_fan_out_match_torch():
     torch = pytest.importorskip("torch")
     for shape in [(5, 3), (8, 4, 3, 3), (2, 6, 5)]:
-        assert init._calculate_fan_in_and_fan_out(empty(*shape)) == torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))
+        assert init._calculate_fan_in_and_fan_out(empty(*shape)) == torch.nn.init._calculate_fan_in_and_fan_out(
+            torch.empty(shape)
+        )
     assert init._calculate_fan_in_and_fan_out(empty(6, 1, 5, 5)) == (25, 150)
     with pytest.raises(ValueError, match=r"fewer than 2 dimensions \(shape \(4,\)\)"):
         init._calculate_fan_in_and_fan_out(empty(4))
@@ -65,13 +76,37 @@ def test_linear_init_is_reproducible_with_manual_seed():
 
 SCHEMES = [
     # (init call, expected std, uniform bound or None for normal)
-    pytest.param(lambda t: init.xavier_uniform_(t), math.sqrt(2 / (400 + 300)), math.sqrt(6 / (400 + 300)), id="xavier_uniform"),
-    pytest.param(lambda t: init.xavier_uniform_(t, gain=2.0), 2 * math.sqrt(2 / 700), 2 * math.sqrt(6 / 700), id="xavier_uniform-gain"),
+    pytest.param(
+        lambda t: init.xavier_uniform_(t), math.sqrt(2 / (400 + 300)), math.sqrt(6 / (400 + 300)), id="xavier_uniform"
+    ),
+    pytest.param(
+        lambda t: init.xavier_uniform_(t, gain=2.0),
+        2 * math.sqrt(2 / 700),
+        2 * math.sqrt(6 / 700),
+        id="xavier_uniform-gain",
+    ),
     pytest.param(lambda t: init.xavier_normal_(t), math.sqrt(2 / 700), None, id="xavier_normal"),
-    pytest.param(lambda t: init.kaiming_uniform_(t, nonlinearity="relu"), math.sqrt(2 / 400), math.sqrt(6 / 400), id="kaiming_uniform"),
-    pytest.param(lambda t: init.kaiming_uniform_(t, a=math.sqrt(5)), 1 / math.sqrt(3 * 400), 1 / math.sqrt(400), id="kaiming_uniform-a"),
-    pytest.param(lambda t: init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"), math.sqrt(2 / 300), None, id="kaiming_normal-fan_out"),
-    pytest.param(lambda t: init.kaiming_normal_(t), math.sqrt(2 / (1 + 0.01**2) / 400), None, id="kaiming_normal-leaky"),
+    pytest.param(
+        lambda t: init.kaiming_uniform_(t, nonlinearity="relu"),
+        math.sqrt(2 / 400),
+        math.sqrt(6 / 400),
+        id="kaiming_uniform",
+    ),
+    pytest.param(
+        lambda t: init.kaiming_uniform_(t, a=math.sqrt(5)),
+        1 / math.sqrt(3 * 400),
+        1 / math.sqrt(400),
+        id="kaiming_uniform-a",
+    ),
+    pytest.param(
+        lambda t: init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"),
+        math.sqrt(2 / 300),
+        None,
+        id="kaiming_normal-fan_out",
+    ),
+    pytest.param(
+        lambda t: init.kaiming_normal_(t), math.sqrt(2 / (1 + 0.01**2) / 400), None, id="kaiming_normal-leaky"
+    ),
     pytest.param(lambda t: init.uniform_(t, -0.5, 0.5), 1 / math.sqrt(12), 0.5, id="uniform"),
     pytest.param(lambda t: init.normal_(t, 0.0, 0.02), 0.02, None, id="normal"),
 ]

@@ -7,6 +7,7 @@ differences, no torch) checks every backward independently.  Two small
 training runs close the file: a tanh MLP on a circle and a softmax classifier
 on Gaussian blobs, both with hand-written gradient descent.
 """
+
 import numpy as np
 import pytest
 
@@ -77,7 +78,11 @@ def test_linear_attributes_and_dtype():
 
 def test_linear_errors_name_shapes_and_dtypes():
     layer = nn.Linear(2, 8)
-    with pytest.raises(RuntimeError, match=r"linear: input has 3 features \(input shape \(4, 3\)\) but weight expects 2 \(weight shape \(8, 2\)\); hint"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"linear: input has 3 features \(input shape \(4, 3\)\) but weight expects 2 "
+        r"\(weight shape \(8, 2\)\); hint",
+    ):
         layer(glassnet.zeros(4, 3))
     with pytest.raises(RuntimeError, match="linear: input has dtype float64 but weight has dtype float32; hint"):
         layer(glassnet.zeros(4, 2, dtype=glassnet.float64))
@@ -94,7 +99,7 @@ def test_identity_and_flatten():
     x = glassnet.ones(2, 3)
     assert nn.Identity(54, unused="argument")(x) is x
     for args in [(), (0,), (1, 2), (0, -2)]:
-        compare_with_torch([(2, 3, 4, 5)], lambda t: torch.nn.Flatten(*args)(t), lambda t: nn.Flatten(*args)(t))
+        compare_with_torch([(2, 3, 4, 5)], torch.nn.Flatten(*args), nn.Flatten(*args))
 
 
 # ---------------------------------------------------------------- activations

@@ -6,6 +6,7 @@ of every floating input (logits, and probabilities or targets where PyTorch
 differentiates them too).  Class weights are constants on both sides.  The
 same cases run through ``gradcheck`` in float64 without torch.
 """
+
 import re
 
 import numpy as np
@@ -49,7 +50,7 @@ def uniform(low, high, *shape, seed=3):
 
 
 def case(id, inputs, loss):
-    """``inputs``: makers of arrays from a dtype.  ``loss(functional, lib, dtype)``: the loss as a function of the inputs."""
+    """``inputs``: makers of arrays from a dtype.  ``loss(functional, lib, dtype)``: the loss of the inputs."""
     return pytest.param(inputs, loss, id=id)
 
 
@@ -61,15 +62,35 @@ CASES = [
     # cross-entropy with class indices
     case("ce", [logits(4, 5), indices(4)], lambda F, lib, dt: F.cross_entropy),
     case("ce-sum", [logits(4, 5), indices(4)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="sum")),
-    case("ce-none", [logits(4, 5), indices(4)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none")),
+    case(
+        "ce-none", [logits(4, 5), indices(4)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none")
+    ),
     case("ce-unbatched", [logits(5), lambda dt: np.array(3)], lambda F, lib, dt: F.cross_entropy),
-    case("ce-unbatched-none", [logits(5), lambda dt: np.array(3)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none")),
+    case(
+        "ce-unbatched-none",
+        [logits(5), lambda dt: np.array(3)],
+        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none"),
+    ),
     case("ce-spatial", [logits(2, 5, 3, 2), indices(2, 3, 2)], lambda F, lib, dt: F.cross_entropy),
-    case("ce-spatial-none", [logits(2, 5, 3, 2), indices(2, 3, 2)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none")),
-    case("ce-weight", [logits(6, 5), indices(6)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt))),
+    case(
+        "ce-spatial-none",
+        [logits(2, 5, 3, 2), indices(2, 3, 2)],
+        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none"),
+    ),
+    case(
+        "ce-weight",
+        [logits(6, 5), indices(6)],
+        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt)),
+    ),
     case("ce-ignore", [logits(6, 5), indices(6, ignore=[1, 4])], lambda F, lib, dt: F.cross_entropy),
-    case("ce-ignore-2", [logits(6, 5), indices(6)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, ignore_index=2)),
-    case("ce-smoothing", [logits(6, 5), indices(6)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1)),
+    case(
+        "ce-ignore-2", [logits(6, 5), indices(6)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, ignore_index=2)
+    ),
+    case(
+        "ce-smoothing",
+        [logits(6, 5), indices(6)],
+        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1),
+    ),
     case(
         "ce-everything",
         [logits(2, 5, 4), indices(2, 4, ignore=[0, 5])],
@@ -78,16 +99,24 @@ CASES = [
     case(
         "ce-everything-none",
         [logits(2, 5, 4), indices(2, 4, ignore=[0, 5])],
-        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt), label_smoothing=0.2, reduction="none"),
+        lambda F, lib, dt: (
+            lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt), label_smoothing=0.2, reduction="none")
+        ),
     ),
     case(
         "ce-everything-sum",
         [logits(6, 5), indices(6, ignore=[2])],
-        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt), label_smoothing=0.3, reduction="sum"),
+        lambda F, lib, dt: (
+            lambda x, t: F.cross_entropy(x, t, class_weight(lib, dt), label_smoothing=0.3, reduction="sum")
+        ),
     ),
     # cross-entropy with class probabilities (the target gets a gradient too)
     case("ce-probs", [logits(4, 5), probabilities(4, 5)], lambda F, lib, dt: F.cross_entropy),
-    case("ce-probs-none", [logits(4, 5), probabilities(4, 5)], lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none")),
+    case(
+        "ce-probs-none",
+        [logits(4, 5), probabilities(4, 5)],
+        lambda F, lib, dt: lambda x, t: F.cross_entropy(x, t, reduction="none"),
+    ),
     case("ce-probs-spatial", [logits(2, 5, 3), probabilities(2, 5, 3)], lambda F, lib, dt: F.cross_entropy),
     case("ce-probs-unbatched", [logits(5), probabilities(5, axis=0)], lambda F, lib, dt: F.cross_entropy),
     case(
@@ -120,32 +149,56 @@ CASES = [
     case(
         "bce-weight-none",
         [uniform(0.05, 0.95, 4, 3), uniform(0, 1, 4, 3, seed=4)],
-        lambda F, lib, dt: lambda x, t: F.binary_cross_entropy(x, t, lib.tensor(np.array([0.5, 1, 2], dt)), reduction="none"),
+        lambda F, lib, dt: (
+            lambda x, t: F.binary_cross_entropy(x, t, lib.tensor(np.array([0.5, 1, 2], dt)), reduction="none")
+        ),
     ),
-    case("bce-logits", [logits(4, 3), uniform(0, 1, 4, 3, seed=4)], lambda F, lib, dt: F.binary_cross_entropy_with_logits),
+    case(
+        "bce-logits", [logits(4, 3), uniform(0, 1, 4, 3, seed=4)], lambda F, lib, dt: F.binary_cross_entropy_with_logits
+    ),
     case(
         "bce-logits-pos-weight",
         [logits(4, 3), uniform(0, 1, 4, 3, seed=4)],
-        lambda F, lib, dt: lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=lib.tensor(np.array([3.0, 1, 0.5], dt))),
+        lambda F, lib, dt: (
+            lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=lib.tensor(np.array([3.0, 1, 0.5], dt)))
+        ),
     ),
     case(
         "bce-logits-everything",
         [logits(4, 3), uniform(0, 1, 4, 3, seed=4)],
-        lambda F, lib, dt: lambda x, t: F.binary_cross_entropy_with_logits(
-            x, t, lib.tensor(np.array([[1.0], [2], [0.5], [1]], dt)), reduction="sum", pos_weight=lib.tensor(np.array([3.0, 1, 0.5], dt))
+        lambda F, lib, dt: (
+            lambda x, t: F.binary_cross_entropy_with_logits(
+                x,
+                t,
+                lib.tensor(np.array([[1.0], [2], [0.5], [1]], dt)),
+                reduction="sum",
+                pos_weight=lib.tensor(np.array([3.0, 1, 0.5], dt)),
+            )
         ),
     ),
     # regression
     case("mse", [logits(4, 3), logits(4, 3, seed=5)], lambda F, lib, dt: F.mse_loss),
-    case("mse-sum", [logits(4, 3), logits(4, 3, seed=5)], lambda F, lib, dt: lambda x, t: F.mse_loss(x, t, reduction="sum")),
-    case("mse-none", [logits(4, 3), logits(4, 3, seed=5)], lambda F, lib, dt: lambda x, t: F.mse_loss(x, t, reduction="none")),
+    case(
+        "mse-sum",
+        [logits(4, 3), logits(4, 3, seed=5)],
+        lambda F, lib, dt: lambda x, t: F.mse_loss(x, t, reduction="sum"),
+    ),
+    case(
+        "mse-none",
+        [logits(4, 3), logits(4, 3, seed=5)],
+        lambda F, lib, dt: lambda x, t: F.mse_loss(x, t, reduction="none"),
+    ),
     case(
         "mse-weight",
         [logits(4, 3), logits(4, 3, seed=5)],
         lambda F, lib, dt: lambda x, t: F.mse_loss(x, t, weight=lib.tensor(uniform(0.5, 2, 4, 3)(dt))),
     ),
     case("l1", [logits(4, 3), logits(4, 3, seed=5)], lambda F, lib, dt: F.l1_loss),
-    case("l1-none", [logits(4, 3), logits(4, 3, seed=5)], lambda F, lib, dt: lambda x, t: F.l1_loss(x, t, reduction="none")),
+    case(
+        "l1-none",
+        [logits(4, 3), logits(4, 3, seed=5)],
+        lambda F, lib, dt: lambda x, t: F.l1_loss(x, t, reduction="none"),
+    ),
     case(
         "l1-weight-sum",
         [logits(4, 3), logits(4, 3, seed=5)],
@@ -159,7 +212,9 @@ CASES = [
 def test_loss_matches_torch(inputs, loss, dtype):
     torch = pytest.importorskip("torch")
     values = [make(dtype) for make in inputs]
-    compare_with_torch(None, loss(torch.nn.functional, torch, dtype), loss(F, glassnet, dtype), values=values, dtype=dtype)
+    compare_with_torch(
+        None, loss(torch.nn.functional, torch, dtype), loss(F, glassnet, dtype), values=values, dtype=dtype
+    )
 
 
 @pytest.mark.parametrize("inputs, loss", CASES)
@@ -171,7 +226,9 @@ def test_loss_gradcheck(inputs, loss):
 MODULES = [
     pytest.param(lambda n, lib: n.CrossEntropyLoss(), [logits(6, 5), indices(6, ignore=[2])], id="CrossEntropyLoss"),
     pytest.param(
-        lambda n, lib: n.CrossEntropyLoss(weight=class_weight(lib, np.float32), ignore_index=1, reduction="sum", label_smoothing=0.05),
+        lambda n, lib: n.CrossEntropyLoss(
+            weight=class_weight(lib, np.float32), ignore_index=1, reduction="sum", label_smoothing=0.05
+        ),
         [logits(6, 5), indices(6)],
         id="CrossEntropyLoss-options",
     ),
@@ -240,11 +297,17 @@ def test_losses_are_finite_and_match_torch_at_logits_of_1000(dtype):
         (lambda F, lib: F.cross_entropy, soft),
         (lambda F, lib: F.binary_cross_entropy_with_logits, binary),
         (
-            lambda F, lib: lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=lib.tensor(np.array([2.0, 1, 0.5], dtype))),
+            lambda F, lib: (
+                lambda x, t: F.binary_cross_entropy_with_logits(
+                    x, t, pos_weight=lib.tensor(np.array([2.0, 1, 0.5], dtype))
+                )
+            ),
             binary,
         ),
     ]:
-        out, _ = compare_with_torch(None, loss(torch.nn.functional, torch), loss(F, glassnet), values=[extreme, target], dtype=dtype)
+        out, _ = compare_with_torch(
+            None, loss(torch.nn.functional, torch), loss(F, glassnet), values=[extreme, target], dtype=dtype
+        )
         assert np.all(np.isfinite(out[0].data))
 
 
@@ -252,13 +315,19 @@ def test_binary_cross_entropy_clamps_log_at_minus_100():
     torch = pytest.importorskip("torch")
     x = np.array([0.0, 1.0, 0.5, 1.0, 0.0])
     t = np.array([0.3, 0.6, 1.0, 1.0, 0.0])
-    compare_with_torch(None, torch.nn.functional.binary_cross_entropy, F.binary_cross_entropy, values=[x, t], forward_only=True)
+    compare_with_torch(
+        None, torch.nn.functional.binary_cross_entropy, F.binary_cross_entropy, values=[x, t], forward_only=True
+    )
     ours = glassnet.tensor(x, requires_grad=True)
     theirs = torch.tensor(x, requires_grad=True)
     F.binary_cross_entropy(ours, glassnet.tensor(t), reduction="none").sum().backward()
     torch.nn.functional.binary_cross_entropy(theirs, torch.tensor(t), reduction="none").sum().backward()
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10)  # (x - t) / max(x(1-x), 1e-12)
-    np.testing.assert_allclose(F.binary_cross_entropy(ours, glassnet.tensor(t), reduction="none").data, [30.0, 40.0, np.log(2), 0, 0], rtol=1e-6)
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(ours, glassnet.tensor(t), reduction="none").data,
+        [30.0, 40.0, np.log(2), 0, 0],
+        rtol=1e-6,
+    )
 
 
 def test_cross_entropy_with_every_target_ignored_is_nan_like_torch():
@@ -287,9 +356,16 @@ def test_regression_losses_reject_shape_mismatch_unlike_pytorch():
 def test_wrong_target_dtypes_are_explained():
     with raises(RuntimeError, "mse_loss: target must be floating point", "int64", "hint: target.float()"):
         F.mse_loss(glassnet.zeros(3), glassnet.tensor([1, 2, 3]))
-    with raises(RuntimeError, "nll_loss: expected class indices (an integer tensor of shape (3,))", "float32", "target.long()"):
+    with raises(
+        RuntimeError, "nll_loss: expected class indices (an integer tensor of shape (3,))", "float32", "target.long()"
+    ):
         F.nll_loss(glassnet.zeros(3, 4), glassnet.zeros(3))
-    with raises(RuntimeError, "cross_entropy: expected class indices", "or class probabilities of the input's shape", "shape (3, 2)"):
+    with raises(
+        RuntimeError,
+        "cross_entropy: expected class indices",
+        "or class probabilities of the input's shape",
+        "shape (3, 2)",
+    ):
         F.cross_entropy(glassnet.zeros(3, 4), glassnet.zeros(3, 2))
     with raises(RuntimeError, "binary_cross_entropy_with_logits: target must be floating point"):
         F.binary_cross_entropy_with_logits(glassnet.zeros(3), glassnet.tensor([0, 1, 1]))
@@ -298,7 +374,9 @@ def test_wrong_target_dtypes_are_explained():
 
 
 def test_class_index_out_of_range_names_the_index_and_the_number_of_classes():
-    with raises(IndexError, "cross_entropy: target contains class index 7 but the input has 5 classes", "valid: 0 to 4", "hint"):
+    with raises(
+        IndexError, "cross_entropy: target contains class index 7 but the input has 5 classes", "valid: 0 to 4", "hint"
+    ):
         nn.CrossEntropyLoss()(glassnet.zeros(3, 5), glassnet.tensor([0, 7, 2]))
     with raises(IndexError, "nll_loss: target contains class index -1 but the input has 5 classes"):
         F.nll_loss(glassnet.zeros(3, 5), glassnet.tensor([0, -1, 2]))
@@ -307,7 +385,9 @@ def test_class_index_out_of_range_names_the_index_and_the_number_of_classes():
 
 
 def test_batch_size_mismatch_names_both_shapes():
-    with raises(ValueError, "cross_entropy: expected target shape (3,) for input shape (3, 5)", "got target shape (4,)"):
+    with raises(
+        ValueError, "cross_entropy: expected target shape (3,) for input shape (3, 5)", "got target shape (4,)"
+    ):
         F.cross_entropy(glassnet.zeros(3, 5), glassnet.tensor([0, 1, 2, 3]))
     with raises(ValueError, "got target shape (3, 1)", "hint: target.squeeze(1)"):
         F.cross_entropy(glassnet.zeros(3, 5), glassnet.tensor([[0], [1], [2]]))
@@ -331,7 +411,9 @@ def test_bad_options_are_errors():
         F.binary_cross_entropy_with_logits(x, x, pos_weight=glassnet.ones(2))
     with raises(ValueError, "ignore_index is not supported for class-probability targets"):
         F.cross_entropy(x, glassnet.zeros(3, 5), ignore_index=1)
-    with raises(RuntimeError, "binary_cross_entropy: all elements of input should be between 0 and 1", "[-0.5, 1.5]", "sigmoid"):
+    with raises(
+        RuntimeError, "binary_cross_entropy: all elements of input should be between 0 and 1", "[-0.5, 1.5]", "sigmoid"
+    ):
         F.binary_cross_entropy(glassnet.tensor([-0.5, 1.5]), glassnet.tensor([0.0, 1.0]))
     with raises(TypeError, "positional argument"):
         nn.MSELoss(None, None, "sum")  # the deprecated positional size_average/reduce are gone

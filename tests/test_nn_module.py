@@ -3,6 +3,7 @@
 PyTorch is the reference for names, order, repr strings and error texts; tests
 that build the same architecture in torch skip when torch is missing.
 """
+
 import copy
 import re
 from collections import OrderedDict
@@ -82,7 +83,13 @@ def test_attributes_register_parameters_modules_and_buffers():
     assert list(block._modules) == ["fc", "heads"] and list(block._buffers) == ["count", "scratch"]
     assert "fc" not in block.__dict__ and "scale" not in block.__dict__
     assert {"fc", "scale", "shift", "count", "heads", "forward"} <= set(dir(block))
-    assert [name for name, _ in block.named_parameters()][:5] == ["scale", "fc.weight", "fc.bias", "heads.0.weight", "heads.0.bias"]
+    assert [name for name, _ in block.named_parameters()][:5] == [
+        "scale",
+        "fc.weight",
+        "fc.bias",
+        "heads.0.weight",
+        "heads.0.bias",
+    ]
     assert [name for name, _ in block.named_buffers()] == ["count", "scratch"]
     block.count = glassnet.ones(1)  # assigning a tensor to a buffer name replaces the buffer
     assert block._buffers["count"].data[0] == 1
@@ -114,7 +121,9 @@ def test_reassigning_a_name_moves_it_between_registries():
 def test_registration_errors_name_the_problem():
     m = nn.Module()
     m.weight = nn.Parameter(glassnet.zeros(2))
-    with pytest.raises(TypeError, match=r"cannot assign 'Tensor' as parameter 'weight' \(glassnet.nn.Parameter or None"):
+    with pytest.raises(
+        TypeError, match=r"cannot assign 'Tensor' as parameter 'weight' \(glassnet.nn.Parameter or None"
+    ):
         m.weight = glassnet.zeros(2)
     with pytest.raises(TypeError, match="cannot assign 'Tensor' object to parameter 'w'"):
         m.register_parameter("w", glassnet.zeros(2))
@@ -135,7 +144,7 @@ def test_registration_errors_name_the_problem():
     with pytest.raises(TypeError, match="as child module 'child'"):
         m.child = 3
     with pytest.raises(AttributeError, match="'Module' object has no attribute 'missing'"):
-        m.missing
+        getattr(m, "missing")
 
 
 def _non_leaf_parameter(x):
@@ -252,13 +261,27 @@ def test_repr_of_nested_modules_matches_torch_exactly():
 def test_repr_of_every_layer_matches_torch():
     torch = pytest.importorskip("torch")
     layers = [
-        lambda n: n.Linear(3, 5, bias=False), lambda n: n.Identity(), lambda n: n.Flatten(0, 2),
-        lambda n: n.ReLU(), lambda n: n.ReLU(inplace=True), lambda n: n.LeakyReLU(),
-        lambda n: n.LeakyReLU(0.2, True), lambda n: n.Sigmoid(), lambda n: n.Tanh(), lambda n: n.GELU(),
-        lambda n: n.GELU(approximate="tanh"), lambda n: n.Softmax(dim=1), lambda n: n.Softmax(),
-        lambda n: n.LogSoftmax(dim=-1), lambda n: n.Dropout(), lambda n: n.Dropout(0.1, inplace=True),
-        lambda n: n.MSELoss(), lambda n: n.CrossEntropyLoss(), lambda n: n.Sequential(),
-        lambda n: n.ModuleList(), lambda n: n.ModuleList([n.ReLU(), n.ReLU(), n.Tanh(), n.ReLU()]),
+        lambda n: n.Linear(3, 5, bias=False),
+        lambda n: n.Identity(),
+        lambda n: n.Flatten(0, 2),
+        lambda n: n.ReLU(),
+        lambda n: n.ReLU(inplace=True),
+        lambda n: n.LeakyReLU(),
+        lambda n: n.LeakyReLU(0.2, True),
+        lambda n: n.Sigmoid(),
+        lambda n: n.Tanh(),
+        lambda n: n.GELU(),
+        lambda n: n.GELU(approximate="tanh"),
+        lambda n: n.Softmax(dim=1),
+        lambda n: n.Softmax(),
+        lambda n: n.LogSoftmax(dim=-1),
+        lambda n: n.Dropout(),
+        lambda n: n.Dropout(0.1, inplace=True),
+        lambda n: n.MSELoss(),
+        lambda n: n.CrossEntropyLoss(),
+        lambda n: n.Sequential(),
+        lambda n: n.ModuleList(),
+        lambda n: n.ModuleList([n.ReLU(), n.ReLU(), n.Tanh(), n.ReLU()]),
     ]
     for make in layers:
         assert repr(make(nn)) == repr(make(torch.nn))
@@ -301,11 +324,15 @@ def test_state_dict_round_trip_between_glassnet_and_torch_gives_equal_outputs():
     x = np.random.default_rng(0).standard_normal((5, 2)).astype(np.float32)
 
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
-    np.testing.assert_allclose(ours(glassnet.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        ours(glassnet.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6
+    )
 
     fresh = nested(torch).eval()
     fresh.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in ours.state_dict().items()})
-    np.testing.assert_allclose(fresh(torch.tensor(x)).detach().numpy(), ours(glassnet.tensor(x)).data, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        fresh(torch.tensor(x)).detach().numpy(), ours(glassnet.tensor(x)).data, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_load_state_dict_copies_in_place_and_casts():
@@ -382,9 +409,15 @@ def test_sequential_indexing_slicing_and_growth():
 
 def test_sequential_from_ordered_dict_keeps_names():
     torch = pytest.importorskip("torch")
-    build = lambda n: n.Sequential(OrderedDict([("hidden", n.Linear(2, 3)), ("act", n.ReLU()), ("out", n.Linear(3, 1))]))
+    build = lambda n: n.Sequential(
+        OrderedDict([("hidden", n.Linear(2, 3)), ("act", n.ReLU()), ("out", n.Linear(3, 1))])
+    )
     ours, theirs = build(nn), build(torch.nn)
-    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert (
+        list(ours.state_dict())
+        == list(theirs.state_dict())
+        == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    )
     assert ours.hidden is ours[0] and ours[-1] is ours.out
     assert repr(ours) == repr(theirs)
 
@@ -418,4 +451,9 @@ def test_module_list():
                 x = layer(x)
             return x
 
-    assert [n for n, _ in Tower().named_parameters()] == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
+    assert [n for n, _ in Tower().named_parameters()] == [
+        "layers.0.weight",
+        "layers.0.bias",
+        "layers.1.weight",
+        "layers.1.bias",
+    ]

@@ -2,6 +2,7 @@
 
 A layer file adds one import line here (e.g. ``from .conv import Conv2d``).
 """
+
 from . import functional, init
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential

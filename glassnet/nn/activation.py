@@ -4,6 +4,7 @@ The math and derivatives are in ``glassnet/ops/activation.py`` and
 ``glassnet/ops/softmax.py``.  ``inplace`` arguments are accepted for PyTorch
 compatibility; unlike PyTorch the result is always a new tensor.
 """
+
 from . import functional as F
 from .module import Module
 

@@ -4,6 +4,7 @@ Both keep their modules in ``_modules`` under the names ``"0"``, ``"1"``, ...
 (a ``Sequential`` built from an ``OrderedDict`` keeps the given names), which
 is where state_dict keys such as ``"0.weight"`` come from.
 """
+
 import operator
 from collections import OrderedDict
 

@@ -1,4 +1,5 @@
 """``Dropout``: randomly zero activations during training to fight overfitting."""
+
 from . import functional as F
 from .module import Module
 

@@ -1,4 +1,5 @@
 """``Flatten``: merge a range of dimensions into one (e.g. images into feature vectors)."""
+
 from .module import Module
 
 

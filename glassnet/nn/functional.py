@@ -18,6 +18,7 @@ its error messages.  Differences from PyTorch, on purpose:
   in-place operators do on tensors in a graph.
 * Class indices may be any integer dtype (PyTorch wants int64 or uint8).
 """
+
 import warnings
 
 import numpy as np
@@ -136,7 +137,9 @@ def one_hot(tensor, num_classes=-1):
         )
     if num_classes == -1:
         if indices.size == 0:
-            raise RuntimeError("one_hot: can not infer the total number of classes from an empty tensor; hint: pass num_classes")
+            raise RuntimeError(
+                "one_hot: can not infer the total number of classes from an empty tensor; hint: pass num_classes"
+            )
         num_classes = int(indices.max()) + 1
     if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
         bad = indices.min() if indices.min() < 0 else indices.max()
@@ -166,7 +169,7 @@ def _reduce(loss, reduction):
 
 
 def _constant(name, what, value, dtype, shape=None):
-    """``value`` (weight, pos_weight) as an array of ``dtype``; with ``shape``, checked to broadcast to it without enlarging it."""
+    """``value`` (weight, pos_weight) as an array of ``dtype``; with ``shape``: checked to broadcast to it."""
     if isinstance(value, Tensor):
         if value.requires_grad:
             raise RuntimeError(
@@ -212,7 +215,9 @@ def _regression_inputs(name, input, target, reduction, weight):
     _check_reduction(name, reduction)
     _check_floating(name, input, target)
     _check_same_shape(name, input, target)
-    return target, (None if weight is None else Tensor._from_array(_constant(name, "weight", weight, input.dtype, input.shape)))
+    return target, (
+        None if weight is None else Tensor._from_array(_constant(name, "weight", weight, input.dtype, input.shape))
+    )
 
 
 def _weighted_reduce(errors, weight, reduction):
@@ -327,7 +332,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     name = "cross_entropy"
     _check_reduction(name, reduction)
     if not input.is_floating_point():
-        raise RuntimeError(f"{name}: input (logits) must be floating point, got dtype {input.dtype}; hint: input.float()")
+        raise RuntimeError(
+            f"{name}: input (logits) must be floating point, got dtype {input.dtype}; hint: input.float()"
+        )
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     target = _as_tensor(target)
@@ -351,7 +358,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
             q = np.zeros((rows, classes), dtype=input.dtype)
             q[np.arange(rows), safe] = (1 - label_smoothing) * target_weight
             q += (label_smoothing / classes) * (indices != ignore_index)[:, None] * (1 if weight is None else weight)
-            loss = loss_ops.SoftCrossEntropy.apply(logits, Tensor._from_array(q), reduction=reduction, total_weight=total)
+            loss = loss_ops.SoftCrossEntropy.apply(
+                logits, Tensor._from_array(q), reduction=reduction, total_weight=total
+            )
         else:
             loss = loss_ops.CrossEntropy.apply(
                 logits, target=safe, target_weight=target_weight, reduction=reduction, total_weight=total
@@ -376,7 +385,9 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
         raise RuntimeError(f"{name}: input (log-probabilities) must be floating point, got dtype {input.dtype}")
     log_p = _class_rows(name, input)
     weight = _class_weight(name, weight, log_p.shape[1], input.dtype)
-    safe, target_weight = _target_weights(_class_indices(name, input, _as_tensor(target), ignore_index), weight, ignore_index, input.dtype)
+    safe, target_weight = _target_weights(
+        _class_indices(name, input, _as_tensor(target), ignore_index), weight, ignore_index, input.dtype
+    )
     losses = -log_p.gather(1, safe[:, None]).reshape(-1) * Tensor._from_array(target_weight)
     if reduction == "none":
         return losses.reshape(_batch_shape(input))

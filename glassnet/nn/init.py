@@ -19,6 +19,7 @@ A uniform U(-b, b) has std b/√3, hence the bound √3·std.  ``nn.Linear`` use
 ``kaiming_uniform_(w, a=√5)``: gain √(2/(1+5)) = √(1/3), so the bound is
 √3 · √(1/3) / √fan_in = 1/√fan_in.
 """
+
 import math
 import warnings
 

@@ -1,4 +1,5 @@
 """Fully connected layers: ``Linear`` (y = x Wᵀ + b) and ``Identity``."""
+
 import math
 
 from .. import creation

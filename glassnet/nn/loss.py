@@ -6,6 +6,7 @@ element or prediction), keyword-only; the deprecated ``size_average`` and
 so they appear in ``state_dict()`` under PyTorch's keys (``weight``,
 ``pos_weight``).  The math and shapes are documented in ``functional``.
 """
+
 from . import functional as F
 from .module import Module
 
@@ -58,7 +59,11 @@ class CrossEntropyLoss(_WeightedLoss):
 
     def forward(self, input, target):
         return F.cross_entropy(
-            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
+            input,
+            target,
+            self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
             label_smoothing=self.label_smoothing,
         )
 

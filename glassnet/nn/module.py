@@ -21,6 +21,7 @@ and the ``repr``, which prints the tree exactly as PyTorch does.  Calling
 
 Unlike PyTorch there are no hooks, so calling a module costs one Python call.
 """
+
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -89,7 +90,9 @@ class Module:
     def register_parameter(self, name, param):
         """Add ``param`` (a ``Parameter`` or None) under ``name``; None keeps the name but no tensor."""
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call; hint: call super().__init__() first")
+            raise AttributeError(
+                "cannot assign parameter before Module.__init__() call; hint: call super().__init__() first"
+            )
         self._check_name(name, "parameter", self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -110,7 +113,9 @@ class Module:
         Persistent buffers are saved in ``state_dict``; None keeps the name but no tensor.
         """
         if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call; hint: call super().__init__() first")
+            raise AttributeError(
+                "cannot assign buffer before Module.__init__() call; hint: call super().__init__() first"
+            )
         self._check_name(name, "buffer", self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
@@ -127,7 +132,9 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         if "_modules" not in self.__dict__:
-            raise AttributeError("cannot assign module before Module.__init__() call; hint: call super().__init__() first")
+            raise AttributeError(
+                "cannot assign module before Module.__init__() call; hint: call super().__init__() first"
+            )
         self._check_name(name, "module", self._modules)
         self._modules[name] = module
 
@@ -160,18 +167,21 @@ class Module:
         elif name in self.__dict__.get("_modules", ()):
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' (glassnet.nn.Module or None expected)"
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    "(glassnet.nn.Module or None expected)"
                 )
             self._modules[name] = None
         elif name in self.__dict__.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (glassnet Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (glassnet Tensor or None expected)"
+                )
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
 
     def _forget(self, name, keep):
-        """Remove ``name`` from the instance dict and from the registries other than ``keep`` (where it keeps its place)."""
+        """Remove ``name`` from the instance dict and the registries other than ``keep`` (where it keeps its place)."""
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
             if registry is not keep:
@@ -261,7 +271,7 @@ class Module:
 
     # --------------------------------------------------------------- state
     def state_dict(self, destination=None, prefix="", keep_vars=False):
-        """An ``OrderedDict`` from dotted name to tensor: each module's parameters, then its persistent buffers, then its children.
+        """An ``OrderedDict`` of dotted name -> tensor: own parameters, then persistent buffers, then each child's.
 
         The tensors are detached but share memory with the module (as in
         PyTorch); ``keep_vars=True`` returns the parameters themselves.
@@ -306,12 +316,15 @@ class Module:
                 copies.append((target, value))
         if strict:
             if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
+                errors.insert(
+                    0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected))
+                )
             if missing:
                 errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
         if errors:
             raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
                 + "\n\thint: the checkpoint was made for a different architecture; compare "
                 "model.state_dict().keys() and shapes with the checkpoint's (strict=False loads the matching keys)"
             )

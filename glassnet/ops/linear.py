@@ -13,6 +13,7 @@ Shape:
     x: (*, in_features).  weight: (out_features, in_features).
     bias: (out_features,) or absent.  out: (*, out_features).
 """
+
 from ..autograd.function import Function
 
 

@@ -29,6 +29,7 @@ weight of positive examples, 1 when absent)::
 ``softplus`` is ``np.logaddexp(0, t)``, which is exact for t = ±1000, so the
 loss stays finite where log(sigmoid(x)) would give log(0).
 """
+
 import numpy as np
 
 from ..autograd.function import Function
