@@ -539,3 +539,15 @@ def test_export_rebuilds_the_model(tmp_path, framework):
     expected = playground.network.forward(module.features(points[:, 0], points[:, 1]))
     np.testing.assert_allclose(np.asarray(output.detach().numpy() if framework == "torch" else output.data)[:, 0],
                                expected, rtol=1e-12)
+
+
+def test_colour_indices_follow_the_quantize_scale():
+    from glassnet.playground.colours import NAN_INDEX, PALETTE, colour_indices
+
+    values = [-2, -1, -0.999, -1 / 31, 0, 0.03, 0.999, 1, 5, float("nan")]
+    assert colour_indices(values).tolist() == [0, 0, 0, 15, 15, 15, 30, 30, 30, NAN_INDEX]
+    assert colour_indices([-0.001, 0.0, float("nan")], discretize=True).tolist() == [0, 30, 0]
+    assert len(PALETTE) == 31 and PALETTE[15] == "#e8eaeb"
+    playground = Playground(CONFIG_A)
+    maps = playground.node_heatmaps()
+    assert playground.thumbnails(maps).keys() == maps.keys()

@@ -306,11 +306,18 @@ class Playground:
             return output.T.reshape(-1, density, density)
         return output.reshape(density, density)
 
-    def thumbnails(self, density=DENSITY, factor=THUMBNAIL_FACTOR):
-        """``reduceMatrix(boundary, 10)`` for every node: ``(density/factor)²`` block means."""
-        size = density // factor
-        return {node_id: image.reshape(size, factor, size, factor).mean(axis=(1, 3))
-                for node_id, image in self.node_heatmaps(density).items()}
+    def thumbnails(self, maps=None, factor=THUMBNAIL_FACTOR):
+        """``reduceMatrix(boundary, 10)`` for every node: the means of ``factor``×``factor`` blocks.
+
+        ``maps`` is the result of ``node_heatmaps()`` (computed if not given), so a
+        frame can draw the big heatmap and the thumbnails from one forward pass.
+        """
+        maps = self.node_heatmaps() if maps is None else maps
+        out = {}
+        for node_id, image in maps.items():
+            size = image.shape[0] // factor
+            out[node_id] = image.reshape(size, factor, size, factor).mean(axis=(1, 3))
+        return out
 
     # ----------------------------------------------------------------- summary
     def initial_weights(self):

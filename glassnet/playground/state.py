@@ -195,13 +195,15 @@ class State:
     # ------------------------------------------------------------ the hash
     @classmethod
     def parse(cls, hash_string, native_random=_native_random.random):
-        """``State.deserializeState()`` for ``hash_string`` (with or without the leading ``#``; a full URL works too).
+        """``State.deserializeState()`` for ``hash_string`` (with or without the leading ``#``, or a whole URL).
 
         ``native_random`` stands for the browser's unseeded ``Math.random``; it is
         called only when the hash has no seed.
         """
-        if "#" in hash_string:
-            hash_string = hash_string.split("#", 1)[1]
+        if hash_string.startswith("#"):
+            hash_string = hash_string[1:]
+        elif "://" in hash_string:                   # a whole URL: its fragment (location.hash)
+            hash_string = hash_string.split("#", 1)[1] if "#" in hash_string else ""
         pairs = {}
         for part in hash_string.split("&"):
             pieces = part.split("=")
