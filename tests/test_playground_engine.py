@@ -398,6 +398,8 @@ def test_weight_edit_adds_a_chart_point_without_reset():
     playground.edit_weight(1, 0, 1, 2.0)
     assert playground.network.weights[0][0, 1] == 2.0 and playground.network.weights_flat[1] == 2.0
     assert len(playground.loss_history) == 2 and playground.epoch == 0
+    playground.edit_bias(1, 2, -0.5)
+    assert playground.network.biases_flat.tolist() == [0.1, 0.1, -0.5, 0.1] and len(playground.loss_history) == 3
 
 
 # ------------------------------------------------------------------ heatmaps

@@ -5,7 +5,7 @@ import pytest
 
 from glassnet.playground import Playground, State
 from glassnet.playground.jsnumber import js_number_to_string, js_to_number, js_trim, to_fixed
-from glassnet.playground.state import clamp_noise_at_startup, parse_network_shape
+from glassnet.playground.state import HIDABLE_CONTROLS, clamp_noise_at_startup, parse_network_shape
 
 TAIL = ("&showTestData=false&discretize=false&percTrainData=50&x={x}&y={y}&xTimesY=false&xSquared={sq}"
         "&ySquared={sq}&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
@@ -168,6 +168,12 @@ def test_hide_keys():
     assert state["noise_hide"] is True and state["xSquared_hide"] is False
     assert state.hidden_props() == ["noise", "batchSize"]
     assert state.serialize() == LECTURE_LINKS[3] + "&noise_hide=true&xSquared_hide=false&batchSize_hide=true"
+
+
+def test_every_hidable_control_round_trips():
+    link = LECTURE_LINKS[0] + "".join(f"&{name}_hide=true" for name in HIDABLE_CONTROLS)
+    state = State.parse(link)
+    assert state.serialize() == link and state.hidden_props() == list(HIDABLE_CONTROLS)
 
 
 def test_hidden_feature_is_never_used():

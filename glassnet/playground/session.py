@@ -40,14 +40,15 @@ classification; ``use_points`` trains on the user's own points (which live in
 the session, not in the URL: a reload returns to the URL's dataset).
 """
 import random as _native_random
+from typing import NamedTuple
 
 import numpy as np
 
 from . import datasets
 from .features import active_features, feature_matrix, grid_features
+from .jsnumber import to_fixed
 from .network import Network, layer_size
 from .rng import SeedRandom
-from .jsnumber import to_fixed
 from .state import PROPS_BY_NAME, State, clamp_noise_at_startup
 
 MAX_HIDDEN_LAYERS = 6      # the +/- buttons' limits (playground.ts:248, 258, 673, 688)
@@ -61,6 +62,15 @@ THUMBNAIL_FACTOR = 10      # node thumbnails are 10×10 block means of the 100×
 _REGENERATE_AND_RESET = {"dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses"}
 _RESET_ONLY = {"batchSize", "activation", "regularization", "regularizationRate", "loss",
                "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY", "sinY"}
+
+
+class UserData(NamedTuple):
+    """The user's own points (``Playground.use_points``)."""
+
+    points: np.ndarray       # (n, 2)
+    labels: np.ndarray       # (n,): ±1, class indices, or regression targets
+    num_classes: object      # 2, k, or None for regression
+    multiclass: bool         # labels are class indices 0..k-1
 
 
 class Playground:
@@ -105,7 +115,8 @@ class Playground:
         (self.train_points, self.train_labels,
          self.test_points, self.test_labels) = datasets.generate(
             name, count, self.state["noise"] / 100, self.state["percTrainData"], self.random,
-            num_classes=self.num_classes or 2, data=self.custom_data and self.custom_data[:2])
+            num_classes=self.num_classes or 2,
+            data=None if self.custom_data is None else (self.custom_data.points, self.custom_data.labels))
         self._refresh_inputs()
 
     @property
@@ -114,7 +125,7 @@ class Playground:
         if self.state["problem"] == "regression":
             return None
         if self.custom_data is not None:
-            return self.custom_data[2]
+            return self.custom_data.num_classes
         if self.state["dataset"] in datasets.MULTICLASS:
             k = self.state["numClasses"]
             return 3 if k is None or k != k else int(min(max(k, 2), MAX_CLASSES))
@@ -123,9 +134,9 @@ class Playground:
     @property
     def multiclass(self):
         """Whether labels are class indices (softmax output) rather than ±1."""
-        return (self.custom_data is not None and self.custom_data[3]) or (
-            self.custom_data is None and self.state["problem"] != "regression"
-            and self.state["dataset"] in datasets.MULTICLASS)
+        if self.custom_data is not None:
+            return self.custom_data.multiclass
+        return self.state["problem"] != "regression" and self.state["dataset"] in datasets.MULTICLASS
 
     def _refresh_inputs(self):
         self.features = active_features(self.state)
@@ -227,7 +238,7 @@ class Playground:
         """
         points, labels, kind = datasets.parse_points_csv(csv_text)
         classes = int(labels.max()) + 1 if kind == "multiclass" else None if kind == "regression" else 2
-        self.custom_data = (points, labels, classes, kind == "multiclass")
+        self.custom_data = UserData(points, labels, classes, kind == "multiclass")
         self.state["problem"] = "regression" if kind == "regression" else "classification"
         self.generate_data()
         self.reset()

@@ -177,12 +177,6 @@ class State:
         else:
             self.values[name] = value
 
-    def copy(self):
-        other = State()
-        other.values = {k: (list(v) if isinstance(v, list) else v) for k, v in self.values.items()}
-        other.hide = dict(self.hide)
-        return other
-
     @property
     def num_hidden_layers(self):
         """``state.numHiddenLayers``: derived from ``networkShape``, never serialised."""
