@@ -28,3 +28,7 @@ from .random import Generator, initial_seed, manual_seed
 from .tensor import Tensor
 
 __version__ = "0.1.0"
+
+from . import autograd, data, models, nn, optim  # noqa: E402  (subpackages need Tensor first)
+from .serialization import load, save  # noqa: E402
+from .summary import summary  # noqa: E402

@@ -24,6 +24,8 @@ import warnings
 import numpy as np
 
 from ..ops import activation
+from ..ops.conv import conv2d  # noqa: F401  (re-exported as F.conv2d)
+from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d  # noqa: F401
 from ..ops import linear as linear_ops
 from ..ops import loss as loss_ops
 from ..random import numpy_generator

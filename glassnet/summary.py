@@ -1,0 +1,204 @@
+"""``glassnet.summary(model, input_size)``: the shape table of a model, computed from shapes alone.
+
+For every layer: its input and output shape, its number of parameters and its
+multiply-adds (one multiply plus one add = one MAC), then totals.  Only shapes
+flow through the model — no tensor is allocated — so even the lecture's
+100×3×256×256 example costs nothing, and a layer that cannot take the shape
+it is given is reported by name before any data would flow::
+
+    >>> net = nn.Sequential(nn.Conv2d(3, 16, 7), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1, stride=2))
+    >>> glassnet.summary(net, (100, 3, 256, 256))
+    Layer         Input shape          Output shape         Params  Mult-adds
+    0 Conv2d      (100, 3, 256, 256)   (100, 16, 250, 250)   2,368  14.7G …
+
+Each layer type has a rule below (``SHAPE_RULES``) giving its output shape and
+multiply-adds from its input shape; containers (``Sequential``) chain their
+children.  A module without a rule is reported with a hint to add one.
+"""
+from dataclasses import dataclass
+
+from . import nn
+from .ops.conv import conv_output_size
+
+
+class ShapeError(ValueError):
+    """A layer cannot accept the shape that reaches it."""
+
+
+@dataclass
+class Row:
+    name: str
+    layer: str
+    layer_shape: str
+    input_shape: tuple
+    output_shape: tuple
+    params: int
+    macs: int
+
+
+class Summary:
+    """The rows of a shape table with totals; ``str()`` draws it."""
+
+    def __init__(self, rows, input_shape):
+        self.rows, self.input_shape = rows, tuple(input_shape)
+        self.output_shape = rows[-1].output_shape if rows else self.input_shape
+        self.total_params = sum(r.params for r in rows)
+        self.total_macs = sum(r.macs for r in rows)
+
+    def __str__(self):
+        header = ("Layer", "Input shape", "Layer shape", "Output shape", "Params", "Mult-adds")
+        body = [
+            (f"{r.name} {r.layer}".strip(), _shape(r.input_shape), r.layer_shape, _shape(r.output_shape),
+             f"{r.params:,}", f"{r.macs:,}")
+            for r in self.rows
+        ]
+        widths = [max(len(line[i]) for line in [header, *body]) for i in range(6)]
+
+        def fmt(line):
+            left = [line[i].ljust(widths[i]) for i in range(4)]
+            right = [line[i].rjust(widths[i]) for i in range(4, 6)]
+            return "  ".join(left + right)
+
+        rule = "-" * len(fmt(header))
+        totals = [
+            f"Total params: {self.total_params:,}",
+            f"Total mult-adds: {self.total_macs:,} ({self.total_macs / 1e9:.2f} G)",
+            f"Input: {_shape(self.input_shape)} -> output: {_shape(self.output_shape)}",
+        ]
+        return "\n".join([fmt(header), rule, *map(fmt, body), rule, *totals])
+
+    def __repr__(self):
+        return str(self)
+
+
+def _shape(shape):
+    return "(" + " x ".join(str(s) for s in shape) + ")"
+
+
+def summary(model, input_size, print_table=True):
+    """Print and return the shape table of ``model`` for an input of shape ``input_size`` (batch first)."""
+    rows = []
+    _walk(model, tuple(int(s) for s in input_size), "", rows)
+    table = Summary(rows, input_size)
+    if print_table:
+        print(table)
+    return table
+
+
+def _walk(module, shape, name, rows):
+    if isinstance(module, nn.Sequential):
+        for child_name, child in module.named_children():
+            shape = _walk(child, shape, f"{name}.{child_name}" if name else child_name, rows)
+        return shape
+    rule = SHAPE_RULES.get(type(module))
+    if rule is None:
+        raise ShapeError(
+            f"summary: no shape rule for layer {name or '(model)'} of type {type(module).__name__}; "
+            "hint: add one to glassnet.summary.SHAPE_RULES, or write the model as an nn.Sequential"
+        )
+    try:
+        out_shape, macs = rule(module, shape)
+    except ShapeError as error:
+        raise ShapeError(f"summary: layer {name or '(model)'} ({module!r}) {error}") from None
+    params = sum(p.numel() for p in module.parameters())
+    rows.append(Row(name, type(module).__name__, _layer_shape(module), shape, out_shape, params, macs))
+    return out_shape
+
+
+def _layer_shape(layer):
+    """The slide's "Layer shape" column: weights as (in x out x kH x kW) with padding and stride."""
+    if isinstance(layer, nn.Conv2d):
+        kh, kw = layer.kernel_size
+        padding = layer.padding if isinstance(layer.padding, str) else "x".join(map(str, sorted(set(layer.padding))))
+        stride = "x".join(map(str, sorted(set(layer.stride))))
+        return f"({layer.in_channels} x {layer.out_channels} x {kh} x {kw}) pad {padding} stride {stride}"
+    if isinstance(layer, nn.Linear):
+        return f"({layer.in_features} x {layer.out_features})"
+    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d, nn.MinPool2d)):
+        kernel = "x".join(map(str, _pair(layer.kernel_size)))
+        return f"{kernel} stride {layer.stride or layer.kernel_size}"
+    return ""
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+def _conv2d(layer, shape):
+    if len(shape) != 4:
+        raise ShapeError(f"expects a 4-D input (N, C, H, W), got shape {shape}")
+    n, c, h, w = shape
+    if c != layer.in_channels:
+        raise ShapeError(f"expects {layer.in_channels} input channels but gets {c} (input shape {shape})")
+    kh, kw = layer.kernel_size
+    if layer.padding in ("same", "valid"):
+        padding = (0, 0) if layer.padding == "valid" else None
+    else:
+        padding = layer.padding
+    sizes = []
+    for axis, (size, k, s, d) in enumerate(zip((h, w), (kh, kw), layer.stride, layer.dilation)):
+        p = padding[axis] if padding is not None else None
+        out = size if p is None else conv_output_size(size, k, s, p, d)
+        if out < 1:
+            raise ShapeError(f"kernel {kh}x{kw} (dilation {layer.dilation}) is larger than the padded input {h}x{w}")
+        sizes.append(out)
+    macs = n * layer.out_channels * sizes[0] * sizes[1] * (c // layer.groups) * kh * kw
+    return (n, layer.out_channels, *sizes), macs
+
+
+def _pool2d(layer, shape):
+    if len(shape) not in (3, 4):
+        raise ShapeError(f"expects a 3-D or 4-D input, got shape {shape}")
+    kernel, stride, padding = _pair(layer.kernel_size), _pair(layer.stride or layer.kernel_size), _pair(layer.padding)
+    dilation = _pair(getattr(layer, "dilation", 1))
+    sizes = [
+        conv_output_size(size, k, s, p, d, ceil_mode=layer.ceil_mode)
+        for size, k, s, p, d in zip(shape[-2:], kernel, stride, padding, dilation)
+    ]
+    if min(sizes) < 1:
+        raise ShapeError(f"kernel {kernel} is larger than the padded input {shape[-2:]}")
+    return (*shape[:-2], *sizes), 0
+
+
+def _adaptive_pool2d(layer, shape):
+    out = _pair(layer.output_size)
+    return (*shape[:-2], *(s if o is None else o for s, o in zip(shape[-2:], out))), 0
+
+
+def _linear(layer, shape):
+    if not shape or shape[-1] != layer.in_features:
+        raise ShapeError(
+            f"expects {layer.in_features} input features but gets {shape[-1] if shape else 0} (input shape {shape}); "
+            "hint: check the Flatten size in front of it"
+        )
+    rows = 1
+    for s in shape[:-1]:
+        rows *= s
+    return (*shape[:-1], layer.out_features), rows * layer.in_features * layer.out_features
+
+
+def _flatten(layer, shape):
+    start, end = layer.start_dim % len(shape), layer.end_dim % len(shape)
+    merged = 1
+    for s in shape[start : end + 1]:
+        merged *= s
+    return (*shape[:start], merged, *shape[end + 1 :]), 0
+
+
+def _same_shape(layer, shape):
+    return shape, 0
+
+
+SHAPE_RULES = {
+    nn.Conv2d: _conv2d,
+    nn.MaxPool2d: _pool2d,
+    nn.AvgPool2d: _pool2d,
+    nn.MinPool2d: _pool2d,
+    nn.AdaptiveAvgPool2d: _adaptive_pool2d,
+    nn.Linear: _linear,
+    nn.Flatten: _flatten,
+    **{
+        layer: _same_shape
+        for layer in (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.Identity)
+    },
+}
