@@ -47,6 +47,21 @@ def build_parser():
     )
     summary.add_argument("model", help="model name (lenet5)")
     summary.add_argument("--batch-size", type=int, default=1, help="batch size N of the input")
+
+    playground = commands.add_parser(
+        "playground", help="the Neural Network Playground, trained by glassnet",
+        description="Start the Playground web app on 127.0.0.1 (open the printed URL), or simulate a link headlessly.",
+    )
+    playground.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    playground.add_argument("--open", action="store_true", help="open the page in the default browser")
+    playground_commands = playground.add_subparsers(dest="playground_command", metavar="simulate")
+    from .playground.simulate import build_parser as build_simulate_parser
+
+    build_simulate_parser(playground_commands.add_parser(
+        "simulate", help="train a playground link headlessly and print JSON losses",
+        description="Train the configuration of a Playground URL hash; print the counts, the initial weights "
+        "and the [train, test] loss after each epoch as JSON.",
+    ))
     return parser
 
 
@@ -83,7 +98,22 @@ def cmd_summary(args):
     summary(build(), (args.batch_size, *sample_size))
 
 
-COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary}
+def cmd_playground(args):
+    if args.playground_command == "simulate":
+        import json
+
+        from .playground.simulate import simulate
+
+        print(json.dumps(simulate(args.hash, args.epochs, args.backend)))
+        return
+    if not 1 <= args.port <= 65535:
+        raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
+    from .playground.server import serve
+
+    serve(port=args.port, open_browser=args.open)
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "playground": cmd_playground}
 
 
 def main(argv=None):

@@ -138,3 +138,17 @@ def test_python_dash_m_runs_the_cli():
 
     result = subprocess.run([sys.executable, "-m", "glassnet", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("glassnet ")
+
+
+def test_playground_simulate_prints_json(capsys):
+    link = "activation=tanh&dataset=circle&networkShape=3&seed=0.79237&noise=0&percTrainData=50"
+    code, out, _ = run_cli(["playground", "simulate", link, "--epochs", "2"], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert result["counts"] == {"train": 250, "test": 250}
+    assert len(result["loss"]) == 3 and result["loss"][2][0] < result["loss"][0][0]
+
+
+def test_playground_bad_port_is_a_user_error(capsys):
+    code, _, err = run_cli(["playground", "--port", "70000"], capsys)
+    assert code == 1 and "--port must be between 1 and 65535" in err
