@@ -1,5 +1,4 @@
 """``Conv2d``: a bank of learned k×k filters slid over the image (see ``glassnet.ops.conv`` for the math)."""
-import math
 
 from .. import creation
 from ..ops.conv import conv2d, pair
@@ -73,11 +72,7 @@ class Conv2d(Module):
 
     def reset_parameters(self):
         """Draw new weights and biases from PyTorch's default distributions."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):
         return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

@@ -141,3 +141,17 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def default_layer_init_(weight, bias=None):
+    """PyTorch's default for ``Linear`` and ``Conv2d``: both drawn from U(-1/√fan_in, 1/√fan_in).
+
+    The weight via ``kaiming_uniform_(a=√5)``, whose bound works out to
+    √(6 / ((1 + 5)·fan_in)) = 1/√fan_in; the bias directly.  glassnet-only name
+    (PyTorch repeats these lines in each layer's ``reset_parameters``).
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

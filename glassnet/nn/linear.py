@@ -1,7 +1,5 @@
 """Fully connected layers: ``Linear`` (y = x Wᵀ + b) and ``Identity``."""
 
-import math
-
 from .. import creation
 from . import functional as F
 from . import init
@@ -48,11 +46,7 @@ class Linear(Module):
 
     def reset_parameters(self):
         """Draw new weights and biases from PyTorch's default distributions."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
