@@ -1,0 +1,7 @@
+"""Moving models between glassnet and PyTorch: ``to_torch`` and ``from_torch`` (see ``torch_bridge``).
+
+Not imported by ``import glassnet``: it needs PyTorch (``pip install 'glassnet[torch]'``).
+"""
+from .torch_bridge import MinPool2d, UnsupportedLayerError, from_torch, to_torch
+
+__all__ = ["MinPool2d", "UnsupportedLayerError", "from_torch", "to_torch"]

@@ -1,0 +1,388 @@
+"""ONNX export: ``glassnet.onnx.export(model, example_input, path)`` writes a file onnxruntime can serve.
+
+An ONNX file is a graph of standard operators (``Conv``, ``Gemm``, ``Relu``…)
+whose weights are stored inside it as *initializers*; any ONNX runtime can
+execute it without Python or glassnet.  Export walks the model's layers in
+order (an ``nn.Sequential`` or a single layer) and appends, for each one, the
+operators that compute it:
+
+=====================  ======================================================
+glassnet layer         ONNX operators
+=====================  ======================================================
+Linear                 Gemm (x·Wᵀ + b) on 2-D inputs; MatMul + Add otherwise
+Conv2d                 Conv (stride, padding incl. 'same', dilation, groups)
+MaxPool2d              MaxPool (padding, dilation; ceil_mode as extra padding;
+                       Pad with −∞ first where the padding is as wide as
+                       the kernel, which onnxruntime refuses)
+MinPool2d              Neg → MaxPool → Neg   (min(x) = −max(−x))
+AvgPool2d              AveragePool (count_include_pad), times a constant
+                       map where PyTorch's divisor differs from ONNX's
+                       (ceil_mode's partial windows, ``divisor_override``)
+AdaptiveAvgPool2d      AveragePool when the output size divides the input
+                       size; otherwise the two averaging matrices that glassnet
+                       itself uses: A_H · x · A_Wᵀ as two MatMuls
+ReLU, Sigmoid, Tanh    Relu, Sigmoid, Tanh
+LeakyReLU              LeakyRelu (alpha = negative_slope)
+GELU                   Gelu from opset 20; before that built from Erf:
+                       0.5·x·(1 + erf(x/√2)) (or the tanh formula)
+Softmax, LogSoftmax    Softmax, LogSoftmax (axis = dim)
+Flatten                Reshape (0 keeps the batch size, whatever it is)
+Dropout, Identity      Identity (export is for inference: like PyTorch,
+                       Dropout is exported as in ``model.eval()``)
+=====================  ======================================================
+
+Shapes come from ``glassnet.summary``'s shape rules (no forward pass, so no
+random numbers are drawn); weights keep their ``state_dict`` names
+(``0.weight``…).  With ``dynamic_batch=True`` the first dimension of the
+input and output is the symbol ``batch``, so one file serves any batch size.
+The graph is checked with ``onnx.checker.check_model`` (full check, with
+shape inference) before it is written, atomically.
+
+Needs the ``onnx`` package (``pip install 'glassnet[onnx]'``); onnxruntime
+runs the result.
+"""
+import math
+from collections import Counter
+from types import SimpleNamespace
+
+import numpy as np
+
+from .. import __version__, nn
+from ..nn.functional import _implicit_dim
+from ..ops.conv import conv_padding
+from ..ops.pooling import adaptive_matrix, average_divisor, pool_windows
+from ..serialization import atomic_write_bytes
+from ..summary import SHAPE_RULES, ShapeError
+from ..tensor import Tensor
+
+try:
+    import onnx
+    from onnx import helper, numpy_helper
+except ImportError:
+    raise ImportError("glassnet.onnx needs the onnx package; hint: pip install 'glassnet[onnx]'") from None
+
+MIN_OPSET = 13  # Softmax/LogSoftmax take one axis (not "flatten to 2-D") from opset 13 on
+
+
+class ExportError(ValueError):
+    """The model (or a layer of it) cannot be written as ONNX."""
+
+
+class Graph:
+    """The nodes and initializers collected while walking a model, and unique names for them."""
+
+    def __init__(self, dtype, opset_version):
+        self.dtype, self.opset_version = dtype, opset_version
+        self.nodes, self.initializers = [], []
+        self._seen = Counter()
+
+    def constant(self, name, array):
+        """Store ``array`` in the file under ``name``; returns the name."""
+        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def parameter(self, scope, name, tensor):
+        """A layer's weight under its ``state_dict`` key, e.g. ``"0.weight"``."""
+        return self.constant(_key(scope, name), tensor.data)
+
+    def scalar(self, scope, name, value):
+        """A number in the model's dtype, e.g. the √2 of GELU."""
+        return self.constant(_key(scope, name), np.asarray(value, dtype=self.dtype))
+
+    def node(self, op_type, inputs, scope, **attributes):
+        """Append an ``op_type`` node named ``/scope/op_type`` reading ``inputs``; returns its output's name."""
+        name = f"/{scope}/{op_type}" if scope else f"/{op_type}"
+        self._seen[name] += 1
+        if self._seen[name] > 1:
+            name += f"_{self._seen[name] - 1}"
+        output = name + "_output"
+        self.nodes.append(helper.make_node(op_type, list(inputs), [output], name=name, **attributes))
+        return output
+
+    def rename(self, old, new):
+        """Call the value ``old`` ``new`` everywhere (used to give the graph output its public name)."""
+        for node in self.nodes:
+            node.input[:] = [new if value == old else value for value in node.input]
+            node.output[:] = [new if value == old else value for value in node.output]
+
+
+def _key(scope, name):
+    return f"{scope}.{name}" if scope else name
+
+
+# ---------------------------------------------------------------- one function per layer
+# Each takes (graph, layer, x: the name of its input value, shape: the input's shape, scope: the
+# layer's dotted path) and returns the name of the value holding the layer's output.
+
+
+def _linear(graph, layer, x, shape, scope):
+    bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
+    if len(shape) == 2:
+        return graph.node("Gemm", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope, transB=1)
+    y = graph.node("MatMul", [x, graph.constant(_key(scope, "weight.T"), layer.weight.data.T)], scope)
+    return graph.node("Add", [y, *bias], scope) if bias else y
+
+
+def _conv2d(graph, layer, x, shape, scope):
+    (top, bottom), (left, right) = conv_padding(layer.padding, layer.kernel_size, layer.stride, layer.dilation)
+    bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
+    return graph.node(
+        "Conv", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope,
+        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=[top, left, bottom, right],
+        dilations=list(layer.dilation), group=layer.groups,
+    )
+
+
+def _check_4d(layer, shape, scope):
+    """ONNX pools read (N, C, H, W); glassnet's also take (C, H, W)."""
+    if len(shape) != 4:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({type(layer).__name__}) needs a 4-D input (N, C, H, W) in ONNX, "
+            f"got shape {shape}; hint: give example_input a batch dimension"
+        )
+
+
+def _pool_windows(layer, shape, scope, dilation=1):
+    """The pool's ``Windows`` (glassnet's own geometry) for an input of ``shape``."""
+    _check_4d(layer, shape, scope)
+    if getattr(layer, "return_indices", False):
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}) has return_indices=True; ONNX export supports one "
+            "output per layer; hint: export a copy with return_indices=False"
+        )
+    op = f"export: layer {scope or '(model)'}"
+    shaped = SimpleNamespace(shape=shape)  # pool_windows only reads the input's shape
+    return pool_windows(op, shaped, layer.kernel_size, layer.stride, layer.padding, dilation, layer.ceil_mode)
+
+
+def _window_attributes(windows):
+    """ONNX pool attributes.  ceil_mode is written as the extra bottom/right padding glassnet adds for it."""
+    (top, bottom), (left, right) = windows.padding
+    return {
+        "kernel_shape": list(windows.kernel_size), "strides": list(windows.stride), "pads": [top, left, bottom, right],
+    }
+
+
+def _max_pool2d(graph, layer, x, shape, scope):
+    windows = _pool_windows(layer, shape, scope, layer.dilation)
+    attributes = _window_attributes(windows)
+    top, left, bottom, right = attributes["pads"]
+    kernel_h, kernel_w = windows.kernel_size
+    if max(top, bottom) >= kernel_h or max(left, right) >= kernel_w:
+        # onnxruntime refuses pads as large as the kernel (possible with dilation): pad with −∞ first.
+        pads = graph.constant(_key(scope, "pads"), np.array([0, 0, top, left, 0, 0, bottom, right], dtype=np.int64))
+        x = graph.node("Pad", [x, pads, graph.scalar(scope, "minus_infinity", -np.inf)], scope, mode="constant")
+        attributes["pads"] = [0, 0, 0, 0]
+    return graph.node("MaxPool", [x], scope, dilations=list(windows.dilation), **attributes)
+
+
+def _min_pool2d(graph, layer, x, shape, scope):
+    return graph.node("Neg", [_max_pool2d(graph, layer, graph.node("Neg", [x], scope), shape, scope)], scope)
+
+
+def _avg_pool2d(graph, layer, x, shape, scope):
+    """AveragePool, then a constant (oH, oW) factor where ONNX's divisor differs from PyTorch's.
+
+    With explicit padding every window lies inside the padded input, so ONNX
+    divides by kH·kW (count_include_pad=1) or by the real pixels (0).  PyTorch's
+    divisor (``average_divisor``) differs for ceil_mode's partial windows and
+    for ``divisor_override``; the factor fixes those.
+    """
+    windows = _pool_windows(layer, shape, scope)
+    size = shape[-2:]
+    wanted = average_divisor(size, windows, layer.count_include_pad, layer.divisor_override)
+    if layer.count_include_pad:
+        onnx_divisor = math.prod(windows.kernel_size)
+    else:
+        onnx_divisor = average_divisor(size, windows, False, None)  # the real pixels of each window
+    mean = graph.node(
+        "AveragePool", [x], scope, count_include_pad=int(layer.count_include_pad), **_window_attributes(windows)
+    )
+    factor = np.broadcast_to(np.asarray(onnx_divisor / np.asarray(wanted), dtype=graph.dtype), windows.output_size)
+    if np.all(factor == 1):
+        return mean
+    return graph.node("Mul", [mean, graph.constant(_key(scope, "divisor_correction"), factor)], scope)
+
+
+def _adaptive_avg_pool2d(graph, layer, x, shape, scope):
+    _check_4d(layer, shape, scope)
+    (height, width), (out_h, out_w) = shape[-2:], SHAPE_RULES[nn.AdaptiveAvgPool2d](layer, shape)[0][-2:]
+    if height % out_h == 0 and width % out_w == 0:  # equal, side-by-side windows
+        kernel = [height // out_h, width // out_w]
+        return graph.node("AveragePool", [x], scope, kernel_shape=kernel, strides=kernel)
+    rows = graph.constant(_key(scope, "average_rows"), adaptive_matrix(height, out_h, graph.dtype))
+    columns = graph.constant(_key(scope, "average_columns_T"), adaptive_matrix(width, out_w, graph.dtype).T)
+    return graph.node("MatMul", [rows, graph.node("MatMul", [x, columns], scope)], scope)
+
+
+def _gelu(graph, layer, x, shape, scope):
+    """GELU(x) = x·Φ(x); opset 20 has the operator, before that Φ is built from Erf (or Tanh)."""
+    if graph.opset_version >= 20:
+        return graph.node("Gelu", [x], scope, approximate=layer.approximate)
+
+    def op(op_type, *inputs):
+        return graph.node(op_type, inputs, scope)
+
+    def number(name, value):
+        return graph.scalar(scope, name, value)
+
+    if layer.approximate == "tanh":  # 2·Φ(x) ≈ 1 + tanh(√(2/π)·(x + 0.044715·x³))
+        cube = op("Mul", op("Mul", x, x), x)
+        inner = op("Add", x, op("Mul", cube, number("coefficient", 0.044715)))
+        squashed = op("Tanh", op("Mul", inner, number("sqrt_2_over_pi", math.sqrt(2 / math.pi))))
+    else:  # 2·Φ(x) = 1 + erf(x/√2)
+        squashed = op("Erf", op("Div", x, number("sqrt_2", math.sqrt(2))))
+    return op("Mul", op("Mul", x, number("half", 0.5)), op("Add", squashed, number("one", 1.0)))
+
+
+def _softmax(op_type):
+    def emit(graph, layer, x, shape, scope):
+        axis = _implicit_dim(op_type.lower(), len(shape)) if layer.dim is None else layer.dim
+        return graph.node(op_type, [x], scope, axis=axis)
+
+    return emit
+
+
+def _flatten(graph, layer, x, shape, scope):
+    start, end = layer.start_dim % len(shape), layer.end_dim % len(shape)
+    # Reshape's 0 copies that input dimension (the batch size, whatever it is at run time); -1 is inferred.
+    merged = -1 if start == 0 else math.prod(shape[start : end + 1])
+    target = [0] * start + [merged] + list(shape[end + 1 :])
+    return graph.node("Reshape", [x, graph.constant(_key(scope, "shape"), np.array(target, dtype=np.int64))], scope)
+
+
+def _simple(op_type, **attributes):
+    """A layer that is one ONNX operator; attribute values are read from the layer by name."""
+
+    def emit(graph, layer, x, shape, scope):
+        return graph.node(op_type, [x], scope, **{name: getattr(layer, field) for name, field in attributes.items()})
+
+    return emit
+
+
+EMITTERS = {
+    nn.Linear: _linear,
+    nn.Conv2d: _conv2d,
+    nn.MaxPool2d: _max_pool2d,
+    nn.MinPool2d: _min_pool2d,
+    nn.AvgPool2d: _avg_pool2d,
+    nn.AdaptiveAvgPool2d: _adaptive_avg_pool2d,
+    nn.ReLU: _simple("Relu"),
+    nn.LeakyReLU: _simple("LeakyRelu", alpha="negative_slope"),
+    nn.Sigmoid: _simple("Sigmoid"),
+    nn.Tanh: _simple("Tanh"),
+    nn.GELU: _gelu,
+    nn.Softmax: _softmax("Softmax"),
+    nn.LogSoftmax: _softmax("LogSoftmax"),
+    nn.Flatten: _flatten,
+    nn.Dropout: _simple("Identity"),
+    nn.Identity: _simple("Identity"),
+}
+
+
+def _walk(graph, module, x, shape, scope):
+    """Append the operators of ``module`` reading value ``x`` of ``shape``; returns (output value, output shape)."""
+    if type(module) is nn.Sequential:  # the exact type: a subclass may have its own forward
+        for name, child in module.named_children():
+            x, shape = _walk(graph, child, x, shape, _key(scope, name))
+        return x, shape
+    emit = EMITTERS.get(type(module))
+    if emit is None:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} of type {type(module).__name__} has no ONNX translation; supported: "
+            f"Sequential, {', '.join(sorted(cls.__name__ for cls in EMITTERS))}. hint: write the model as an "
+            "nn.Sequential of these layers"
+        )
+    try:
+        output_shape = SHAPE_RULES[type(module)](module, shape)[0]
+    except ShapeError as error:
+        raise ExportError(f"export: layer {scope or '(model)'} ({module!r}) {error}") from None
+    return emit(graph, module, x, shape, scope), output_shape
+
+
+def export(
+    model, example_input, path, opset_version=17, input_names=("input",), output_names=("output",), dynamic_batch=True,
+):
+    """Write ``model`` as an ONNX file at ``path``, for inputs shaped like ``example_input``; returns the ModelProto.
+
+    ``model``: an ``nn.Sequential`` (or a single layer) of the layers in this
+    module's table.  ``example_input``: a Tensor or array of the input's shape and
+    dtype (its values are not used).  ``dynamic_batch=True`` makes the first
+    dimension a symbol, so the file runs at any batch size.  The graph is the
+    model in evaluation mode (Dropout is the identity), as in PyTorch's exporter.
+
+    Shape:
+        example_input: (N, *) with the shape the model expects, e.g. (1, 1, 28, 28) for LeNet-5.
+
+    Example::
+
+        glassnet.onnx.export(model.eval(), glassnet.zeros(1, 1, 28, 28), "lenet5.onnx")
+        session = onnxruntime.InferenceSession("lenet5.onnx")
+        logits, = session.run(None, {"input": images.astype(np.float32)})  # any batch size
+    """
+    if not MIN_OPSET <= opset_version <= onnx.defs.onnx_opset_version():
+        raise ExportError(
+            f"export: opset_version must be between {MIN_OPSET} and {onnx.defs.onnx_opset_version()} "
+            f"(the newest this onnx package knows), got {opset_version}"
+        )
+    example = np.asarray(example_input.data if isinstance(example_input, Tensor) else example_input)
+    if not np.issubdtype(example.dtype, np.floating):
+        raise ExportError(f"export: example_input must be floating point, got dtype {example.dtype}")
+    weight_dtypes = {p.dtype for p in model.parameters()}
+    if weight_dtypes - {example.dtype}:
+        raise ExportError(
+            f"export: example_input has dtype {example.dtype} but the model's parameters are "
+            f"{', '.join(sorted(str(d) for d in weight_dtypes))}; hint: convert one of them (e.g. model.float())"
+        )
+    if dynamic_batch and example.ndim < 2:
+        raise ExportError(
+            f"export: dynamic_batch=True needs a batch dimension, but example_input has shape {example.shape}; "
+            "hint: add one (example_input.unsqueeze(0)) or pass dynamic_batch=False"
+        )
+    if len(input_names) != 1 or len(output_names) != 1:
+        raise ExportError(
+            f"export: a glassnet model has one input and one output, got input_names={input_names!r} and "
+            f"output_names={output_names!r}"
+        )
+    (input_name,), (output_name,) = input_names, output_names
+
+    graph = Graph(example.dtype, opset_version)
+    output, _ = _walk(graph, model, input_name, tuple(example.shape), "")
+    if output == input_name:  # an empty Sequential
+        output = graph.node("Identity", [input_name], "")
+    graph.rename(output, output_name)
+
+    elem_type = helper.np_dtype_to_tensor_dtype(example.dtype)
+    dims = ["batch", *example.shape[1:]] if dynamic_batch else list(example.shape)
+    onnx_model = helper.make_model(
+        helper.make_graph(
+            graph.nodes, type(model).__name__, [helper.make_tensor_value_info(input_name, elem_type, dims)],
+            [helper.make_tensor_value_info(output_name, elem_type, None)], initializer=graph.initializers,
+        ),
+        opset_imports=[helper.make_opsetid("", opset_version)],
+        producer_name="glassnet", producer_version=__version__, doc_string=repr(model),
+    )
+    # The oldest IR version that knows this opset, so that older runtimes open the file too.
+    onnx_model.ir_version = helper.find_min_ir_version_for(onnx_model.opset_import)
+    # Fills in the shape of every intermediate value and of the output (batch stays symbolic).
+    onnx_model = onnx.shape_inference.infer_shapes(onnx_model, check_type=True, strict_mode=True)
+    onnx.checker.check_model(onnx_model, full_check=True)
+    atomic_write_bytes(path, onnx_model.SerializeToString())
+    return onnx_model
+
+
+def export_run(run_dir, out_path, opset_version=17):
+    """Export the model of a run folder written by ``glassnet train`` to ``out_path`` (``glassnet export onnx``).
+
+    The input is named ``input``, shaped (batch, C, H, W) for the run's model
+    (e.g. (batch, 1, 28, 28) for LeNet-5), normalised as in training; the output
+    ``output`` holds the class scores (logits).  Returns ``out_path``.
+    """
+    from .. import creation
+    from ..models import REGISTRY
+    from ..training import Run
+
+    model, config = Run(run_dir).load_model()
+    example = creation.zeros(1, *REGISTRY[config.model][1])
+    export(model.eval(), example, out_path, opset_version=opset_version)
+    return out_path
