@@ -48,6 +48,19 @@ def build_parser():
     summary.add_argument("model", help="model name (lenet5)")
     summary.add_argument("--batch-size", type=int, default=1, help="batch size N of the input")
 
+    export = commands.add_parser(
+        "export", help="export a trained run for other frameworks",
+        description="Export the model of a run written by `glassnet train`.",
+    )
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    onnx_export = formats.add_parser(
+        "onnx", help="an ONNX file for onnxruntime", description="Write the run's model as ONNX (dynamic batch size).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    onnx_export.add_argument("run_dir", metavar="RUN_DIR", help="the run folder")
+    onnx_export.add_argument("out", metavar="OUT.onnx", help="the ONNX file to write")
+    onnx_export.add_argument("--opset", type=int, default=17, help="ONNX opset version")
+
     playground = commands.add_parser(
         "playground", help="the Neural Network Playground, trained by glassnet",
         description="Start the Playground web app on 127.0.0.1 (open the printed URL), or simulate a link headlessly.",
@@ -98,6 +111,14 @@ def cmd_summary(args):
     summary(build(), (args.batch_size, *sample_size))
 
 
+def cmd_export(args):
+    from .onnx import export_run
+
+    export_run(args.run_dir, args.out, opset_version=args.opset)
+    print(f"wrote {args.out}: input 'input' (batch, C, H, W), output 'output' (class scores); "
+          "run it with onnxruntime.InferenceSession")
+
+
 def cmd_playground(args):
     if args.playground_command == "simulate":
         import json
@@ -113,7 +134,8 @@ def cmd_playground(args):
     serve(port=args.port, open_browser=args.open)
 
 
-COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "playground": cmd_playground}
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "export": cmd_export,
+            "playground": cmd_playground}
 
 
 def main(argv=None):

@@ -152,3 +152,18 @@ def test_playground_simulate_prints_json(capsys):
 def test_playground_bad_port_is_a_user_error(capsys):
     code, _, err = run_cli(["playground", "--port", "70000"], capsys)
     assert code == 1 and "--port must be between 1 and 65535" in err
+
+
+def test_export_onnx_of_a_trained_run(fake_mnist, tmp_path, capsys):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    run, out = str(tmp_path / "run"), str(tmp_path / "lenet5.onnx")
+    run_cli(["train", "lenet5", "--epochs", "1", "--out", run, "--no-progress"], capsys)
+    code, printed, err = run_cli(["export", "onnx", run, out], capsys)
+    assert code == 0, err and "wrote" in printed
+    images, _ = synthetic_digits(train=False)
+    (scores,) = onnxruntime.InferenceSession(out, providers=["CPUExecutionProvider"]).run(None, {"input": images[:7]})
+    model, _ = training.Run(run).load_model()
+    np.testing.assert_allclose(scores, model.eval()(training.Tensor(images[:7])).data, atol=1e-5)
+    code, _, err = run_cli(["export", "onnx", str(tmp_path / "missing"), out], capsys)
+    assert code == 1 and err.startswith("glassnet: error:")
