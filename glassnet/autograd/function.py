@@ -29,8 +29,10 @@ class Context:
     """What one call of a Function keeps for its backward pass (PyTorch's ``grad_fn``).
 
     Forward code stores arrays as attributes (``ctx.x = x``).  ``inputs`` are the
-    input tensors and ``needs_input_grad`` says which of them want a gradient, so
-    backward can skip work.  After a backward pass without ``retain_graph=True``
+    input tensors and ``needs_input_grad`` says which of them want a gradient
+    (all False under ``no_grad()``); it is set before ``forward`` runs, so
+    forward can skip saving what backward will not need, and backward can skip
+    work.  After a backward pass without ``retain_graph=True``
     the context is *freed*: its saved arrays and inputs are dropped, and using it
     again raises an error.
     """
@@ -71,11 +73,11 @@ class Function:
         from ..tensor import Tensor
 
         ctx = Context(cls)
-        out = cls.forward(ctx, *[t.data for t in inputs], **options)
-        result = Tensor._from_array(out)
-        if is_grad_enabled() and any(t.requires_grad for t in inputs):
+        needs = tuple(t.requires_grad for t in inputs) if is_grad_enabled() else (False,) * len(inputs)
+        ctx.needs_input_grad = needs
+        result = Tensor._from_array(cls.forward(ctx, *[t.data for t in inputs], **options))
+        if any(needs):
             ctx.inputs = inputs
-            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
             result.requires_grad = True
             result._ctx = ctx
         return result
