@@ -8,7 +8,7 @@ A deep-learning framework on NumPy with PyTorch's API, small enough to read::
     f.backward()
     x.grad  # tensor(-2.6487)
 """
-from . import dtypes, random
+from . import dtypes, random, runtime  # runtime: process-wide performance settings (see its docstring)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .creation import (
     arange, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
