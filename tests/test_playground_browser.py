@@ -8,10 +8,12 @@ Skipped when the ``playwright`` package or ``/usr/bin/chromium`` is missing (CI 
 ``pip install playwright`` and ``apt-get install chromium``; never ``playwright install``).
 """
 import contextlib
+import importlib.util
 import json
 import os
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,27 @@ def test_fifth_link_hashchange_and_extras(page, base_url):
     save_screenshot(page, "playground-extras.png")
     speed = ARTIFACTS / "playground-speed-link5.json"
     speed.write_text(json.dumps({"link": 5, "epochs_per_second": rate}))
+
+
+def test_hide_keys_csv_points_and_export(page, base_url, tmp_path):
+    open_link(page, base_url, "hideText=true&noise_hide=true&percTrainData_hide=true&xSquared_hide=true&seed=5")
+    assert not page.is_visible("#header") and not page.is_visible("#article-text")
+    assert not page.is_visible("#noise") and page.is_visible("#batchSize")
+    assert not page.is_visible("#loss-test") and page.is_visible("#loss-train")     # the original's quirk (#129)
+    assert page.locator('.node[data-node="xSquared"]').count() == 0
+    assert hash_of(page).endswith("&noise_hide=true&percTrainData_hide=true&xSquared_hide=true")
+
+    open_link(page, base_url, LECTURE[3])
+    page.click("#more-button")
+    rows = "\n".join(f"{x:.2f},{y:.2f},{1 if x * y > 0 else -1}" for x in range(-5, 6) for y in (-4.5, -1.5, 2.5, 4))
+    page.set_input_files("#csv-file", files=[{"name": "points.csv", "mimeType": "text/csv",
+                                              "buffer": ("x,y,label\n" + rows).encode()}])
+    page.wait_for_function("!document.querySelector('.custom-data-note').hidden")
+    assert page.locator("#heatmap-overlay circle").count() == 22                     # the training half
+    if importlib.util.find_spec("safetensors") is None:
+        return                                                                      # export needs it
+    with page.expect_download() as download:
+        page.click("#export-button")
+    path = tmp_path / "model.zip"
+    download.value.save_as(path)
+    assert sorted(zipfile.ZipFile(path).namelist()) == ["model.py", "model.safetensors"]

@@ -15,6 +15,7 @@ from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from glassnet.playground import Playground, server  # noqa: E402
 from glassnet.playground.colours import colour_indices  # noqa: E402
+from glassnet.playground.commands import add_playground_commands  # noqa: E402
 
 LINK = ("activation={act}&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
         "&noise=0&networkShape={shape}&seed=0.79237&showTestData=false&discretize=false&percTrainData=50&x={xy}"
@@ -379,9 +380,9 @@ def test_export_downloads_a_zip(client):
 
 def test_cli_commands(capsys):
     parser = argparse.ArgumentParser(prog="glassnet")
-    server.add_playground_commands(parser.add_subparsers(dest="command"))
+    add_playground_commands(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["playground", "--port", "0", "--open"])
-    assert args.port == 0 and args.open and args.playground_command is None
+    assert args.port == 0 and args.open and args.playground_command is None and args.func.__name__ == "run_server"
     args = parser.parse_args(["playground", "simulate", TANH, "--epochs", "2"])
     assert args.func(args) == 0
     result = json.loads(capsys.readouterr().out)

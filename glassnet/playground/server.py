@@ -705,29 +705,5 @@ def serve(port=8000, open_browser=False):
     server.run(sockets=[sock])
 
 
-def add_playground_commands(subparsers):
-    """Add ``playground [--port N] [--open]`` and ``playground simulate HASH --epochs N`` to a CLI.
-
-    ``subparsers`` is the result of ``parser.add_subparsers()``; the commands
-    set ``args.func``, which returns the exit status.
-    """
-    from .simulate import build_parser, main as simulate_main
-
-    parser = subparsers.add_parser(
-        "playground", help="the Neural Network Playground in your browser",
-        description="Serve glassnet's Neural Network Playground on http://127.0.0.1:PORT/ "
-                    "(the TensorFlow Playground's links work after the '#').")
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
-    parser.add_argument("--open", action="store_true", help="open the page in the web browser")
-    parser.set_defaults(func=lambda args: serve(args.port, args.open) or 0)
-    commands = parser.add_subparsers(dest="playground_command", metavar="COMMAND")
-    headless = commands.add_parser("simulate", help="train a link headlessly and print JSON",
-                                   description="Train a playground link headlessly; print JSON.")
-    build_parser(headless)
-    headless.set_defaults(func=lambda args: simulate_main([args.hash, "--epochs", str(args.epochs),
-                                                           "--backend", args.backend]))
-    return parser
-
-
 if __name__ == "__main__":
     serve(int(sys.argv[1]) if len(sys.argv) > 1 else 8000)

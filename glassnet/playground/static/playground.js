@@ -131,9 +131,9 @@ function connect() {
     if (typeof event.data === "string") onJson(JSON.parse(event.data));
     else onBinary(event.data);
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     const banner = $("#connection");
-    banner.textContent = "Disconnected from the playground server; reconnecting…";
+    banner.textContent = (event.reason || "Disconnected from the playground server") + "; reconnecting…";
     banner.hidden = false;
     setTimeout(connect, page.reconnectDelay);
     page.reconnectDelay = Math.min(page.reconnectDelay * 2, 5000);
@@ -436,7 +436,7 @@ function buildNetwork(force) {
       flatBias++;
     });
   }
-  drawCallouts(coords, ids);
+  drawCallouts(coords, ids, geometry);
   if (page.lastFrame) drawFrame(page.lastFrame);
 }
 
@@ -530,27 +530,26 @@ function addBias(index, node, layer, nodeIndex) {
   page.biases[index] = {rect, layer, node: nodeIndex};
 }
 
-/** The original's two callouts, beside the first hidden layer's last neuron and a link into the output. */
-function drawCallouts(coords, ids) {
+/** The original's two callouts: under the first hidden layer, and under the links into the output. */
+function drawCallouts(coords, ids, geometry) {
   if (ids.length < 3 || !ids[1].length) return;
-  const last = coords[ids[1][ids[1].length - 1]];
-  const callout = document.createElement("div");
-  callout.className = "callout";
-  callout.style.left = last.cx - 55 + "px";
-  callout.style.top = last.cy + RECT_SIZE / 2 + 18 + "px";
-  callout.textContent = "This is the output from one neuron. Hover to see it larger.";
-  $("#network-nodes").appendChild(callout);
-  const outputs = ids[ids.length - 1];
+  const add = (text, left, top) => {
+    const callout = document.createElement("div");
+    callout.className = "callout";
+    callout.style.left = left + "px";
+    callout.style.top = top + "px";
+    callout.textContent = text;
+    $("#network-nodes").appendChild(callout);
+  };
+  const first = coords[ids[1][ids[1].length - 1]];
+  add("This is the output from one neuron. Hover to see it larger.", first.cx - 55, first.cy + RECT_SIZE / 2 + 18);
   const lastHidden = ids[ids.length - 2];
   const from = coords[lastHidden[lastHidden.length - 1]];
-  const to = coords[outputs[0]];
-  if (!from || !to) return;
-  const weights = document.createElement("div");
-  weights.className = "callout";
-  weights.style.left = (from.cx + to.cx) / 2 - 30 + "px";
-  weights.style.top = Math.max(from.cy, to.cy) + 34 + "px";
-  weights.textContent = "The outputs are mixed with varying weights, shown by the thickness of the lines.";
-  $("#network-nodes").appendChild(weights);
+  const left = Math.min((from.cx + geometry.heatmapX) / 2 - 60, geometry.heatmapX - 132);
+  if (ids.length > 3 || left > first.cx + 70) {
+    add("The outputs are mixed with varying weights, shown by the thickness of the lines.",
+        left, from.cy + RECT_SIZE / 2 + 18);
+  }
 }
 
 // ------------------------------------------------------------- hover card
