@@ -13,7 +13,7 @@ command line::
 
 From Python: ``glassnet.lessons.run("backprop")``, or import a lesson module
 (``from glassnet.lessons import l01_minimize``) and call its ``run``.
-Figures need matplotlib (``pip install 'glassnet[lessons]'``).
+Figures need matplotlib (``pip install 'glassnet[viz]'``).
 """
 import argparse
 import importlib

@@ -18,7 +18,7 @@ def figure(width, height):
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
-            "lesson figures need matplotlib; hint: pip install 'glassnet[lessons]', or run the lesson without --out"
+            "lesson figures need matplotlib; hint: pip install 'glassnet[viz]', or run the lesson without --out"
         ) from None
     return Figure(figsize=(width, height), layout="constrained")
 

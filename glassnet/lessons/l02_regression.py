@@ -75,8 +75,8 @@ def run(out_dir=None, quick=False):
     xi, yi = glassnet.tensor(with_constant(x[:1])[0]), y[0]
     ((yi - w @ xi) ** 2).backward()
     slide_rule = xi.numpy() * (yi - 0.0)
-    print(f"  one point at w = 0: autograd ∂L/∂w = {np.round(w.grad.numpy(), 4)}, "
-          f"slide's x·[Y - w·x] = {np.round(slide_rule, 4)}: the gradient is -2 × the slide's direction")
+    print(f"  one point, at w = 0: autograd's ∂L/∂w = {np.round(w.grad.numpy(), 4)}, the slide's x·[Y - w·x] = "
+          f"{np.round(slide_rule, 4)}:\n  the gradient is -2 × the slide's direction")
 
     print("Logistic regression: two classes of 200 points in the plane")
     points = np.vstack([rng.normal(-1, 1, (100, 2)), rng.normal(1, 1, (100, 2))])

@@ -49,9 +49,8 @@ def run(out_dir=None, quick=False):
 
 
 def draw_pooling(results, out_dir):
-    from matplotlib.patches import Circle
-
     fig = figure(14, 4.2)
+    from matplotlib.patches import Circle
     axes = fig.subplots(1, 4, width_ratios=[2, 1, 1, 1])
     panels = [(GRID, "8×8 input: 2×2 windows, maxima circled")]
     panels += [(pooled, f"{name} pool 2×2, stride 2") for name, pooled in results.items()]
