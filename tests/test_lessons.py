@@ -134,7 +134,9 @@ def test_dense_vs_conv(out_dir):
     r = run_quick("dense-vs-conv", out_dir)
     assert r["dense_connections"] == 7_247_757_312
     assert r["conv_weights"] == 6_912
-    assert r["conv_output_shapes"] == [(100, 16, 250, 250), (100, 32, 125, 125), (100, 64, 125, 125), (100, 64, 125, 125)]
+    assert r["conv_output_shapes"] == [
+        (100, 16, 250, 250), (100, 32, 125, 125), (100, 64, 125, 125), (100, 64, 125, 125)
+    ]
     assert r["total_params"] == (3 * 16 * 49 + 16) + (16 * 32 * 9 + 32) + (32 * 64 * 9 + 64) + (64 * 64 + 64)
 
 

@@ -63,7 +63,8 @@ def run(name, out_dir=None, quick=False):
 
 def add_arguments(parser):
     """The arguments of ``glassnet lesson``, added to ``parser``."""
-    parser.add_argument("name", nargs="?", help="the lesson to run (a name or a number); none: list them")
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="the lesson to run (a name or a number); none: list them")
     parser.add_argument("--out", metavar="DIR", help="write the lesson's figures (PNG) into DIR")
     parser.add_argument("--quick", action="store_true", help="a smaller, faster run (fewer steps, less data)")
     return parser

@@ -100,11 +100,13 @@ def draw_descent(path, slopes, out_dir):
         ax.grid(alpha=0.3)
     for x, slope in slopes.items():  # the tangent line at each slide point: its slope is f'(x)
         fx = math.exp(-x) + x * x
-        left.plot([x - 0.25, x + 0.25], [fx - 0.25 * slope, fx + 0.25 * slope], lw=3, label=f"slope f'({x:g}) = {slope:.3g}")
+        left.plot([x - 0.25, x + 0.25], [fx - 0.25 * slope, fx + 0.25 * slope], lw=3,
+                  label=f"slope f'({x:g}) = {slope:.3g}")
         left.plot(x, fx, "o", color="black")
     left.set_title("The gradient: the slope of the tangent")
     left.legend(fontsize=8)
-    right.plot(path, [math.exp(-x) + x * x for x in path], "o-", color="tab:red", ms=4, label=f"{len(path) - 1} steps, η = 0.1")
+    right.plot(path, [math.exp(-x) + x * x for x in path], "o-", color="tab:red", ms=4,
+               label=f"{len(path) - 1} steps, η = 0.1")
     right.axvline(MINIMUM, color="gray", ls="--", label=f"minimum x ≈ {MINIMUM:.4f}")
     right.set_title("Gradient descent from x = -0.5")
     right.legend(fontsize=8)

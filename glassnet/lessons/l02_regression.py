@@ -82,7 +82,10 @@ def run(out_dir=None, quick=False):
     points = np.vstack([rng.normal(-1, 1, (100, 2)), rng.normal(1, 1, (100, 2))])
     labels = np.repeat([0.0, 1.0], 100)
     X, Y = glassnet.tensor(with_constant(points)), glassnet.tensor(labels)
-    losses = {"squared error (the slide)": squared_error, "log-likelihood (real logistic regression)": log_likelihood_loss}
+    losses = {
+        "squared error (the slide)": squared_error,
+        "log-likelihood (real logistic regression)": log_likelihood_loss,
+    }
     starts = {"w = 0": np.zeros(3), "confidently wrong w = (0, -4, -4)": np.array([0.0, -4.0, -4.0])}
     fits, accuracy = {}, {}
     for loss_name, loss_fn in losses.items():
@@ -103,11 +106,13 @@ def run(out_dir=None, quick=False):
     print(f"  why: at the confidently wrong start a class-1 point gets p = {p:.2e};")
     for loss_name, g in gradients.items():
         print(f"    {loss_name:<42} gradient {np.round(g, 6)}")
-    print(f"    x·(p - Y) = {np.round(xi.numpy() * (p - yi.item()), 6)}: minus the slide's x·[Y - p], the log-likelihood gradient")
+    print(f"    x·(p - Y) = {np.round(xi.numpy() * (p - yi.item()), 6)}: "
+          "minus the slide's x·[Y - p], the log-likelihood gradient")
 
     figures = []
     if out_dir is not None:
-        figures = [draw_line(x, y, line, out_dir), draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir)]
+        figures = [draw_line(x, y, line, out_dir),
+                   draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir)]
     return {"line": line, "least_squares": exact, "accuracy": accuracy, "gradients": gradients, "figures": figures}
 
 

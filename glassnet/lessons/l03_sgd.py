@@ -70,7 +70,8 @@ def run(out_dir=None, quick=False):
         print(f"  batch size {batch_size:>3} ({name}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} per epoch), "
               f"loss after each epoch: {' '.join(f'{v:.3f}' for v in per_epoch[1:])}")
     print("  The noise alone costs a loss of about 0.25 (its variance).  Smaller batches get there in fewer epochs;\n"
-          "  with one example per step the weights keep bouncing around the best fit: each step follows one noisy point.")
+          "  with one example per step the weights keep bouncing around the best fit:\n"
+          "  each step follows one noisy point.")
 
     figures = [draw_curves(curves, len(x), out_dir)] if out_dir is not None else []
     return {"final_loss": final, "steps": {b: len(c) - 1 for b, c in curves.items()}, "figures": figures}

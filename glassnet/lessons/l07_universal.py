@@ -63,7 +63,8 @@ def run(out_dir=None, quick=False):
         fits[width] = fit(width, x, y, steps, lr)
         with glassnet.no_grad():
             errors[width] = float(np.abs(fits[width](x).numpy() - target(xs)).max())
-        print(f"  {width:>2} hidden neuron{'s' if width > 1 else ' '}: largest error |p(x) - f(x)| = {errors[width]:.4f}")
+        neurons = f"{width:>2} hidden neuron{'s' if width > 1 else ' '}"
+        print(f"  {neurons}: largest error |p(x) - f(x)| = {errors[width]:.4f}")
 
     figures = [draw_fits(xs, fits, errors, out_dir)] if out_dir is not None else []
     return {"max_error": errors, "figures": figures}

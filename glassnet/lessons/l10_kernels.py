@@ -67,6 +67,10 @@ def photograph(shrink=1):
     return rgb @ np.array([0.299, 0.587, 0.114])  # luminance
 
 
+def largest_difference(a, b):
+    return float(np.abs(a - b).max())
+
+
 def apply_all(image):
     """Every kernel of the slides on ``image``, plus the gradient magnitude from the two Sobel kernels."""
     out = {"original": image}
@@ -92,13 +96,14 @@ def run(out_dir=None, quick=False):
 
     results, checks = {}, {}
     for name, image in images.items():
-        results[name] = apply_all(image)
-        sharpen_gap = np.abs(results[name]["sharpen"] - (results[name]["highpass"] + results[name]["identity"])).max()
-        sobel_gap = np.abs(convolve(image, KERNELS["Sobel x"]) - results[name]["Sobel x"]).max()
-        box_gap = np.abs(convolve(image, KERNELS["box 7×7 (1/49)"]) - results[name]["box 7×7 (1/49)"]).max()
-        checks[name] = {"sharpen vs highpass + identity": float(sharpen_gap),
-                        "convolution vs cross-correlation, Sobel x": float(sobel_gap),
-                        "convolution vs cross-correlation, box": float(box_gap)}
+        out = results[name] = apply_all(image)
+        sobel, box = "Sobel x", "box 7×7 (1/49)"
+        checks[name] = {
+            "sharpen vs highpass + identity": largest_difference(out["sharpen"], out["highpass"] + out["identity"]),
+            "convolution vs cross-correlation, Sobel x": largest_difference(convolve(image, KERNELS[sobel]),
+                                                                            out[sobel]),
+            "convolution vs cross-correlation, box": largest_difference(convolve(image, KERNELS[box]), out[box]),
+        }
         print(f"{name} ({image.shape[0]}×{image.shape[1]}): largest difference of")
         for check, gap in checks[name].items():
             print(f"  {check:<42} {gap:.2g}")
