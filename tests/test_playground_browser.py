@@ -161,7 +161,8 @@ def test_lecture_link(page, base_url, number):
     trained = settled_epoch(page)                                     # frames in flight arrive, then nothing
     assert trained >= 40 and loss(page) < initial_loss
     page.click("#next-step-button")
-    page.wait_for_function(f"document.querySelector('#iter-number').textContent !== '{page.inner_text('#iter-number')}'")
+    shown = page.inner_text("#iter-number")
+    page.wait_for_function(f"document.querySelector('#iter-number').textContent !== '{shown}'")
     assert epoch(page) == trained + 1
     save_screenshot(page, f"playground-link{number}.png")
 
@@ -212,8 +213,11 @@ def test_fifth_link_hashchange_and_extras(page, base_url):
     page.wait_for_function("location.hash.includes('&dataset=blobs&')")
     page.check("#showAccuracy")
     page.wait_for_function("location.hash.includes('showAccuracy=true')")
-    page.click("#next-step-button")
-    page.wait_for_function("document.querySelector('#accuracy-test').textContent.endsWith('%')")
+    page.click("#play-pause-button")
+    page.wait_for_function("document.querySelector('#iter-number').textContent >= '000,060'")
+    page.click("#play-pause-button")
+    settled_epoch(page)
+    assert page.inner_text("#accuracy-test").endswith("%") and float(page.inner_text("#accuracy-train")[:-1]) > 50
     save_screenshot(page, "playground-extras.png")
     speed = ARTIFACTS / "playground-speed-link5.json"
     speed.write_text(json.dumps({"link": 5, "epochs_per_second": rate}))

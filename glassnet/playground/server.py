@@ -314,7 +314,16 @@ class Session:
 
     # -- dispatch
     def handle(self, message):
-        """Act on one parsed client message; return the replies (str for JSON, bytes for binary)."""
+        """Act on one parsed client message; return the replies (str for JSON, bytes for binary).
+
+        Raises ``Refused`` for a message that breaks the protocol or the limits.
+        Overflow in training is not an error here (NaN weights are what the
+        original shows too), so NumPy's floating-point warnings are silenced.
+        """
+        with np.errstate(all="ignore"):
+            return self._handle(message)
+
+    def _handle(self, message):
         if not isinstance(message, dict):
             raise Refused("a message must be a JSON object with a 'type'")
         kind = message.get("type")
@@ -346,9 +355,8 @@ class Session:
     def on_step(self, message):
         epochs = _integer(message, "epochs", 1, MAX_EPOCHS_PER_MESSAGE) if "epochs" in message else 1
         self.playing = False
-        with np.errstate(all="ignore"):
-            for _ in range(epochs):
-                self.playground.step()
+        for _ in range(epochs):
+            self.playground.step()
         return [to_json({"kind": "playing", "playing": False}), self.frame()]
 
     def on_reset(self, message):
@@ -370,8 +378,7 @@ class Session:
             value = CONTROLS[name](message, self.playground)
         else:
             raise Refused(f"set: {name!r} is not a control; controls: {', '.join(CONTROLS)}, <control>_hide")
-        with np.errstate(all="ignore"):
-            self.playground.set(name, value)
+        self.playground.set(name, value)
         return self.replies()
 
     def on_layer(self, message):
@@ -474,15 +481,13 @@ class Session:
         """One frame: losses, new chart points, weights, biases, node thumbnails and the big heatmap."""
         p = self.playground
         discretize = bool(p.state["discretize"])
-        with np.errstate(all="ignore"):
-            maps = p.node_heatmaps()
+        maps = p.node_heatmaps()
         ids = p.network.node_ids()
         hidden = [node for layer in ids[1:-1] for node in layer]
         outputs = ids[-1] if len(ids[-1]) > 1 else []
         hidden_props = set(p.state.hidden_props())
         features = [name for name in INPUTS if name not in hidden_props]
-        with np.errstate(all="ignore"):
-            means = p.thumbnails({node: maps[node] for node in hidden + outputs})
+        means = p.thumbnails({node: maps[node] for node in hidden + outputs})
         thumbs = [feature_images(name, discretize)[1] for name in features]
         thumbs += [colour_indices(means[node], discretize) for node in hidden + outputs]
         heatmap, mode = self._heatmap(maps, ids, discretize)
@@ -514,8 +519,7 @@ class Session:
             return colour_indices(maps[ids[-1][0]], discretize), "palette"
         probabilities = np.stack([maps[node] for node in ids[-1]])
         k = len(probabilities)
-        with np.errstate(invalid="ignore"):
-            confidence = np.nan_to_num((probabilities.max(axis=0) - 1 / k) / (1 - 1 / k))
+        confidence = np.nan_to_num((probabilities.max(axis=0) - 1 / k) / (1 - 1 / k))
         classes = np.nan_to_num(probabilities, nan=-1).argmax(axis=0)
         if discretize:
             confidence = np.ones_like(confidence)
@@ -526,7 +530,7 @@ class Session:
         """One epoch while playing, and its frame."""
         with np.errstate(all="ignore"):
             self.playground.step()
-        return self.frame()
+            return self.frame()
 
 
 # ---------------------------------------------------------------- transport

@@ -288,7 +288,10 @@ function updateControls(message) {
   setSelect($("#regularization"), v.regularization === null ? "none" : v.regularization);
   setSelect($("#regularizationRate"), v.regularizationRate);
   setSelect($("#problem"), v.problem);
-  setSelect($("#loss"), v.loss === null ? "square" : v.loss);
+  // Many classes always use softmax and cross-entropy; regression always the square loss.
+  const loss = $("#loss");
+  setSelect(loss, message.multiclass ? "crossEntropy" : v.problem === "regression" || v.loss === null ? "square" : v.loss);
+  loss.disabled = message.multiclass || v.problem === "regression";
   $("#showAccuracy").checked = v.showAccuracy === true;
   $("#show-test-data").checked = v.showTestData === true;
   $("#discretize").checked = v.discretize === true;
@@ -409,8 +412,10 @@ function buildNetwork(force) {
   outputs.forEach((id, i) => {
     const cy = outY + (i - (outputs.length - 1) / 2) * 34;
     if (outputs.length > 1) {
-      coords[id] = {cx: geometry.heatmapX - 34, cy};
+      coords[id] = {cx: geometry.heatmapX - 34, cy, half: 13};
       addNode(id, coords[id], "output", true);
+      page.nodes[id].div.style.borderColor = CLASS_COLOURS[i % CLASS_COLOURS.length];
+      page.nodes[id].div.title = `Class ${i}: its probability`;
     } else {
       coords[id] = {cx: geometry.heatmapX + RECT_SIZE / 2, cy: outY};
     }
@@ -429,7 +434,7 @@ function buildNetwork(force) {
     const sources = ids[l - 1], dests = ids[l];
     dests.forEach((dest, i) => {
       sources.forEach((source, j) => {
-        addLink(flat, coords[source], coords[dest], j, sources.length, l, i, j, outputs.length > 1 || l < numLayers - 1);
+        addLink(flat, coords[source], coords[dest], j, sources.length, l, i);
         flat++;
       });
       if (l < numLayers - 1) addBias(flatBias, coords[dest], l, i);
@@ -496,9 +501,10 @@ function addLayerControls(layer, cx, count) {
   $("#network-nodes").appendChild(div);
 }
 
-function addLink(index, source, dest, position, count, layer, destIndex, sourceIndex, toNode) {
+/** The link from source node number `position` of `count` into node `destIndex` of `layer` (d3.svg.diagonal). */
+function addLink(index, source, dest, position, count, layer, destIndex) {
   const sx = source.cx + RECT_SIZE / 2 + 2, sy = source.cy;
-  const tx = toNode ? dest.cx - RECT_SIZE / 2 : dest.cx - RECT_SIZE / 2;
+  const tx = dest.cx - (dest.half || RECT_SIZE / 2);
   const ty = dest.cy + ((position - (count - 1) / 2) / count) * 12;
   const mx = (sx + tx) / 2;
   const d = `M${sx},${sy}C${mx},${sy} ${mx},${ty} ${tx},${ty}`;
@@ -513,7 +519,7 @@ function addLink(index, source, dest, position, count, layer, destIndex, sourceI
   hover.addEventListener("mouseenter", (e) => showCard("weight", index, e));
   hover.addEventListener("mouseleave", hideCardUnlessEditing);
   hover.addEventListener("click", (e) => { e.stopPropagation(); editCard("weight", index, e); });
-  page.links[index] = {path, hover, layer, dest: destIndex, source: sourceIndex};
+  page.links[index] = {path, hover, layer, dest: destIndex, source: position};
 }
 
 function addBias(index, node, layer, nodeIndex) {
