@@ -32,3 +32,4 @@ __version__ = "0.1.0"
 from . import autograd, data, models, nn, optim  # noqa: E402  (subpackages need Tensor first)
 from .serialization import load, save  # noqa: E402
 from .summary import summary  # noqa: E402
+from .explain import explain  # noqa: E402

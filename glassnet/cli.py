@@ -75,6 +75,9 @@ def build_parser():
         description="Train the configuration of a Playground URL hash; print the counts, the initial weights "
         "and the [train, test] loss after each epoch as JSON.",
     ))
+    from .lessons import add_lesson_command
+
+    add_lesson_command(commands)
     return parser
 
 
@@ -134,8 +137,14 @@ def cmd_playground(args):
     serve(port=args.port, open_browser=args.open)
 
 
+def cmd_lesson(args):
+    from .lessons import cmd_lesson as run_lesson
+
+    run_lesson(args)
+
+
 COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "export": cmd_export,
-            "playground": cmd_playground}
+            "playground": cmd_playground, "lesson": cmd_lesson}
 
 
 def main(argv=None):

@@ -167,3 +167,12 @@ def test_export_onnx_of_a_trained_run(fake_mnist, tmp_path, capsys):
     np.testing.assert_allclose(scores, model.eval()(training.Tensor(images[:7])).data, atol=1e-5)
     code, _, err = run_cli(["export", "onnx", str(tmp_path / "missing"), out], capsys)
     assert code == 1 and err.startswith("glassnet: error:")
+
+
+def test_lesson_list_and_one_lesson(capsys):
+    code, out, _ = run_cli(["lesson"], capsys)
+    assert code == 0 and out.splitlines()[0].startswith("minimize")
+    code, out, _ = run_cli(["lesson", "pooling", "--quick"], capsys)
+    assert code == 0 and "6     7    10    10" in out
+    code, _, err = run_cli(["lesson", "nope"], capsys)
+    assert code == 1 and "unknown lesson 'nope'" in err
