@@ -42,9 +42,9 @@ class TrainConfig:
 
     model: str = "lenet5"
     dataset: str = "mnist"
-    epochs: int = 8
+    epochs: int = 10
     batch_size: int = 64
-    lr: float = 0.05
+    lr: float = 0.02
     momentum: float = 0.9
     weight_decay: float = 5e-4
     seed: int = 0
