@@ -290,7 +290,8 @@ function updateControls(message) {
   setSelect($("#problem"), v.problem);
   // Many classes always use softmax and cross-entropy; regression always the square loss.
   const loss = $("#loss");
-  setSelect(loss, message.multiclass ? "crossEntropy" : v.problem === "regression" || v.loss === null ? "square" : v.loss);
+  const square = v.problem === "regression" || v.loss === null;
+  setSelect(loss, message.multiclass ? "crossEntropy" : square ? "square" : v.loss);
   loss.disabled = message.multiclass || v.problem === "regression";
   $("#showAccuracy").checked = v.showAccuracy === true;
   $("#show-test-data").checked = v.showTestData === true;
