@@ -18,21 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from test_playground_server import LECTURE
+from test_playground_state import LECTURE_LINKS as LECTURE, LINK_5 as LINK5
 
 CHROMIUM = os.environ.get("GLASSNET_CHROMIUM", "/usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-pytest.importorskip("uvicorn", reason="uvicorn is not installed")
+pytest.importorskip("uvicorn", reason="pip install 'glassnet[playground]'")
+pytest.importorskip("starlette", reason="pip install 'glassnet[playground]'")
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 from glassnet.playground import server as playground_server  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("GLASSNET_ARTIFACTS") or Path(__file__).with_name("artifacts"))
-LINK5 = ("activation=relu&batchSize=10&dataset=spiral&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
-         "&noise=25&networkShape=8.8.8&seed=0.67820&showTestData=false&discretize=false&percTrainData=50&x=true"
-         "&y=true&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false"
-         "&collectStats=false&problem=classification&initZero=false&hideText=false")
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,9 @@ from starlette.websockets import WebSocketDisconnect  # noqa: E402
 from glassnet.playground import Playground, server  # noqa: E402
 from glassnet.playground.colours import colour_indices  # noqa: E402
 from glassnet.playground.commands import add_playground_commands  # noqa: E402
+from test_playground_state import LECTURE_LINKS  # noqa: E402
 
-LINK = ("activation={act}&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
-        "&noise=0&networkShape={shape}&seed=0.79237&showTestData=false&discretize=false&percTrainData=50&x={xy}"
-        "&y={xy}&xTimesY=false&xSquared={sq}&ySquared={sq}&cosX=false&sinX=false&cosY=false&sinY=false"
-        "&collectStats=false&problem=classification&initZero=false&hideText=false")
-LECTURE = [
-    LINK.format(act="linear", shape="", xy="true", sq="false"),
-    LINK.format(act="linear", shape="", xy="false", sq="true"),
-    LINK.format(act="linear", shape="3", xy="true", sq="false"),
-    LINK.format(act="tanh", shape="3", xy="true", sq="false"),
-]
+LECTURE = LECTURE_LINKS
 TANH = LECTURE[3]
 WS = "ws://127.0.0.1:8000/ws"     # TestClient's own default host, testserver, is not allowed
 
