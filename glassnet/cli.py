@@ -61,20 +61,9 @@ def build_parser():
     onnx_export.add_argument("out", metavar="OUT.onnx", help="the ONNX file to write")
     onnx_export.add_argument("--opset", type=int, default=17, help="ONNX opset version")
 
-    playground = commands.add_parser(
-        "playground", help="the Neural Network Playground, trained by glassnet",
-        description="Start the Playground web app on 127.0.0.1 (open the printed URL), or simulate a link headlessly.",
-    )
-    playground.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    playground.add_argument("--open", action="store_true", help="open the page in the default browser")
-    playground_commands = playground.add_subparsers(dest="playground_command", metavar="simulate")
-    from .playground.simulate import build_parser as build_simulate_parser
+    from .playground.commands import add_playground_commands
 
-    build_simulate_parser(playground_commands.add_parser(
-        "simulate", help="train a playground link headlessly and print JSON losses",
-        description="Train the configuration of a Playground URL hash; print the counts, the initial weights "
-        "and the [train, test] loss after each epoch as JSON.",
-    ))
+    add_playground_commands(commands)
     from .lessons import add_lesson_command
 
     add_lesson_command(commands)
@@ -122,21 +111,6 @@ def cmd_export(args):
           "run it with onnxruntime.InferenceSession")
 
 
-def cmd_playground(args):
-    if args.playground_command == "simulate":
-        import json
-
-        from .playground.simulate import simulate
-
-        print(json.dumps(simulate(args.hash, args.epochs, args.backend)))
-        return
-    if not 1 <= args.port <= 65535:
-        raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
-    from .playground.server import serve
-
-    serve(port=args.port, open_browser=args.open)
-
-
 def cmd_lesson(args):
     from .lessons import cmd_lesson as run_lesson
 
@@ -144,7 +118,7 @@ def cmd_lesson(args):
 
 
 COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "export": cmd_export,
-            "playground": cmd_playground, "lesson": cmd_lesson}
+            "playground": lambda args: args.func(args), "lesson": cmd_lesson}
 
 
 def main(argv=None):

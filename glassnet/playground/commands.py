@@ -32,6 +32,8 @@ def add_playground_commands(subparsers):
 
 
 def run_server(args):
+    if not 0 <= args.port <= 65535:
+        raise ValueError(f"--port must be between 0 and 65535, got {args.port}")
     try:
         from .server import serve
     except ImportError as error:
