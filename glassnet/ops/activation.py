@@ -25,7 +25,8 @@ from .special import normal_cdf
 class ReLU(Function):
     @staticmethod
     def forward(ctx, x):
-        ctx.positive = x > 0
+        if ctx.needs_input_grad[0]:
+            ctx.positive = x > 0
         return np.maximum(x, 0)
 
     @staticmethod

@@ -65,13 +65,15 @@ def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=
     return Windows(k, s, pads, d, out)
 
 
-def window_max(xp, windows):
+def window_max(xp, windows, with_arg=True):
     """Each window's maximum and the tap ``i·kW + j`` of its first maximum (row-major), over the padded ``xp``.
 
     Taps come in increasing order and a later tap wins only if strictly larger,
     so ties keep the earlier tap; the winner's tap number is also the largest
     seen so far, hence ``arg = max(arg, tap·better)``.  NaN propagates to the
-    output (as in PyTorch), but its gradient is routed to the largest number.
+    output (as in PyTorch), but its gradient goes to the maximum of the taps
+    before the first NaN (to the NaN itself if it is the first tap; PyTorch
+    picks a NaN).  With ``with_arg=False`` (no gradient needed) ``arg`` is None.
     """
     kW = windows.kernel_size[1]
     tap_dtype = np.min_scalar_type(np.prod(windows.kernel_size) - 1)
@@ -79,10 +81,12 @@ def window_max(xp, windows):
     for i, j, rows, cols in windows.slices():
         taps = xp[..., rows, cols]
         if best is None:
-            best, arg = taps.copy(), np.zeros(taps.shape, dtype=tap_dtype)
+            best = taps.copy()
+            arg = np.zeros(taps.shape, dtype=tap_dtype) if with_arg else None
             continue
-        better = taps > best
-        np.maximum(arg, better * tap_dtype.type(i * kW + j), out=arg)
+        if with_arg:
+            better = taps > best
+            np.maximum(arg, better * tap_dtype.type(i * kW + j), out=arg)
         np.maximum(best, taps, out=best)
     return best, arg
 
@@ -95,7 +99,7 @@ def lowest(dtype):
 class MaxPool2d(Function):
     @staticmethod
     def forward(ctx, x, windows):
-        out, ctx.arg = window_max(windows.pad(x, lowest(x.dtype)), windows)
+        out, ctx.arg = window_max(windows.pad(x, lowest(x.dtype)), windows, with_arg=ctx.needs_input_grad[0])
         ctx.windows, ctx.input_shape = windows, x.shape
         return out
 
