@@ -9,19 +9,23 @@ of ``x`` flattened into one batch axis:
     dL/dW = gᵀ x       (out, in) = (out, N) @ (N, in)
     dL/db = Σ_n g_n    (out,)
 
+Large products may use several BLAS threads (``glassnet.runtime.blas_threads_for``).
+
 Shape:
     x: (*, in_features).  weight: (out_features, in_features).
     bias: (out_features,) or absent.  out: (*, out_features).
 """
 
 from ..autograd.function import Function
+from ..runtime import blas_threads_for
 
 
 class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         ctx.x, ctx.weight = x, weight
-        out = x @ weight.T
+        with blas_threads_for(x.size * weight.shape[0]):
+            out = x @ weight.T
         if bias is not None:
             out += bias
         return out
@@ -31,8 +35,9 @@ class Linear(Function):
         x, weight = ctx.x, ctx.weight
         needs = ctx.needs_input_grad
         g = grad_output.reshape(-1, grad_output.shape[-1])
-        dx = (grad_output @ weight) if needs[0] else None
-        dw = (g.T @ x.reshape(-1, x.shape[-1])) if needs[1] else None
+        with blas_threads_for(x.size * weight.shape[0]):  # each product has as many multiply-adds as forward's
+            dx = (grad_output @ weight) if needs[0] else None
+            dw = (g.T @ x.reshape(-1, x.shape[-1])) if needs[1] else None
         if len(needs) == 2:
             return dx, dw
         return dx, dw, (g.sum(axis=0) if needs[2] else None)
