@@ -7,11 +7,11 @@ round to the next, so that a change in the machine's load hits both alike.  A
 workload's ratio is the median over the rounds of glassnet's time divided by
 PyTorch's time in the same round.
 
-The machine's load is recorded with every measurement: ``other_cpus`` is the
-CPU time that *other* processes used while it ran, in cores (from
-``/proc/stat`` minus the worker's own CPU time); on a 2-core machine, 0.5
-means that another job took a quarter of the machine and the numbers are
-noisy.  The load average before and after the run is printed too.
+The machine's load is recorded with every measurement: the CPU time that
+*other* processes used while it ran (from ``/proc/stat`` minus the worker's
+own CPU time).  The table's ``others`` column is that time over the
+workload's wall time, in cores: on a 2-core machine, 0.5 means that another
+job took a quarter of the machine and the numbers are noisy.  The load average before and after the run is printed too.
 
 Peak memory: a fresh process per framework trains LeNet-5 for 100 steps at
 batch 64; its peak resident set size (``ru_maxrss``, the whole process:
@@ -67,9 +67,9 @@ class Worker:
         self.process.stdin.flush()
         answer = self._answer()
         wall = time.perf_counter() - start
+        answer["wall_seconds"] = wall
         if busy is not None:
-            others = busy_cpu_seconds() - busy - answer["cpu_seconds"]
-            answer["other_cpus"] = round(max(others, 0.0) / wall, 2)
+            answer["other_cpu_seconds"] = max(busy_cpu_seconds() - busy - answer["cpu_seconds"], 0.0)
         return answer
 
     def close(self):
@@ -128,7 +128,8 @@ def summarize(name, rounds):
     """Medians over the rounds: each framework's time, the ratio and the other processes' load."""
     g = [r["glassnet"]["seconds"] for r in rounds]
     t = [r["torch"]["seconds"] for r in rounds]
-    others = [r[f].get("other_cpus", 0.0) for r in rounds for f in FRAMEWORKS]
+    runs = [r[f] for r in rounds for f in FRAMEWORKS]
+    others = sum(run.get("other_cpu_seconds", 0.0) for run in runs) / sum(run.get("wall_seconds", 1e-9) for run in runs)
     return {
         "workload": name,
         "unit": rounds[0]["glassnet"]["unit"],
@@ -136,7 +137,7 @@ def summarize(name, rounds):
         "torch": statistics.median(t),
         "ratio": statistics.median(a / b for a, b in zip(g, t)),
         "target": TARGETS.get(name),
-        "other_cpus_max": max(others),
+        "other_cpus": round(others, 2),
     }
 
 
@@ -150,8 +151,8 @@ def print_table(summaries):
         target = s["target"]
         verdict = "" if target is None else ("  ok" if s["ratio"] <= target else "  MISS")
         target_text = "" if target is None else f"<={target:g}"
-        print(f"{s['workload']:20} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus_max']:6.2f}{verdict}")
-    print("ratio: glassnet / PyTorch, median of the rounds' ratios; others: most CPU cores other processes used during a run")
+        print(f"{s['workload']:20} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus']:6.2f}{verdict}")
+    print("ratio: glassnet / PyTorch, median of the rounds' ratios; others: CPU cores used by other processes meanwhile")
 
 
 def main(argv=None):
@@ -162,7 +163,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a tenth of each epoch (scaled to a full epoch), fewer repeats")
     parser.add_argument("--mnist", action="store_true", help="real MNIST instead of synthetic MNIST-shaped data")
     parser.add_argument("--data-root", default="", help="where MNIST is (default: glassnet's cache)")
-    parser.add_argument("--glassnet-threads", type=int, help="BLAS threads for glassnet (default: glassnet's policy)")
+    parser.add_argument("--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)")
     parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: PyTorch's default)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
     args = parser.parse_args(argv)
@@ -188,7 +189,8 @@ def main(argv=None):
             f"{p.get('internal_api')} {p.get('version') or ''} {p.get('architecture') or ''} threads={p.get('num_threads')}".replace("  ", " ")
             for p in env["thread_pools"] or []
         ) or json.dumps(env["numpy_blas"])
-        extra = f", torch threads={env['torch_num_threads']}" if f == "torch" else ""
+        extra = (f", torch threads={env['torch_num_threads']}" if f == "torch"
+                 else f", glassnet threads={env['glassnet_num_threads']}; {env['blas_policy']}")
         print(f"  {f} {env['version']}: {pools}{extra}")
 
     results = {}

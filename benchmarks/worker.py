@@ -61,17 +61,25 @@ def environment(fw):
         env["torch_num_threads"] = fw.get_num_threads()
         env["torch_num_interop_threads"] = fw.get_num_interop_threads()
         env["mkldnn"] = fw.backends.mkldnn.is_available()
+    else:
+        from glassnet import runtime
+
+        env["glassnet_num_threads"] = runtime.get_num_threads()
+        env["blas_policy"] = (
+            f"1 BLAS thread, {runtime.get_num_threads()} for products >= {runtime.LARGE_PRODUCT:,} multiply-adds"
+            if runtime._blas is not None else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
+        )
     return env
 
 
 def set_threads(fw, threads):
-    """Limit the framework's compute threads: torch.set_num_threads, or the BLAS pool via threadpoolctl."""
+    """The framework's compute threads: ``torch.set_num_threads`` or ``glassnet.runtime.set_num_threads``."""
     if fw.__name__ == "torch":
         fw.set_num_threads(threads)
-        return None
-    import threadpoolctl
+    else:
+        from glassnet import runtime
 
-    return threadpoolctl.threadpool_limits(threads, user_api="blas")  # the caller keeps it: the limit lasts while it lives
+        runtime.set_num_threads(threads)
 
 
 def serve(fw):
@@ -102,7 +110,8 @@ def main():
     args = parser.parse_args()
     fw = importlib.import_module(args.framework)
     fw.manual_seed(0)
-    limit = set_threads(fw, args.threads) if args.threads else None  # noqa: F841 (kept alive on purpose)
+    if args.threads:
+        set_threads(fw, args.threads)
     if args.memory:
         measure_memory(fw)
     else:
