@@ -45,9 +45,9 @@ faster (1.15–1.75×).
 (weight shape (O, C/g, kH, kW)); the group becomes a batch axis of the matrix
 multiply.  ``groups == C`` is a depthwise convolution.
 
-**Parts.** The batch is processed in parts of consecutive samples whose
-columns take about ``PART_BYTES`` (4 MiB): im2col, matrix multiply, next
-part.  Without a gradient (inference) the columns of one part are all that
+**Parts.** The batch is processed in parts of consecutive samples, one per
+thread, each with at most ``parallel.PART_BYTES`` (4 MiB) of columns: im2col,
+matrix multiply, next part; the threads work on their parts at the same time.  Without a gradient (inference) the columns of one part are all that
 exists at a time, instead of the whole batch's: LeNet's first conv on a
 batch of 1000 would need 78 MB of columns, and the parts made inference twice
 as fast (measured).  Backward works part by part too.
@@ -70,11 +70,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.function import Function
-from ..runtime import get_num_threads
-from .parallel import parallel_for
-
-PART_BYTES = 4 << 20  # at most this many bytes of columns per part of the batch (see "Parts")
-SERIAL_BYTES = 256 << 10  # batches with fewer bytes of columns are not split between threads
+from .parallel import batch_parts, parallel_for
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
@@ -159,18 +155,24 @@ class Windows(NamedTuple):
     def scatter(self, piece, input_shape, dtype):
         """The adjoint of reading windows: add ``piece(i, j)`` (..., oH, oW) back where tap (i, j) was read.
 
-        Returns an array of ``input_shape`` (unpadded).  Where windows do not
-        overlap each padded pixel is written at most once, so plain assignment
-        replaces the slower add.
+        Returns an array of ``input_shape`` (unpadded).
         """
         dxp = np.zeros(self.padded_shape(input_shape), dtype=dtype)
+        self.scatter_into(dxp, piece)
+        return self.unpad(dxp)
+
+    def scatter_into(self, dxp, piece):
+        """``scatter`` into the padded array ``dxp`` (..., Hp, Wp), which starts at zero.
+
+        Where windows do not overlap each padded pixel is written at most once,
+        so plain assignment replaces the slower add.
+        """
         overlap = self.overlap()
         for i, j, rows, cols in self.slices():
             if overlap:
                 dxp[..., rows, cols] += piece(i, j)
             else:
                 dxp[..., rows, cols] = piece(i, j)
-        return self.unpad(dxp)
 
 
 def im2col(x, windows, out=None):
@@ -186,18 +188,6 @@ def im2col(x, windows, out=None):
     for i, j, rows, columns in windows.slices():
         out[:, :, i, j] = xp[:, :, rows, columns]
     return out
-
-
-def batch_parts(n, bytes_per_sample):
-    """Slices of ``range(n)``: runs of consecutive samples, one per thread or smaller, each with at most ``PART_BYTES`` of columns.
-
-    A batch whose columns take less than ``SERIAL_BYTES`` stays one part: too
-    little work to share between threads.
-    """
-    if n * bytes_per_sample < SERIAL_BYTES:
-        return [slice(0, n)]
-    step = max(1, min(PART_BYTES // bytes_per_sample, -(-n // get_num_threads())))
-    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
 class Conv2d(Function):

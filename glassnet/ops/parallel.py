@@ -10,12 +10,27 @@ Measured on 2 cores: a LeNet convolution's forward and backward, 1.7× faster.
 
 Only work that keeps a core busy gains: memory-bound elementwise ops (ReLU)
 and large matrix products (BLAS has threads of its own) do not.
+
+``batch_parts`` cuts a batch into one part per thread, or into smaller parts
+where one would hold more than ``PART_BYTES`` of work arrays (an op then needs
+only one part's worth of scratch memory per thread), and leaves a batch with
+less than ``SERIAL_BYTES`` whole: too little work to share.
 """
 from concurrent.futures import ThreadPoolExecutor
 
 from ..runtime import get_num_threads
 
+PART_BYTES = 4 << 20
+SERIAL_BYTES = 256 << 10
 _pool = None
+
+
+def batch_parts(n, bytes_per_sample):
+    """Slices of ``range(n)``, runs of consecutive samples, for ``parallel_for`` (see the module docstring)."""
+    if n * bytes_per_sample < SERIAL_BYTES:
+        return [slice(0, n)]
+    step = max(1, min(PART_BYTES // bytes_per_sample, -(-n // get_num_threads())))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
 def _pool_of(workers):

@@ -30,6 +30,7 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .conv import Windows, check_at_least, conv_output_size, pair
+from .parallel import batch_parts, parallel_for
 
 
 def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=False):
@@ -65,30 +66,32 @@ def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=
     return Windows(k, s, pads, d, out)
 
 
-def window_max(xp, windows, with_arg=True):
-    """Each window's maximum and the tap ``i·kW + j`` of its first maximum (row-major), over the padded ``xp``.
+def window_max(xp, windows, best, arg=None):
+    """Write each window's maximum into ``best`` and, if given, the tap ``i·kW + j`` of its first maximum into ``arg``.
 
-    Taps come in increasing order and a later tap wins only if strictly larger,
-    so ties keep the earlier tap; the winner's tap number is also the largest
-    seen so far, hence ``arg = max(arg, tap·better)``.  NaN propagates to the
-    output (as in PyTorch), but its gradient goes to the maximum of the taps
-    before the first NaN (to the NaN itself if it is the first tap; PyTorch
-    picks a NaN).  With ``with_arg=False`` (no gradient needed) ``arg`` is None.
+    ``xp`` is the padded input; taps are numbered row-major.  Taps come in
+    increasing order and a later tap wins only if strictly larger, so ties
+    keep the earlier tap; the winner's tap number is also the largest seen so
+    far, hence ``arg = max(arg, tap·better)``.  NaN propagates to the output
+    (as in PyTorch), but its gradient goes to the maximum of the taps before
+    the first NaN (to the NaN itself if it is the first tap; PyTorch picks a NaN).
     """
     kW = windows.kernel_size[1]
-    tap_dtype = np.min_scalar_type(np.prod(windows.kernel_size) - 1)
-    best = arg = None
     for i, j, rows, cols in windows.slices():
         taps = xp[..., rows, cols]
-        if best is None:
-            best = taps.copy()
-            arg = np.zeros(taps.shape, dtype=tap_dtype) if with_arg else None
+        if i == j == 0:
+            best[...] = taps
+            if arg is not None:
+                arg[...] = 0
             continue
-        if with_arg:
-            better = taps > best
-            np.maximum(arg, better * tap_dtype.type(i * kW + j), out=arg)
+        if arg is not None:
+            np.maximum(arg, (taps > best) * arg.dtype.type(i * kW + j), out=arg)
         np.maximum(best, taps, out=best)
-    return best, arg
+
+
+def tap_dtype(windows):
+    """The smallest unsigned integer type that numbers every tap of a window."""
+    return np.min_scalar_type(np.prod(windows.kernel_size) - 1)
 
 
 def lowest(dtype):
@@ -97,21 +100,30 @@ def lowest(dtype):
 
 
 class MaxPool2d(Function):
+    """Max over each window; the batch's parts run on glassnet's threads (``ops/parallel.py``)."""
+
     @staticmethod
     def forward(ctx, x, windows):
-        out, ctx.arg = window_max(windows.pad(x, lowest(x.dtype)), windows, with_arg=ctx.needs_input_grad[0])
-        ctx.windows, ctx.input_shape = windows, x.shape
+        xp = windows.pad(x, lowest(x.dtype))
+        out = np.empty(x.shape[:2] + windows.output_size, x.dtype)
+        arg = np.empty(out.shape, tap_dtype(windows)) if ctx.needs_input_grad[0] else None  # only for backward
+        ctx.parts = batch_parts(len(x), x[0].nbytes)
+        parallel_for(lambda part: window_max(xp[part], windows, out[part], None if arg is None else arg[part]), ctx.parts)
+        ctx.arg, ctx.windows, ctx.input_shape = arg, windows, x.shape
         return out
 
     @staticmethod
     def backward(ctx, grad_output):
-        arg, windows = ctx.arg, ctx.windows
-        kW = windows.kernel_size[1]
+        windows, kW = ctx.windows, ctx.windows.kernel_size[1]
+        dxp = np.zeros(windows.padded_shape(ctx.input_shape), grad_output.dtype)
 
-        def route(i, j):  # the gradient reaching tap (i, j): where that tap was the window's maximum
-            return grad_output * (arg == i * kW + j)
+        def backward_part(part):
+            grad, arg = grad_output[part], ctx.arg[part]
+            # the gradient reaching tap (i, j): where that tap was the window's maximum
+            windows.scatter_into(dxp[part], lambda i, j: grad * (arg == i * kW + j))
 
-        return (windows.scatter(route, ctx.input_shape, grad_output.dtype),)
+        parallel_for(backward_part, ctx.parts)
+        return (windows.unpad(dxp),)
 
 
 def average_divisor(size, windows, count_include_pad, divisor_override):
@@ -197,7 +209,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = MaxPool2d.apply(x, windows=windows)
         if not return_indices:
             return out
-        _, arg = window_max(windows.pad(x.data, lowest(x.dtype)), windows)  # recomputed: only when asked
+        arg = np.empty(out.shape, tap_dtype(windows))  # recomputed: only when asked
+        window_max(windows.pad(x.data, lowest(x.dtype)), windows, np.empty_like(out.data), arg)
         return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1]))
 
     return _batched(pool, input, "max_pool2d")
