@@ -20,6 +20,8 @@ The order is computed without recursion, so a chain of 20,000 ops is fine.
 """
 import numpy as np
 
+from . import function
+
 
 def topological_order(root):
     """Tensors that need a gradient, reachable from ``root``, each after all its users (root first)."""
@@ -82,10 +84,11 @@ def backward(root, gradient=None, retain_graph=False):
         for inp, g in zip(ctx.inputs, input_grads):
             if g is None or not inp.requires_grad:
                 continue
-            if g.shape != inp.data.shape or g.dtype != inp.data.dtype:
+            data = inp.data
+            if g.shape != data.shape or (g.dtype is not data.dtype and g.dtype != data.dtype):
                 raise RuntimeError(
                     f"{ctx.name()} returned a gradient of shape {g.shape} and dtype {g.dtype} for an input of "
-                    f"shape {inp.data.shape} and dtype {inp.data.dtype}; every backward must reduce its "
+                    f"shape {data.shape} and dtype {data.dtype}; every backward must reduce its "
                     "gradients to the input's shape and keep the input's dtype"
                 )
             key = id(inp)
@@ -95,9 +98,7 @@ def backward(root, gradient=None, retain_graph=False):
 
 
 def _accumulate(tensor, grad):
-    from ..tensor import Tensor
-
     if tensor.grad is None:
-        tensor.grad = Tensor._from_array(np.array(grad, dtype=tensor.dtype))  # a copy: grads may alias
+        tensor.grad = function.as_tensor(grad.copy())  # a copy: grads may alias other arrays; dtype checked above
     else:
         tensor.grad.data += grad

@@ -40,14 +40,13 @@ def reduction_dims(dim, ndim):
 class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
-        ctx.shape, ctx.axes, ctx.keepdim = a.shape, reduction_dims(dim, a.ndim), keepdim
-        return np.asarray(a.sum(axis=ctx.axes, keepdims=keepdim))
+        axes = reduction_dims(dim, a.ndim)
+        ctx.shape, ctx.kept_shape = a.shape, tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        return np.asarray(a.sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
-    def backward(ctx, grad_output):
-        if not ctx.keepdim:
-            grad_output = np.expand_dims(grad_output, ctx.axes)
-        return (np.broadcast_to(grad_output, ctx.shape),)
+    def backward(ctx, grad_output):  # every summed element gets its sum's gradient: a broadcast view, no copy
+        return (np.broadcast_to(grad_output.reshape(ctx.kept_shape), ctx.shape),)
 
 
 class Var(Function):
