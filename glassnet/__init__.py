@@ -33,3 +33,15 @@ from . import autograd, data, models, nn, optim  # noqa: E402  (subpackages need
 from .serialization import load, save  # noqa: E402
 from .summary import summary  # noqa: E402
 from .explain import explain  # noqa: E402
+
+# Subpackages that need optional packages (torch, onnx, starlette, matplotlib) load on first use,
+# so `import glassnet` needs NumPy alone and `glassnet.onnx.export(...)` still works.
+_LAZY_SUBPACKAGES = {"interop", "lessons", "onnx", "playground", "training"}
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")

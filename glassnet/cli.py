@@ -31,10 +31,12 @@ def build_parser():
     train.add_argument("--momentum", type=float, default=defaults.momentum, help="SGD momentum")
     train.add_argument("--weight-decay", type=float, default=defaults.weight_decay, help="L2 penalty")
     train.add_argument("--seed", type=int, default=defaults.seed, help="seed for weights and shuffling")
-    train.add_argument("--data-root", default="", help="dataset folder (default: $GLASSNET_DATA or ~/.cache/glassnet)")
-    train.add_argument("--out", default=None, help="run folder (default: runs/MODEL-DATASET)")
-    train.add_argument("--resume", metavar="DIR", help="continue the interrupted run in DIR with its own settings")
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument("--data-root", default=argparse.SUPPRESS,
+                       help="dataset folder (default: $GLASSNET_DATA or ~/.cache/glassnet)")
+    train.add_argument("--out", default=argparse.SUPPRESS, help="run folder (default: runs/MODEL-DATASET)")
+    train.add_argument("--resume", metavar="DIR", default=argparse.SUPPRESS,
+                       help="continue the interrupted run in DIR with its own settings")
+    train.add_argument("--no-progress", action="store_true", help="hide the progress bar (it is shown on a terminal)", default=argparse.SUPPRESS)
 
     evaluate = commands.add_parser(
         "evaluate", help="test accuracy and confusion matrix of a trained run",
@@ -74,8 +76,13 @@ def cmd_train(args):
     from .training import TrainConfig, train
 
     options = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
-    options["out"] = args.resume or args.out or f"runs/{args.model}-{args.dataset}"
-    history = train(TrainConfig(**options), resume=bool(args.resume), progress=not args.no_progress)
+    resume = getattr(args, "resume", None)
+    options["out"] = resume or getattr(args, "out", None) or f"runs/{args.model}-{args.dataset}"
+    try:
+        history = train(TrainConfig(**options), resume=bool(resume), progress=not getattr(args, "no_progress", False))
+    except KeyboardInterrupt:
+        print(f"\nglassnet: continue with: glassnet train {args.model} --resume {options['out']}", file=sys.stderr)
+        raise
     best = max(history, key=lambda h: h["test_accuracy"])
     print(f"done: final test accuracy {history[-1]['test_accuracy']:.2%} (best {best['test_accuracy']:.2%}, "
           f"epoch {best['epoch']}); run saved in {options['out']}")
@@ -99,6 +106,8 @@ def cmd_summary(args):
 
     if args.model not in REGISTRY:
         raise ValueError(f"unknown model {args.model!r}; choose one of: {', '.join(sorted(REGISTRY))}")
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     build, sample_size = REGISTRY[args.model]
     summary(build(), (args.batch_size, *sample_size))
 
@@ -126,9 +135,11 @@ def main(argv=None):
     try:
         COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        hint = f"; continue with: glassnet train {args.model} --resume DIR" if args.command == "train" else ""
-        print(f"\nglassnet: interrupted{hint}", file=sys.stderr)
+        print("\nglassnet: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `glassnet lesson | head -3`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
     except (ValueError, OSError, RuntimeError, ImportError) as error:
         print(f"glassnet: error: {error}", file=sys.stderr)
         return 1

@@ -88,3 +88,11 @@ def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
     loaded = serialization.load(path)
     assert loaded["step"].shape == () and loaded["step"].item() == 7
     assert loaded["scale"].shape == ()
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    path = tmp_path / "m.safetensors"
+    serialization.save({"w": glassnet.ones(2)}, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -176,3 +176,15 @@ def test_lesson_list_and_one_lesson(capsys):
     assert code == 0 and "6     7    10    10" in out
     code, _, err = run_cli(["lesson", "nope"], capsys)
     assert code == 1 and "unknown lesson 'nope'" in err
+
+
+def test_summary_batch_size_must_be_positive(capsys):
+    code, _, err = run_cli(["summary", "lenet5", "--batch-size", "0"], capsys)
+    assert code == 1 and "--batch-size must be at least 1" in err
+
+
+def test_train_help_shows_each_default_once(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert "(default: )" not in out and "(default: None)" not in out and "(default: False)" not in out
