@@ -1,4 +1,6 @@
 """Datasets, DataLoader, default_collate and transforms (glassnet.data)."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -114,6 +116,56 @@ def test_batch_size_must_be_positive_int():
     for bad in (0, -1, 2.0, True):
         with pytest.raises(ValueError, match="batch_size should be a positive integer"):
             DataLoader([1, 2], batch_size=bad)
+
+
+def test_pytorch_tutorial_arguments_are_accepted_at_their_defaults():
+    ds = TensorDataset(glassnet.from_numpy(np.arange(10)))
+    plain = epoch(DataLoader(ds, 4))
+    loader = DataLoader(ds, 4, False, sampler=None, batch_sampler=None, num_workers=0,
+                        collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                        worker_init_fn=None, multiprocessing_context=None, generator=None,
+                        prefetch_factor=None, persistent_workers=False)
+    assert epoch(loader) == plain
+    with pytest.warns(UserWarning, match="pin_memory=True has no effect"):
+        pinned = DataLoader(ds, batch_size=4, pin_memory=True)
+    assert epoch(pinned) == plain
+
+
+def test_same_argument_names_and_positional_order_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = list(inspect.signature(DataLoader.__init__).parameters)[1:]
+    theirs = list(inspect.signature(torch.utils.data.DataLoader.__init__).parameters)[1:]
+    assert ours[:3] == theirs[:3] == ["dataset", "batch_size", "shuffle"]
+    assert [name for name in theirs if name in ours] == ours  # a subset, in torch's order
+    positional = [p.name for p in inspect.signature(DataLoader.__init__).parameters.values()
+                  if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert positional == ["self", "dataset", "batch_size", "shuffle"]  # the rest keyword-only
+    with pytest.raises(TypeError):
+        DataLoader([1, 2], 1, False, None)  # torch's 4th positional is sampler
+
+
+def test_num_workers_above_zero_explains_main_process_loading():
+    with pytest.raises(ValueError) as info:
+        DataLoader([1, 2], batch_size=2, num_workers=4)
+    assert str(info.value) == ("DataLoader: num_workers=4: glassnet loads batches in the main "
+                               "process (unlike PyTorch); use num_workers=0")
+
+
+@pytest.mark.parametrize("name, value, hint", [
+    ("sampler", [1, 0], "use shuffle=True"),
+    ("sampler", np.array([1, 0]), "use shuffle=True"),
+    ("batch_sampler", [[0, 1]], "use batch_size, shuffle and drop_last"),
+    ("timeout", 5, "no worker processes"),
+    ("worker_init_fn", print, "set things up before the loop"),
+    ("multiprocessing_context", "spawn", "no worker processes"),
+    ("prefetch_factor", 2, "no worker processes"),
+    ("persistent_workers", True, "no worker processes"),
+])
+def test_other_worker_and_sampler_arguments_only_at_their_defaults(name, value, hint):
+    with pytest.raises(ValueError, match=rf"DataLoader: {name}=.* is not supported \(unlike "
+                                         rf"PyTorch\); leave {name}=.*: .*{hint}"):
+        DataLoader([1, 2], batch_size=2, **{name: value})
+    DataLoader([1, 2], timeout=0.0, persistent_workers=0)  # equal to the default is fine
 
 
 def epoch(loader):

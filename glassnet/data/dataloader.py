@@ -1,9 +1,26 @@
 """``DataLoader``: iterate over a dataset in (shuffled) mini-batches."""
+import warnings
+
 import numpy as np
 
 from glassnet.random import numpy_generator
 
 from .collate import default_collate
+
+
+_NO_WORKERS = "glassnet has no worker processes, batches are built in the main process"
+
+# PyTorch arguments accepted at their default only: name -> (default, hint)
+_DEFAULTS_ONLY = {
+    "sampler": (None, "use shuffle=True for a random order, or pass a dataset holding only "
+                      "the samples you want"),
+    "batch_sampler": (None, "use batch_size, shuffle and drop_last"),
+    "timeout": (0, _NO_WORKERS),
+    "worker_init_fn": (None, _NO_WORKERS + "; set things up before the loop instead"),
+    "multiprocessing_context": (None, _NO_WORKERS),
+    "prefetch_factor": (None, _NO_WORKERS),
+    "persistent_workers": (False, _NO_WORKERS),
+}
 
 
 class DataLoader:
@@ -23,6 +40,24 @@ class DataLoader:
         generator (glassnet.random.Generator, optional): where the shuffle order
             comes from. Default: glassnet's default generator, so
             ``glassnet.manual_seed(s)`` makes the order reproducible.
+        num_workers (int): must be 0, PyTorch's default. Unlike PyTorch, glassnet
+            has no worker processes: batches are built in this process, between
+            training steps. ``num_workers > 0`` is a ValueError saying so.
+        pin_memory (bool): accepted and ignored: pinned memory speeds up copies to
+            a GPU, and glassnet runs on the CPU. ``True`` warns once, as PyTorch
+            does on a machine without an accelerator.
+
+    These PyTorch arguments are accepted with their default values only, so that
+    code copied from a PyTorch tutorial runs; any other value is a ValueError
+    with a hint: ``sampler=None`` and ``batch_sampler=None`` (use ``shuffle``,
+    ``batch_size`` and ``drop_last``), and the worker-process settings
+    ``timeout=0``, ``worker_init_fn=None``, ``multiprocessing_context=None``,
+    ``prefetch_factor=None``, ``persistent_workers=False``.
+
+    Positional use: ``dataset``, ``batch_size`` and ``shuffle`` may be passed by
+    position, in PyTorch's order; every other argument is keyword-only (unlike
+    PyTorch, which also takes ``sampler``, ``batch_sampler``, ``num_workers``, ...
+    by position: here such a call is a TypeError, never a silent mix-up).
 
     The order of an epoch is drawn when the epoch starts (``iter(loader)``) with one
     ``permutation`` call, so it depends only on the generator's state at that
@@ -33,7 +68,6 @@ class DataLoader:
     has a ``get_batch(indices)`` method (``TensorDataset`` and ``MNIST`` do), the
     whole batch comes from that one call, typically one NumPy fancy-index, instead
     of ``batch_size`` calls to ``dataset[i]``. The batches are the same either way.
-    Only ``num_workers=0`` behaviour exists: batches are built in this process.
 
     Shape:
         With ``(x, y)`` samples, each batch is a list ``[X, Y]`` with
@@ -47,11 +81,29 @@ class DataLoader:
         ...     loss = loss_fn(model(xb), yb)
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, *, collate_fn=None,
-                 drop_last=False, generator=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, *, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None,
+                 prefetch_factor=None, persistent_workers=False):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size should be a positive integer value, "
                              f"but got batch_size={batch_size!r}")
+        if num_workers != 0:
+            raise ValueError(f"DataLoader: num_workers={num_workers!r}: glassnet loads batches "
+                             "in the main process (unlike PyTorch); use num_workers=0")
+        given = {"sampler": sampler, "batch_sampler": batch_sampler, "timeout": timeout,
+                 "worker_init_fn": worker_init_fn,
+                 "multiprocessing_context": multiprocessing_context,
+                 "prefetch_factor": prefetch_factor, "persistent_workers": persistent_workers}
+        for name, (default, hint) in _DEFAULTS_ONLY.items():
+            value = given[name]
+            # a None default is compared by identity: a sampler may be an array
+            if value is not default and (default is None or value != default):
+                raise ValueError(f"DataLoader: {name}={value!r} is not supported (unlike "
+                                 f"PyTorch); leave {name}={default!r}: {hint}")
+        if pin_memory:
+            warnings.warn("DataLoader: pin_memory=True has no effect: glassnet runs on the CPU, "
+                          "so there is no GPU copy to speed up", stacklevel=2)
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
