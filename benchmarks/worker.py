@@ -66,8 +66,8 @@ def environment(fw):
 
         env["glassnet_num_threads"] = runtime.get_num_threads()
         env["blas_policy"] = (
-            f"1 BLAS thread, {runtime.get_num_threads()} for products >= {runtime.LARGE_PRODUCT:,} multiply-adds"
-            if runtime._blas is not None else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
+            "1 BLAS thread; glassnet splits large products between its threads"
+            if runtime.blas_is_single_threaded() else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
         )
     return env
 

@@ -30,18 +30,18 @@ The default is the number of CPUs this process may run on;
 ``set_num_threads(n)`` changes it, as ``torch.set_num_threads`` does.
 
 **BLAS threads.**  OpenBLAS, NumPy's matrix-multiply library, has threads of
-its own that busy-wait for the next product after each one.  Measured on 2
-cores: the small products of a LeNet step ran no faster with 2 BLAS threads,
-the waiting threads took the cores from glassnet's threads and from other
-programs, and one epoch in four took 7× as long; a 10,000-row product of the
-playground ran 12× slower.  So glassnet sets BLAS to one thread and gives it
-``get_num_threads()`` threads only around a large product (at least
-``LARGE_PRODUCT`` multiply-adds, e.g. the 784→256 layer of an MNIST MLP at
-batch 128, 1.7× faster on 2 threads).  This needs the optional package
-``threadpoolctl`` (NumPy offers no way to set BLAS threads); without it BLAS
-keeps its own settings.  ``GLASSNET_BLAS=system`` keeps them too.
+its own that spin, waiting for the next product, for a while after each one.
+Measured on 2 cores: the small products of a LeNet step ran no faster with 2
+BLAS threads; after a large product the spinning thread took the second core
+from glassnet's threads (inference on 10,000 images: no gain from 2 threads,
+twice the CPU time) and from other programs (one training epoch in four took
+7× as long on a shared machine); a 10,000-row product of the playground ran
+12× slower.  So glassnet keeps BLAS at one thread and splits large products
+between its own threads (``ops/parallel.py``: ``matmul``), which wait without
+spinning.  Setting BLAS threads needs the optional package ``threadpoolctl``
+(NumPy offers no way); without it, or with ``GLASSNET_BLAS=system``, BLAS
+keeps its own settings and glassnet leaves large products to it.
 """
-import contextlib
 import ctypes
 import os
 
@@ -85,9 +85,6 @@ def set_num_threads(n):
     _threads = n
 
 
-LARGE_PRODUCT = 8_000_000  # multiply-adds from which a matrix product uses several BLAS threads (measured crossover: 2–4 M)
-
-
 def _blas_controller():
     """threadpoolctl's controller of NumPy's BLAS, or None (threadpoolctl missing, or BLAS not found)."""
     if os.environ.get("GLASSNET_BLAS", "tuned") == "system":
@@ -105,29 +102,9 @@ if _blas is not None:
     _blas.set_num_threads(1)
 
 
-class _BlasThreads:
-    """Within a ``with`` block: BLAS runs on ``get_num_threads()`` threads, then back on one."""
-
-    def __enter__(self):
-        _blas.set_num_threads(_threads)
-
-    def __exit__(self, *exc):
-        _blas.set_num_threads(1)
-
-
-def blas_threads_for(multiply_adds):
-    """A context for a matrix product: several BLAS threads if it is large (see the docstring), else no change.
-
-    A plain object rather than a generator-based context manager: it is entered
-    for every product, and ``contextlib.contextmanager`` would cost 1.5 µs each time.
-    """
-    if _blas is None or multiply_adds < LARGE_PRODUCT or _threads == 1:
-        return _NO_CHANGE
-    return _BLAS_THREADS
-
-
-_NO_CHANGE = contextlib.nullcontext()
-_BLAS_THREADS = _BlasThreads()
+def blas_is_single_threaded():
+    """True if glassnet set BLAS to one thread (so it may run products on its own threads)."""
+    return _blas is not None
 
 
 if os.environ.get("GLASSNET_MALLOC", "tuned") != "system":

@@ -9,7 +9,7 @@ of ``x`` flattened into one batch axis:
     dL/dW = gᵀ x       (out, in) = (out, N) @ (N, in)
     dL/db = Σ_n g_n    (out,)
 
-Large products may use several BLAS threads (``glassnet.runtime.blas_threads_for``).
+Large products are split between glassnet's threads (``parallel.matmul``).
 
 Shape:
     x: (*, in_features).  weight: (out_features, in_features).
@@ -17,15 +17,14 @@ Shape:
 """
 
 from ..autograd.function import Function
-from ..runtime import blas_threads_for
+from .parallel import matmul
 
 
 class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         ctx.x, ctx.weight = x, weight
-        with blas_threads_for(x.size * weight.shape[0]):
-            out = x @ weight.T
+        out = matmul(x.reshape(-1, x.shape[-1]), weight.T).reshape(x.shape[:-1] + weight.shape[:1])
         if bias is not None:
             out += bias
         return out
@@ -35,9 +34,8 @@ class Linear(Function):
         x, weight = ctx.x, ctx.weight
         needs = ctx.needs_input_grad
         g = grad_output.reshape(-1, grad_output.shape[-1])
-        with blas_threads_for(x.size * weight.shape[0]):  # each product has as many multiply-adds as forward's
-            dx = (grad_output @ weight) if needs[0] else None
-            dw = (g.T @ x.reshape(-1, x.shape[-1])) if needs[1] else None
+        dx = matmul(g, weight).reshape(x.shape) if needs[0] else None
+        dw = matmul(g.T, x.reshape(-1, x.shape[-1])) if needs[1] else None
         if len(needs) == 2:
             return dx, dw
         return dx, dw, (g.sum(axis=0) if needs[2] else None)
