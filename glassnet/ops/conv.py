@@ -205,12 +205,12 @@ class Conv2d(Function):
         def forward_part(part):
             part_cols = im2col(x[part], windows, cols[part] if keep else None)
             np.matmul(w, part_cols.reshape(-1, groups, w.shape[2], P), out=out[part])
+            if bias:  # while this part of the output is still in the cache
+                out[part] += bias[0].reshape(groups, O // groups, 1)
 
         ctx.parts = batch_parts(N, math.prod(cols_shape[1:]) * x.itemsize)
         parallel_for(forward_part, ctx.parts)
         out = out.reshape((N, O) + windows.output_size)
-        if bias:
-            out += bias[0].reshape(O, 1, 1)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
         return out
 
@@ -224,20 +224,30 @@ class Conv2d(Function):
             dxp = np.zeros(windows.padded_shape(input_shape), grad_output.dtype)
             w_rows = rows_matrix(weight, groups)
 
-        def backward_part(part):
+        need_db = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]
+        ones = np.ones(g.shape[-1], grad_output.dtype)
+
+        def backward_part(part):  # this part's shares of dWᵀ and db
             if need_dx:
                 add_input_gradient(dxp[part], grad_output[part], w_rows, windows)
-            if need_dw:  # this part's share of dWᵀ (g, C/g·kH·kW, O/g), measured faster than dW
+            dw_t = db = None
+            if need_dw:  # dWᵀ (g, C/g·kH·kW, O/g): measured faster than dW
                 cols = ctx.cols[part].reshape(-1, groups, weight[0].size, g.shape[-1])
-                return np.matmul(cols, g[part].transpose(0, 1, 3, 2)).sum(axis=0)
+                dw_t = np.matmul(cols, g[part].transpose(0, 1, 3, 2)).sum(axis=0)
+            if need_db:  # Σ over positions as a matrix-vector product: 3× faster than .sum(axis=(0, 2, 3))
+                db = (g[part] @ ones).sum(axis=0).reshape(O)
+            return dw_t, db
 
-        shares = parallel_for(backward_part, ctx.parts)
+        dw_shares, db_shares = zip(*parallel_for(backward_part, ctx.parts))
         dx = windows.unpad(dxp) if need_dx else None
-        dw = sum(shares[1:], shares[0]).transpose(0, 2, 1).reshape(weight.shape) if need_dw else None
-        if len(ctx.needs_input_grad) == 2:
-            return dx, dw
-        db = grad_output.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
-        return dx, dw, db
+        dw = total(dw_shares).transpose(0, 2, 1).reshape(weight.shape) if need_dw else None
+        db = total(db_shares) if need_db else None
+        return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)
+
+
+def total(shares):
+    """The parts' shares added up in order, so that the result is the same in every run."""
+    return sum(shares[1:], shares[0])
 
 
 def rows_matrix(weight, groups):
