@@ -46,11 +46,20 @@ TARGETS = {  # glassnet / PyTorch, from the performance issue
 }
 
 
+def worker_command(framework, threads, glassnet_path, *extra):
+    command = [sys.executable, "-m", "benchmarks.worker", framework, *extra]
+    if threads:
+        command += ["--threads", str(threads)]
+    if glassnet_path and framework == "glassnet":
+        command += ["--glassnet-path", str(Path(glassnet_path).resolve())]
+    return command
+
+
 class Worker:
     """A ``benchmarks.worker`` process for one framework, answering one workload at a time."""
 
-    def __init__(self, framework, threads):
-        command = [sys.executable, "-m", "benchmarks.worker", framework] + (["--threads", str(threads)] if threads else [])
+    def __init__(self, framework, threads, glassnet_path=None):
+        command = worker_command(framework, threads, glassnet_path)
         self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.environment = self._answer()
 
@@ -88,9 +97,9 @@ def busy_cpu_seconds():
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_memory(framework, threads):
+def peak_memory(framework, threads, glassnet_path=None):
     """Peak RSS (KiB) of a fresh process training LeNet-5 for 100 steps, and of its start-up alone."""
-    command = [sys.executable, "-m", "benchmarks.worker", framework, "--memory"] + (["--threads", str(threads)] if threads else [])
+    command = worker_command(framework, threads, glassnet_path, "--memory")
     return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
 
 
@@ -165,6 +174,7 @@ def main(argv=None):
     parser.add_argument("--data-root", default="", help="where MNIST is (default: glassnet's cache)")
     parser.add_argument("--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)")
     parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: PyTorch's default)")
+    parser.add_argument("--glassnet", metavar="DIR", help="benchmark the glassnet package in DIR (e.g. an older checkout)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
     args = parser.parse_args(argv)
 
@@ -182,7 +192,7 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     info = machine()
     print(f"glassnet vs PyTorch on {info['cpu']} ({info['cores']} cores), load average {info['loadavg']}")
-    workers = {f: Worker(f, threads[f]) for f in FRAMEWORKS}
+    workers = {f: Worker(f, threads[f], args.glassnet) for f in FRAMEWORKS}
     for f, worker in workers.items():
         env = worker.environment
         pools = ", ".join(
@@ -190,7 +200,7 @@ def main(argv=None):
             for p in env["thread_pools"] or []
         ) or json.dumps(env["numpy_blas"])
         extra = (f", torch threads={env['torch_num_threads']}" if f == "torch"
-                 else f", glassnet threads={env['glassnet_num_threads']}; {env['blas_policy']}")
+                 else f", glassnet threads={env['glassnet_num_threads']}; {env['blas_policy']} ({env['glassnet_path']})")
         print(f"  {f} {env['version']}: {pools}{extra}")
 
     results = {}
@@ -203,7 +213,7 @@ def main(argv=None):
                     f"{f} {format_time(results[name][-1][f]['seconds'])}" for f in FRAMEWORKS), flush=True)
             if "peak_memory" in names:
                 order = FRAMEWORKS if r % 2 == 0 else FRAMEWORKS[::-1]
-                results.setdefault("peak_memory", []).append({f: peak_memory(f, threads[f]) for f in order})
+                results.setdefault("peak_memory", []).append({f: peak_memory(f, threads[f], args.glassnet) for f in order})
     finally:
         for worker in workers.values():
             worker.close()
@@ -223,7 +233,7 @@ def main(argv=None):
     if not args.no_history:
         record = {
             "started": started, "commit": git_commit(), "machine": info, "loadavg_end": end_load,
-            "options": options, "rounds": args.rounds, "threads": threads,
+            "options": options, "rounds": args.rounds, "threads": threads, "glassnet": args.glassnet,
             "environments": {f: w.environment for f, w in workers.items()},
             "summary": summaries, "measurements": results,
         }

@@ -18,6 +18,7 @@ prints its peak resident set size (``ru_maxrss``) before and after training.
 import argparse
 import importlib
 import json
+import os
 import platform
 import resource
 import sys
@@ -62,8 +63,12 @@ def environment(fw):
         env["torch_num_interop_threads"] = fw.get_num_interop_threads()
         env["mkldnn"] = fw.backends.mkldnn.is_available()
     else:
-        from glassnet import runtime
-
+        env["glassnet_path"] = os.path.dirname(fw.__file__)
+        try:
+            from glassnet import runtime
+        except ImportError:  # an older glassnet (see run.py --glassnet)
+            env["glassnet_num_threads"], env["blas_policy"] = 1, "BLAS defaults (a glassnet without runtime.py)"
+            return env
         env["glassnet_num_threads"] = runtime.get_num_threads()
         env["blas_policy"] = (
             "1 BLAS thread; glassnet splits large products between its threads"
@@ -107,7 +112,10 @@ def main():
     parser.add_argument("framework", choices=["glassnet", "torch"])
     parser.add_argument("--threads", type=int, help="compute threads (default: the framework's own policy)")
     parser.add_argument("--memory", action="store_true", help="measure peak memory instead of serving commands")
+    parser.add_argument("--glassnet-path", help="import glassnet from this folder (a checkout to compare with)")
     args = parser.parse_args()
+    if args.glassnet_path:
+        sys.path.insert(0, args.glassnet_path)
     fw = importlib.import_module(args.framework)
     fw.manual_seed(0)
     if args.threads:
