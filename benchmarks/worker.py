@@ -64,11 +64,11 @@ def environment(fw):
         env["mkldnn"] = fw.backends.mkldnn.is_available()
     else:
         env["glassnet_path"] = os.path.dirname(fw.__file__)
-        try:
-            from glassnet import runtime
-        except ImportError:  # an older glassnet (see run.py --glassnet)
+        if not os.path.exists(os.path.join(env["glassnet_path"], "runtime.py")):  # an older glassnet (run.py --glassnet)
             env["glassnet_num_threads"], env["blas_policy"] = 1, "BLAS defaults (a glassnet without runtime.py)"
             return env
+        from glassnet import runtime
+
         env["glassnet_num_threads"] = runtime.get_num_threads()
         env["blas_policy"] = (
             "1 BLAS thread; glassnet splits large products between its threads"
