@@ -30,17 +30,25 @@ The default is the number of CPUs this process may run on;
 ``set_num_threads(n)`` changes it, as ``torch.set_num_threads`` does.
 
 **BLAS threads.**  OpenBLAS, NumPy's matrix-multiply library, has threads of
-its own that spin, waiting for the next product, for a while after each one.
-Measured on 2 cores: the small products of a LeNet step ran no faster with 2
-BLAS threads; after a large product the spinning thread took the second core
-from glassnet's threads (inference on 10,000 images: no gain from 2 threads,
-twice the CPU time) and from other programs (one training epoch in four took
-7× as long on a shared machine); a 10,000-row product of the playground ran
-12× slower.  So glassnet keeps BLAS at one thread and splits large products
-between its own threads (``ops/parallel.py``: ``matmul``), which wait without
-spinning.  Setting BLAS threads needs the optional package ``threadpoolctl``
-(NumPy offers no way); without it, or with ``GLASSNET_BLAS=system``, BLAS
-keeps its own settings and glassnet leaves large products to it.
+its own that keep spinning, waiting for the next product, for about 0.1 s
+after each one.  Measured on 2 cores: the small products of a LeNet step ran
+no faster with 2 BLAS threads; after a large product the spinning thread took
+the second core from glassnet's threads (inference on 10,000 images: 1.6×
+slower) and from other programs (one training epoch in four took 7× as long
+on a shared machine; the playground's 10,000-row product, 12×).  But a large
+product alone, such as the 784→256 layer of an MNIST MLP at batch 128, runs
+1.7× faster on 2 BLAS threads than on one, and 1.4× faster than split between
+glassnet's threads, which wake more slowly.  So glassnet keeps BLAS at one
+thread while its own threads share work, and for a large product
+(``ops/parallel.py``: ``matmul``) gives BLAS ``get_num_threads()`` threads,
+unless glassnet's own threads shared work in the last ``BLAS_SPIN_SECONDS``:
+then the product is split between glassnet's threads instead, so that the two
+kinds of threads never compete.  (BLAS keeps its threads until glassnet's
+next shared work: switching back to one thread after each product, and up
+again for the next, made the MLP 12% slower.)  Setting
+BLAS threads needs the optional package ``threadpoolctl`` (NumPy offers no
+way); without it, or with ``GLASSNET_BLAS=system``, BLAS keeps its own
+settings and glassnet leaves large products to it.
 """
 import ctypes
 import os
@@ -105,6 +113,20 @@ if _blas is not None:
 def blas_is_single_threaded():
     """True if glassnet set BLAS to one thread (so it may run products on its own threads)."""
     return _blas is not None
+
+
+BLAS_SPIN_SECONDS = 0.2  # how long OpenBLAS's threads spin after a product: 2^28 clock cycles, with margin
+
+
+_blas_threads = 1
+
+
+def set_blas_threads(n):
+    """Let BLAS use ``n`` threads from now on (if glassnet controls BLAS; a no-op if it already does)."""
+    global _blas_threads
+    if _blas is not None and n != _blas_threads:
+        _blas.set_num_threads(n)
+        _blas_threads = n
 
 
 if os.environ.get("GLASSNET_MALLOC", "tuned") != "system":

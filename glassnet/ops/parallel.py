@@ -19,20 +19,25 @@ ops (ReLU) do not gain at all.
 ``batch_parts`` cuts a batch into one part per thread, or into smaller parts
 where one would hold more than ``PART_BYTES`` of work arrays (an op then needs
 only one part's worth of scratch memory per thread), and leaves a batch with
-less than ``SERIAL_BYTES`` whole: too little work to share.  ``matmul`` splits
-a product of at least ``LARGE_PRODUCT`` multiply-adds by columns between the
-threads (BLAS itself runs on one thread, see ``glassnet/runtime.py``).
+less than ``SERIAL_BYTES`` whole: too little work to share.  ``matmul`` runs a
+large product on several threads: BLAS's (from ``BLAS_PRODUCT`` multiply-adds)
+or, if glassnet's threads were busy a moment ago, glassnet's, each computing
+some of the columns (from ``SPLIT_PRODUCT``; see "BLAS threads" in
+``glassnet/runtime.py``).
 """
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..runtime import blas_is_single_threaded, get_num_threads
+from ..runtime import BLAS_SPIN_SECONDS, blas_is_single_threaded, get_num_threads, set_blas_threads
 
 PART_BYTES = 4 << 20
 SERIAL_BYTES = 1 << 20
-LARGE_PRODUCT = 16_000_000  # multiply-adds from which a product is split between threads
+BLAS_PRODUCT = 2_000_000  # multiply-adds from which 2 BLAS threads beat one (measured crossover: 1–3 million)
+SPLIT_PRODUCT = 16_000_000  # multiply-adds from which splitting between glassnet's threads pays (they wake slowly)
 _pool = None
+_last_shared = -BLAS_SPIN_SECONDS  # time.perf_counter() when glassnet's threads last shared work
 
 
 def batch_parts(n, bytes_per_sample):
@@ -53,9 +58,12 @@ def _pool_of(workers):
 
 def parallel_for(function, parts):
     """``[function(part) for part in parts]``, computed on up to ``get_num_threads()`` threads."""
+    global _last_shared
     threads = min(get_num_threads(), len(parts))
     if threads == 1:
         return [function(part) for part in parts]
+    set_blas_threads(1)  # BLAS's threads would compete with these
+    _last_shared = time.perf_counter()
 
     def share(t):
         return [function(part) for part in parts[t::threads]]
@@ -69,10 +77,15 @@ def parallel_for(function, parts):
 
 
 def matmul(a, b):
-    """``a @ b`` for 2-D arrays; a product of ``LARGE_PRODUCT`` multiply-adds or more is split by columns of ``b``."""
+    """``a @ b`` for 2-D arrays; a large product runs on several threads (see the module docstring)."""
     (m, k), n = a.shape, b.shape[1]
-    threads = get_num_threads()
-    if threads == 1 or m * k * n < LARGE_PRODUCT or not blas_is_single_threaded():
+    threads, size = get_num_threads(), m * k * n
+    if threads == 1 or size < BLAS_PRODUCT or not blas_is_single_threaded():
+        return a @ b
+    if time.perf_counter() - _last_shared > BLAS_SPIN_SECONDS:  # glassnet's threads are idle: BLAS's may spin
+        set_blas_threads(threads)
+        return a @ b
+    if size < SPLIT_PRODUCT:
         return a @ b
     out = np.empty((m, n), np.result_type(a, b))
     step = -(-n // threads)
