@@ -71,7 +71,7 @@ def environment(fw):
 
         env["glassnet_num_threads"] = runtime.get_num_threads()
         env["blas_policy"] = (
-            "1 BLAS thread; glassnet splits large products between its threads"
+            "BLAS threads for large products while glassnet's threads are idle, else 1"
             if runtime.blas_is_single_threaded() else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
         )
     return env
