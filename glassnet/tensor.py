@@ -517,6 +517,9 @@ class Tensor:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):  # tensor bounds: elementwise max/min
+            t = self if min is None else self.maximum(min)
+            return t if max is None else t.minimum(max)
         t = self._floating() if isinstance(min, float) or isinstance(max, float) else self
         return pointwise.Clamp.apply(t, min=min, max=max)
 
@@ -644,10 +647,10 @@ class Tensor:
         return Tensor._from_array(~self.data)
 
     def __and__(self, other):
-        return self._compare(other, np.logical_and)
+        return self._compare(other, np.bitwise_and)
 
     def __or__(self, other):
-        return self._compare(other, np.logical_or)
+        return self._compare(other, np.bitwise_or)
 
     def equal(self, other):
         return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
