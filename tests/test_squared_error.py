@@ -36,6 +36,20 @@ def test_squared_error_matches_torch(dtype, reduction, target_grad):
         assert y.grad is None
 
 
+def test_squared_error_of_float32_against_float64_is_float64_with_gradients_in_each_dtype():
+    torch = pytest.importorskip("torch")
+    a, b = np.array([1.5, -2.0], np.float32), np.array([0.25, 1.0])
+    x, y = glassnet.tensor(a, requires_grad=True), glassnet.tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    out, expected = SquaredError.apply(x, y), torch.nn.functional.mse_loss(tx, ty)
+    out.backward()
+    expected.backward()
+    assert out.dtype == np.float64 and (x.grad.dtype, y.grad.dtype) == (np.float32, np.float64)
+    np.testing.assert_allclose(out.item(), expected.item(), rtol=1e-7)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-7)
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_squared_error_gradcheck(reduction):
     rng = np.random.default_rng(1)

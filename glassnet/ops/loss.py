@@ -115,19 +115,20 @@ class SquaredError(Function):
 
     @staticmethod
     def forward(ctx, x, y, reduction="mean"):
-        diff = x - y
-        ctx.diff, ctx.reduction = diff, reduction
+        diff = x - y  # float32 and float64 give float64, as in PyTorch
+        ctx.diff, ctx.reduction, ctx.dtypes = diff, reduction, (x.dtype, y.dtype)
         squares = diff * diff
         if reduction == "none":
             return squares
-        return np.asarray(squares.sum() / (diff.size if reduction == "mean" else 1), dtype=x.dtype)
+        return np.asarray(squares.sum() / (diff.size if reduction == "mean" else 1), dtype=diff.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
-        diff = ctx.diff
+        diff, (x_dtype, y_dtype) = ctx.diff, ctx.dtypes
         scale = 2 * grad_output / diff.size if ctx.reduction == "mean" else 2 * grad_output
-        dx = diff * scale
-        return dx, (-dx if ctx.needs_input_grad[1] else None)
+        d = diff * scale
+        dy = (-d).astype(y_dtype, copy=False) if ctx.needs_input_grad[1] else None
+        return d.astype(x_dtype, copy=False), dy
 
 
 class BinaryCrossEntropy(Function):
