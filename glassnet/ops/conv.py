@@ -47,17 +47,19 @@ multiply.  ``groups == C`` is a depthwise convolution.
 
 **Parts.** The batch is processed in parts of consecutive samples, one per
 thread, each with at most ``parallel.PART_BYTES`` (4 MiB) of columns: im2col,
-matrix multiply, next part; the threads work on their parts at the same time.  Without a gradient (inference) the columns of one part are all that
-exists at a time, instead of the whole batch's: LeNet's first conv on a
-batch of 1000 would need 78 MB of columns, and the parts made inference twice
-as fast (measured).  Backward works part by part too.
+matrix multiply (and the bias), next part; glassnet's threads work on their
+parts at the same time (``ops/parallel.py``).  Without a gradient (inference)
+only the parts being worked on have columns, instead of the whole batch:
+LeNet's first conv on a batch of 1000 would need 78 MB of them, and the parts
+alone made inference twice as fast (measured).  Backward works part by part
+too.
 
 **Memory.** When the weight needs a gradient, forward keeps ``cols`` for
 dW instead of the input.  They are kH·kW times as large as the input (25× for
 a 5×5 kernel; 9 MB for LeNet's two convs at batch 64), but recomputing them
-in backward cost more time than any other part of a LeNet step (measured:
-4.8 ms of 12 ms), and a process training LeNet stays far below PyTorch's
-peak memory (see ``benchmarks/``).  Under ``no_grad()`` nothing is kept.
+in backward cost a second im2col, 1.2 ms of a 7 ms LeNet step (measured), and
+a process training LeNet still peaks at a quarter of PyTorch's memory (see
+``benchmarks/``).  Under ``no_grad()`` nothing is kept.
 
 **Output size** along one axis (``conv_output_size``)::
 
