@@ -25,6 +25,7 @@ or, if glassnet's threads were busy a moment ago, glassnet's, each computing
 some of the columns (from ``SPLIT_PRODUCT``; see "BLAS threads" in
 ``glassnet/runtime.py``).
 """
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -48,10 +49,22 @@ def batch_parts(n, bytes_per_sample):
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
+def _forget_pool():
+    """In a forked child the pool's threads do not exist: start a new pool when one is needed."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _pool_of(workers):
     """A thread pool with at least ``workers`` threads, created on first use and kept."""
     global _pool
     if _pool is None or _pool._max_workers < workers:
+        if _pool is not None:
+            _pool.shutdown(wait=False)
         _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="glassnet")
     return _pool
 
