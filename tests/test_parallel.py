@@ -100,3 +100,22 @@ def test_large_products_give_the_same_numbers_on_either_kind_of_thread(monkeypat
     rng = np.random.default_rng(3)
     a, b = rng.standard_normal((6, 5)), rng.standard_normal((5, 7))
     np.testing.assert_allclose(parallel.matmul(a, b), a @ b, rtol=1e-12, atol=1e-12)
+
+
+def test_tune_malloc_sets_glibc_thresholds_and_does_nothing_elsewhere():
+    import os
+
+    try:
+        glibc = os.confstr("CS_GNU_LIBC_VERSION")
+    except (AttributeError, ValueError, OSError):
+        glibc = None
+    assert runtime.tune_malloc() is bool(glibc and glibc.startswith("glibc"))
+
+
+def test_blas_runs_on_one_thread_when_glassnet_controls_it():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if not runtime.blas_is_single_threaded():
+        pytest.skip("GLASSNET_BLAS=system: glassnet leaves BLAS alone")
+    parallel.parallel_for(lambda p: p, [0, 1])  # glassnet's threads shared work: BLAS is back on one thread
+    blas = [pool for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    assert [pool["num_threads"] for pool in blas] == [1]
