@@ -11,8 +11,12 @@ output position (y, x) it takes the dot product of the window with every filter:
 the whole convolution is one matrix product per sample, ``out[n] = W · cols[n]``
 with ``W`` reshaped to (O, C·kH·kW).  Building ``cols`` needs no loop over pixels:
 for one kernel offset (i, j), the elements ``xp[n, c, y·s + i·d, x·s + j·d]`` for
-all (n, c, y, x) form a single strided slice of ``xp``, so kH·kW slice copies
-fill the buffer.
+all (n, c, y, x) form a single strided slice of ``xp``.  Together, all windows
+are a single strided *view* of ``xp`` (``numpy.lib.stride_tricks.sliding_window_view``),
+and one copy of that view, in column order, fills the buffer.  The copy moves
+the same bytes as kH·kW slice copies would, but it is one NumPy call instead of
+kH·kW: as fast on one thread, and 5–15% faster on two (measured on LeNet),
+which then pass Python's lock between them less often (``ops/parallel.py``).
 
 **Backward.** With ``G = dL/dout`` reshaped to (N, O, oH·oW)::
 
@@ -69,6 +73,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import dtypes
 from ..autograd.function import Function
@@ -178,17 +183,20 @@ class Windows(NamedTuple):
 
 
 def im2col(x, windows, out=None):
-    """The windows of ``x`` as columns, written into ``out`` if given.
+    """The windows of ``x`` as columns, written into ``out`` if given (see "im2col").
 
     Shape:
         x: (N, C, H, W). Returns: (N, C, kH, kW, oH, oW); reshaped to
         (N, C·kH·kW, oH·oW) it is the column matrix, one column per window.
     """
+    (kH, kW), (sH, sW), (dH, dW), (oH, oW) = windows.kernel_size, windows.stride, windows.dilation, windows.output_size
     xp = windows.pad(x)
+    # every window of span dH·(kH − 1) + 1 by dW·(kW − 1) + 1 pixels at every position: a view, nothing copied
+    spans = sliding_window_view(xp, (dH * (kH - 1) + 1, dW * (kW - 1) + 1), axis=(2, 3))
+    taps = spans[:, :, ::sH, ::sW, ::dH, ::dW][:, :, :oH, :oW]  # (N, C, oH, oW, kH, kW): strides and dilation
     if out is None:
         out = np.empty(x.shape[:2] + windows.kernel_size + windows.output_size, dtype=x.dtype)
-    for i, j, rows, columns in windows.slices():
-        out[:, :, i, j] = xp[:, :, rows, columns]
+    np.copyto(out, taps.transpose(0, 1, 4, 5, 2, 3))  # the one copy
     return out
 
 
