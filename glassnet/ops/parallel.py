@@ -42,10 +42,16 @@ _last_shared = -BLAS_SPIN_SECONDS  # time.perf_counter() when glassnet's threads
 
 
 def batch_parts(n, bytes_per_sample):
-    """Slices of ``range(n)``, runs of consecutive samples, for ``parallel_for`` (see the module docstring)."""
+    """Slices of ``range(n)``, runs of consecutive samples, for ``parallel_for`` (see the module docstring).
+
+    The number of parts is a multiple of the number of threads, so that every
+    thread gets the same amount of work.
+    """
     if n * bytes_per_sample < SERIAL_BYTES:
         return [slice(0, n)]
-    step = max(1, min(PART_BYTES // bytes_per_sample, -(-n // get_num_threads())))
+    threads = get_num_threads()
+    count = -(-max(threads, -(-n * bytes_per_sample // PART_BYTES)) // threads) * threads
+    step = -(-n // count)
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
