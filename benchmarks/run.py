@@ -175,6 +175,7 @@ def main(argv=None):
     parser.add_argument("--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)")
     parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: PyTorch's default)")
     parser.add_argument("--glassnet", metavar="DIR", help="benchmark the glassnet package in DIR (e.g. an older checkout)")
+    parser.add_argument("--note", default="", help="a remark stored with this run in the history (e.g. which checkout)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
     args = parser.parse_args(argv)
 
@@ -233,7 +234,7 @@ def main(argv=None):
     if not args.no_history:
         record = {
             "started": started, "commit": git_commit(), "machine": info, "loadavg_end": end_load,
-            "options": options, "rounds": args.rounds, "threads": threads, "glassnet": args.glassnet,
+            "options": options, "rounds": args.rounds, "threads": threads, "glassnet": args.glassnet, "note": args.note,
             "environments": {f: w.environment for f, w in workers.items()},
             "summary": summaries, "measurements": results,
         }
