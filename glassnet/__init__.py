@@ -25,6 +25,7 @@ from .functions import (
     stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
 )
 from .random import Generator, initial_seed, manual_seed
+from .runtime import get_num_threads, set_num_threads
 from .tensor import Tensor
 
 __version__ = "0.1.0"

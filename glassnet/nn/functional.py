@@ -239,6 +239,8 @@ def mse_loss(input, target, *, reduction="mean", weight=None):
         input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
     """
     target, weight = _regression_inputs("mse_loss", input, target, reduction, weight)
+    if weight is None:  # the common case, as one fused op
+        return loss_ops.SquaredError.apply(input, target, reduction=reduction)
     diff = input - target
     return _weighted_reduce(diff * diff, weight, reduction)
 
