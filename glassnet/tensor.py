@@ -14,6 +14,10 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
   rebind the name to a new tensor instead of mutating it; other references to
   the old tensor keep their values.  On leaves that require grad they raise, as in
   PyTorch, unless under ``no_grad()``.
+* Changing a tensor in place after an op saved it for backward is caught, as
+  in PyTorch, when it goes through glassnet (``x += 1``, ``x[i] = …``,
+  ``zero_()``, an optimizer step, or the same via ``detach()``); writing into
+  the NumPy array ``.data`` directly is not seen.
 """
 from collections import namedtuple
 
@@ -89,7 +93,9 @@ class Tensor:
     it keeps integer data int64 instead of making it float32.
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
+    # _version: a one-element list counting in-place changes of ``data``, shared with
+    # ``detach()``-ed tensors; backward compares it with the count its ops recorded.
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "_version", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
 
     def __init__(self, data, dtype=None, requires_grad=False):
@@ -97,6 +103,7 @@ class Tensor:
         self.grad = None
         self._ctx = None
         self._retains_grad = False
+        self._version = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -109,6 +116,7 @@ class Tensor:
         t.grad = None
         t._ctx = None
         t._retains_grad = False
+        t._version = [0]
         t.requires_grad = False
         return t
 
@@ -200,8 +208,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     def detach(self):
-        """A new leaf sharing the same data, cut from the graph."""
-        return Tensor._from_array(self.data)
+        """A new leaf sharing the same data (and its in-place change count), cut from the graph."""
+        t = Tensor._from_array(self.data)
+        t._version = self._version
+        return t
 
     def clone(self):
         """A copy of the data that stays in the graph."""
@@ -439,6 +449,7 @@ class Tensor:
                 f"hint: convert first, e.g. x = x.to({result.dtype})"
             )
         self.data[...] = result
+        self._version[0] += 1
         return self
 
     def __iadd__(self, other):
@@ -472,6 +483,7 @@ class Tensor:
                 "hint: wrap it in `with glassnet.no_grad():`"
             )
         self.data[...] = values
+        self._version[0] += 1
         return self
 
     def zero_(self):
@@ -500,6 +512,7 @@ class Tensor:
                 "(unlike PyTorch); hint: build the values with where() or cat(), or use no_grad()"
             )
         self.data[_index(index)] = as_array(value) if isinstance(value, Tensor) else value
+        self._version[0] += 1
 
     # ------------------------------------------------------ elementwise maths
     def exp(self):

@@ -27,3 +27,48 @@ def test_clamp_with_tensor_bounds_matches_torch_forward_and_backward():
     out_g.sum().backward()
     out_t.sum().backward()
     np.testing.assert_allclose(g.grad.data, t.grad.numpy())
+
+
+def test_changing_a_saved_input_in_place_before_backward_is_an_error():
+    w = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    a = glassnet.tensor([3.0, 4.0])
+    y = (w * a).sum()
+    a += 10
+    with pytest.raises(RuntimeError, match=r"input 1 of MulBackward was modified by an in-place operation"):
+        y.backward()
+
+
+def test_changing_a_saved_output_in_place_before_backward_is_an_error():
+    x = glassnet.tensor([-1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    with glassnet.no_grad():
+        h *= 0
+    with pytest.raises(RuntimeError, match="its output of ExpBackward was modified"):
+        h.sum().backward()
+
+
+def test_an_optimizer_step_between_forward_and_backward_is_an_error():
+    w = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    opt = glassnet.optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    loss = (w * w).sum()
+    opt.step()
+    with pytest.raises(RuntimeError, match="optimizer.step"):
+        loss.backward()
+
+
+def test_writing_through_detach_counts_as_a_change():
+    x = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    x.detach().zero_()
+    with pytest.raises(RuntimeError, match="in-place"):
+        y.backward()
+
+
+def test_changes_that_backward_does_not_need_are_fine():
+    x = glassnet.tensor([1.0, -2.0], requires_grad=True)
+    y = x.relu()  # ReLU keeps its own mask, not its output
+    with glassnet.no_grad():
+        y *= 3
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 0.0]

@@ -80,6 +80,7 @@ def backward(root, gradient=None, retain_graph=False):
             )
         if node._retains_grad:
             _accumulate(node, grad)
+        _check_unchanged(ctx, node)
         input_grads = ctx.function.backward(ctx, grad)
         for inp, g in zip(ctx.inputs, input_grads):
             if g is None or not inp.requires_grad:
@@ -95,6 +96,22 @@ def backward(root, gradient=None, retain_graph=False):
             grads[key] = grads[key] + g if key in grads else g
         if not retain_graph:
             ctx.free()
+
+
+def _check_unchanged(ctx, output):
+    """Refuse to backpropagate through an op whose saved tensors were changed in place since its forward.
+
+    Its backward would silently use the new values: e.g. ``y = w * a; a += 1; y.backward()``
+    would give ``w.grad`` = the new ``a``.  PyTorch raises here too.
+    """
+    changed = [i for i, (t, v) in enumerate(zip(ctx.inputs, ctx.versions)) if t._version[0] != v]
+    if changed or (ctx.function.saves_output and output._version[0] != 0):
+        what = f"input {changed[0]}" if changed else "its output"
+        raise RuntimeError(
+            f"backward: {what} of {ctx.name()} was modified by an in-place operation after the forward pass, "
+            "so its saved values are no longer the ones the gradient needs; hint: change tensors only after "
+            "backward (e.g. optimizer.step() after loss.backward()), or write x = x + 1 instead of x += 1"
+        )
 
 
 def _accumulate(tensor, grad):

@@ -57,7 +57,14 @@ class Context:
 
 
 class Function:
-    """Base class of differentiable ops. Subclasses define ``forward`` and ``backward``."""
+    """Base class of differentiable ops. Subclasses define ``forward`` and ``backward``.
+
+    An op whose backward uses its own output (``ctx.out``) sets ``saves_output = True``, so
+    that changing that output in place before backward is reported instead of giving wrong
+    gradients.
+    """
+
+    saves_output = False
 
     @staticmethod
     def forward(ctx, *arrays, **options):
@@ -80,6 +87,7 @@ class Function:
         result = as_tensor(cls.forward(ctx, *[t.data for t in inputs], **options))
         if True in needs:
             ctx.inputs = inputs
+            ctx.versions = [t._version[0] for t in inputs]  # checked by backward (see engine.py)
             result.requires_grad = True
             result._ctx = ctx
         return result

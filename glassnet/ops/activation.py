@@ -46,6 +46,8 @@ class LeakyReLU(Function):
 
 
 class Sigmoid(Function):
+    saves_output = True
+
     @staticmethod
     def forward(ctx, x):
         # Two branches so that exp never overflows: e^-x for x >= 0, e^x for x < 0.
@@ -60,6 +62,8 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    saves_output = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.tanh(x)

@@ -76,6 +76,9 @@ class Pow(Function):
     ``a == 0`` and ``b >= 0`` (where ln a would be -inf).
     """
 
+    saves_output = True
+
+
     @staticmethod
     def forward(ctx, a, b):
         out = a**b

@@ -19,6 +19,8 @@ def stable_log_softmax(z, axis):
 
 
 class Softmax(Function):
+    saves_output = True
+
     @staticmethod
     def forward(ctx, z, dim=-1):
         e = np.exp(z - z.max(axis=dim, keepdims=True))
@@ -32,6 +34,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    saves_output = True
+
     @staticmethod
     def forward(ctx, z, dim=-1):
         ctx.out, ctx.dim = stable_log_softmax(z, dim), dim

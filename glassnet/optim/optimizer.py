@@ -171,6 +171,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     self._update(p, p.grad.data, self.state[p], group)
+                    p._version[0] += 1  # changed in place: a graph that saved p can't backpropagate any more
         return loss
 
     def _update(self, param, grad, state, group):
