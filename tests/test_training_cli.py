@@ -188,3 +188,8 @@ def test_train_help_shows_each_default_once(capsys):
         cli.main(["train", "--help"])
     out = capsys.readouterr().out
     assert "(default: )" not in out and "(default: None)" not in out and "(default: False)" not in out
+
+
+def test_playground_simulate_refuses_a_network_that_would_exhaust_memory(capsys):
+    code, _, err = run_cli(["playground", "simulate", "networkShape=100000,100000", "--epochs", "1"], capsys)
+    assert code == 1 and "too large for a playground" in err

@@ -20,6 +20,10 @@ import json
 import sys
 
 from .session import Playground
+from .state import State
+
+MAX_HIDDEN_LAYERS = 100  # generous for headless experiments, far below what would exhaust the memory
+MAX_NEURONS = 1000
 
 
 def simulate(hash_string, epochs=0, backend="numpy"):
@@ -27,6 +31,13 @@ def simulate(hash_string, epochs=0, backend="numpy"):
     epochs = int(epochs)
     if epochs < 0:
         raise ValueError(f"simulate: epochs must be >= 0, got {epochs}")
+    widths = [w for w in State.parse(hash_string).values["networkShape"] if w == w]  # drop NaN
+    if len(widths) > MAX_HIDDEN_LAYERS or any(w > MAX_NEURONS for w in widths):
+        raise ValueError(
+            f"simulate: networkShape {','.join(f'{w:g}' for w in widths)} is too large for a playground "
+            f"(at most {MAX_HIDDEN_LAYERS} hidden layers of {MAX_NEURONS} neurons here; the original's "
+            "buttons stop at 6 layers of 8)"
+        )
     playground = Playground(hash_string, backend=backend)
     losses = [[playground.loss_train, playground.loss_test]]
     for _ in range(epochs):
