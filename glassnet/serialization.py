@@ -77,9 +77,14 @@ def save(tensors, path, metadata=None):
     """Write a dict of name → Tensor or ndarray (e.g. ``model.state_dict()``) to ``path``.
 
     ``metadata`` is an optional dict of strings stored in the header (glassnet adds
-    its version and the checksum).  Unlike ``torch.save``, only flat dicts of tensors
+    its version and the checksum).  Passing a Module saves its ``state_dict()`` with
+    the module's ``repr`` in the metadata (``"model"``); unlike ``torch.save``, ``load``
+    then gives back the state dict, not the module, and only flat dicts of tensors
     are accepted: nested objects would need pickle.
     """
+    if callable(getattr(tensors, "state_dict", None)):
+        metadata = {"model": repr(tensors), **(metadata or {})}
+        tensors = tensors.state_dict()
     if not isinstance(tensors, dict):
         raise TypeError(
             f"save: expected a dict of name -> tensor (such as model.state_dict()), got {type(tensors).__name__}"

@@ -213,7 +213,7 @@ def train(config, resume=False, progress=True, log=print):
 
 
 def _save_epoch(run, model, optimizer, shuffle, history, epochs_done):
-    save(model.state_dict(), run.path("model.safetensors"), metadata={"model": repr(model)})
+    save(model, run.path("model.safetensors"))
     arrays, metadata = flatten_state_dict(optimizer.state_dict())
     save(arrays, run.path("optimizer.safetensors"), metadata=metadata)
     run.write_json("history.json", history)

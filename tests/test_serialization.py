@@ -96,3 +96,15 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_saving_a_module_stores_its_state_dict_and_repr(tmp_path):
+    model = glassnet.models.mlp([2, 3, 1])
+    path = tmp_path / "m.safetensors"
+    glassnet.save(model, path)
+    tensors, metadata = glassnet.load(path, with_metadata=True)
+    assert list(tensors) == list(model.state_dict())
+    assert metadata["model"] == repr(model)
+    fresh = glassnet.models.mlp([2, 3, 1])
+    fresh.load_state_dict(tensors)
+    np.testing.assert_array_equal(fresh[0].weight.data, model[0].weight.data)
