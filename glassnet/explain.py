@@ -44,7 +44,7 @@ still works afterwards.  Keep graphs small: every element is printed.
 """
 import numpy as np
 
-from .autograd.engine import _accumulate
+from .autograd.engine import _accumulate, topological_order
 from .tensor import Tensor
 
 # How an op reads in a formula, and ∂out/∂input for each input.
@@ -125,29 +125,16 @@ def explain(loss, names=None, print_text=True, accumulate_grad=False):
 def computation_order(root):
     """The tensors that need a gradient, reachable from ``root``, each after the tensors it was computed from.
 
-    The depth-first walk of ``glassnet.autograd.engine.topological_order``, in
-    the opposite direction and visiting each op's inputs left to right, so the
-    forward pass reads in the order of the code that built it; reversed, it is
-    an order for the backward pass.
+    The backward engine's ``topological_order`` reversed: the forward pass in the
+    order of the code that built it.
     """
-    order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
+    order = topological_order(root)[::-1]
+    for node in order:
         if node.grad_fn is not None and node.grad_fn.freed:
             raise RuntimeError(
                 f"explain: the graph was freed by an earlier backward() ({node.grad_fn.name()} is gone); hint: call "
                 "explain(loss) before loss.backward(), or pass retain_graph=True to backward"
             )
-        if node.grad_fn is not None:  # pushed right to left, so popped left to right
-            stack.extend((t, False) for t in reversed(node.grad_fn.inputs) if t.requires_grad and id(t) not in visited)
     return order
 
 

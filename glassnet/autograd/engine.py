@@ -38,7 +38,8 @@ def topological_order(root):
         stack.append((node, True))
         ctx = node._ctx
         if ctx is not None and not ctx.freed:
-            stack.extend((t, False) for t in ctx.inputs if t.requires_grad and id(t) not in visited)
+            # pushed right to left, so popped left to right: the order reads like the code that built it
+            stack.extend((t, False) for t in reversed(ctx.inputs) if t.requires_grad and id(t) not in visited)
     order.reverse()
     return order
 
