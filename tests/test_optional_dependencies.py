@@ -64,3 +64,18 @@ def test_extras_explain_how_to_install_them():
         """
     )
     assert out.split() == ["glassnet.onnx", "ok", "glassnet.interop", "ok"]
+
+
+def test_the_command_line_works_with_numpy_alone():
+    out = run_isolated(
+        """
+        from glassnet import cli
+        assert cli.main(["summary", "lenet5"]) == 0
+        assert cli.main(["lesson"]) == 0
+        code = cli.main(["playground", "--port", "0"])  # needs starlette: a one-line error with the hint
+        assert code == 1, code
+        loaded = sorted(name for name in sys.modules if name.split(".")[0] in OPTIONAL)
+        assert not loaded, f"the CLI loaded optional packages: {loaded}"
+        """
+    )
+    assert "Total params: 61,706" in out
