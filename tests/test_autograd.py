@@ -209,3 +209,22 @@ def test_a_backward_returning_the_wrong_shape_or_dtype_is_named():
         Broken.apply(x, wrong=lambda g: g.sum(0)).sum().backward()
     with pytest.raises(RuntimeError, match=r"BrokenBackward .* dtype float64 .* dtype float32"):
         Broken.apply(x, wrong=lambda g: g.astype(np.float64)).sum().backward()
+
+
+def test_leaf_gradients_never_share_memory():
+    """An addition hands one array to both inputs, a linear op gives new arrays: every .grad owns its memory."""
+    a = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    b = glassnet.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+    (a + b).sum().backward()  # accumulates in place into each .grad
+    np.testing.assert_array_equal(a.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(b.grad.data, [2.0, 2.0])
+
+    layer = glassnet.nn.Linear(2, 2)
+    x = glassnet.tensor([[1.0, 2.0]], requires_grad=True)
+    out = layer(x)
+    out.sum().backward()
+    grads = [layer.weight.grad.data, layer.bias.grad.data, x.grad.data]
+    assert not any(np.shares_memory(g, h) for i, g in enumerate(grads) for h in grads[i + 1 :])
+    np.testing.assert_array_equal(layer.weight.grad.data, [[1.0, 2.0], [1.0, 2.0]])

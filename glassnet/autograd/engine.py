@@ -27,19 +27,23 @@ def topological_order(root):
     """Tensors that need a gradient, reachable from ``root``, each after all its users (root first)."""
     order, visited = [], set()
     stack = [(root, False)]
+    pop, push = stack.pop, stack.append  # bound once: this loop runs for every node of every step
     while stack:
-        node, children_done = stack.pop()
+        node, children_done = pop()
         if children_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        key = id(node)
+        if key in visited:
             continue
-        visited.add(id(node))
-        stack.append((node, True))
+        visited.add(key)
+        push((node, True))
         ctx = node._ctx
         if ctx is not None and not ctx.freed:
             # pushed right to left, so popped left to right: the order reads like the code that built it
-            stack.extend((t, False) for t in reversed(ctx.inputs) if t.requires_grad and id(t) not in visited)
+            for t in reversed(ctx.inputs):
+                if t.requires_grad and id(t) not in visited:
+                    push((t, False))
     order.reverse()
     return order
 
@@ -66,13 +70,15 @@ def backward(root, gradient=None, retain_graph=False):
             )
 
     grads = {id(root): seed}
+    owned = set()  # keys of the gradients that no other array shares: a leaf may keep them without a copy
     for node in topological_order(root):
-        grad = grads.pop(id(node), None)
+        key = id(node)
+        grad = grads.pop(key, None)
         if grad is None:
             continue
         ctx = node._ctx
         if ctx is None:  # a leaf: accumulate into .grad
-            _accumulate(node, grad)
+            _accumulate(node, grad, owned=key in owned)
             continue
         if ctx.freed:
             raise RuntimeError(
@@ -81,9 +87,11 @@ def backward(root, gradient=None, retain_graph=False):
             )
         if node._retains_grad:
             _accumulate(node, grad)
-        _check_unchanged(ctx, node)
-        input_grads = ctx.function.backward(ctx, grad)
-        for inp, g in zip(ctx.inputs, input_grads):
+        inputs, function = ctx.inputs, ctx.function
+        if ctx.versions != [t._version[0] for t in inputs] or (function.saves_output and node._version[0] != 0):
+            _raise_changed(ctx, node)
+        fresh = function.fresh_gradients
+        for inp, g in zip(inputs, function.backward(ctx, grad)):
             if g is None or not inp.requires_grad:
                 continue
             data = inp.data
@@ -94,29 +102,41 @@ def backward(root, gradient=None, retain_graph=False):
                     "gradients to the input's shape and keep the input's dtype"
                 )
             key = id(inp)
-            grads[key] = grads[key] + g if key in grads else g
+            if key in grads:
+                grads[key] = grads[key] + g  # a new array
+                owned.add(key)
+            else:
+                grads[key] = g
+                if fresh:
+                    owned.add(key)
+                else:
+                    owned.discard(key)
         if not retain_graph:
             ctx.free()
 
 
-def _check_unchanged(ctx, output):
+def _raise_changed(ctx, output):
     """Refuse to backpropagate through an op whose saved tensors were changed in place since its forward.
 
     Its backward would silently use the new values: e.g. ``y = w * a; a += 1; y.backward()``
     would give ``w.grad`` = the new ``a``.  PyTorch raises here too.
     """
     changed = [i for i, (t, v) in enumerate(zip(ctx.inputs, ctx.versions)) if t._version[0] != v]
-    if changed or (ctx.function.saves_output and output._version[0] != 0):
-        what = f"input {changed[0]}" if changed else "its output"
-        raise RuntimeError(
-            f"backward: {what} of {ctx.name()} was modified by an in-place operation after the forward pass, "
-            "so its saved values are no longer the ones the gradient needs; hint: change tensors only after "
-            "backward (e.g. optimizer.step() after loss.backward()), or write x = x + 1 instead of x += 1"
-        )
+    what = f"input {changed[0]}" if changed else "its output"
+    raise RuntimeError(
+        f"backward: {what} of {ctx.name()} was modified by an in-place operation after the forward pass, "
+        "so its saved values are no longer the ones the gradient needs; hint: change tensors only after "
+        "backward (e.g. optimizer.step() after loss.backward()), or write x = x + 1 instead of x += 1"
+    )
 
 
-def _accumulate(tensor, grad):
+def _accumulate(tensor, grad, owned=False):
+    """Add ``grad`` into ``tensor.grad``; the first gradient is copied unless ``owned`` (nothing else shares it).
+
+    Gradients may alias other arrays (an addition hands its ``grad_output`` to both
+    inputs), so a ``.grad`` that later accumulates in place must own its memory.
+    """
     if tensor.grad is None:
-        tensor.grad = function.as_tensor(grad.copy())  # a copy: grads may alias other arrays; dtype checked above
+        tensor.grad = function.as_tensor(grad if owned else grad.copy())  # dtype checked by backward
     else:
         tensor.grad.data += grad

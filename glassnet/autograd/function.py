@@ -62,9 +62,14 @@ class Function:
     An op whose backward uses its own output (``ctx.out``) sets ``saves_output = True``, so
     that changing that output in place before backward is reported instead of giving wrong
     gradients.
+
+    An op whose backward returns only newly allocated arrays (none of them ``grad_output``,
+    a saved array, a view of one, or each other) sets ``fresh_gradients = True``: a leaf
+    then keeps such a gradient as its ``.grad`` without a defensive copy (see engine.py).
     """
 
     saves_output = False
+    fresh_gradients = False
 
     @staticmethod
     def forward(ctx, *arrays, **options):

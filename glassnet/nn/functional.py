@@ -41,16 +41,17 @@ def linear(input, weight, bias=None):
         input: (*, in_features).  weight: (out_features, in_features).
         bias: (out_features,).  Returns: (*, out_features).
     """
-    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
+    x, w = input.data, weight.data  # the arrays: cheaper to ask than the Tensor properties
+    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
         raise RuntimeError(
-            f"linear: input has {input.shape[-1] if input.ndim else 0} features (input shape {tuple(input.shape)}) "
-            f"but weight expects {weight.shape[-1]} (weight shape {tuple(weight.shape)}); hint: the layer's "
+            f"linear: input has {x.shape[-1] if x.ndim else 0} features (input shape {x.shape}) "
+            f"but weight expects {w.shape[-1]} (weight shape {w.shape}); hint: the layer's "
             "in_features must equal the size of the input's last dimension (flatten images first)"
         )
-    if input.dtype != weight.dtype:
+    if x.dtype != w.dtype:
         raise RuntimeError(
-            f"linear: input has dtype {input.dtype} but weight has dtype {weight.dtype}; hint: convert the input "
-            f"with .to(glassnet.{weight.dtype}), or the model with .double() / .float()"
+            f"linear: input has dtype {x.dtype} but weight has dtype {w.dtype}; hint: convert the input "
+            f"with .to(glassnet.{w.dtype}), or the model with .double() / .float()"
         )
     if bias is None:
         return linear_ops.Linear.apply(input, weight)
