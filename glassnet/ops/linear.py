@@ -25,19 +25,20 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):
-        ctx.x, ctx.weight = x, weight
-        out = matmul(x.reshape(-1, x.shape[-1]), weight.T).reshape(x.shape[:-1] + weight.shape[:1])
+        rows = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])  # (N, in); a batch of vectors needs no reshape
+        ctx.rows, ctx.weight, ctx.x_shape = rows, weight, x.shape
+        out = matmul(rows, weight.T)
         if bias is not None:
             out += bias
-        return out
+        return out if x.ndim == 2 else out.reshape(x.shape[:-1] + weight.shape[:1])
 
     @staticmethod
     def backward(ctx, grad_output):
-        x, weight = ctx.x, ctx.weight
+        rows, weight = ctx.rows, ctx.weight
         needs = ctx.needs_input_grad
-        g = grad_output.reshape(-1, grad_output.shape[-1])
-        dx = matmul(g, weight).reshape(x.shape) if needs[0] else None
-        dw = matmul(g.T, x.reshape(-1, x.shape[-1])) if needs[1] else None
+        g = grad_output if grad_output.ndim == 2 else grad_output.reshape(-1, grad_output.shape[-1])
+        dx = matmul(g, weight).reshape(ctx.x_shape) if needs[0] else None
+        dw = matmul(g.T, rows) if needs[1] else None
         if len(needs) == 2:
             return dx, dw
         return dx, dw, (g.sum(axis=0) if needs[2] else None)
