@@ -200,6 +200,10 @@ def main(argv=None):
             f"{p.get('internal_api')} {p.get('version') or ''} {p.get('architecture') or ''} threads={p.get('num_threads')}".replace("  ", " ")
             for p in env["thread_pools"] or []
         ) or json.dumps(env["numpy_blas"])
+        if f == "torch" and "torch_blas" in env:  # threadpoolctl sees NumPy's BLAS in this worker, not torch's
+            blas = env["torch_blas"]
+            pools = (f"{blas['blas']} (inside libtorch){', oneDNN' if blas['mkldnn'] else ''}; "
+                     f"in the same process: {pools}")
         extra = (f", torch threads={env['torch_num_threads']}" if f == "torch"
                  else f", glassnet threads={env['glassnet_num_threads']}; {env['blas_policy']} ({env['glassnet_path']})")
         print(f"  {f} {env['version']}: {pools}{extra}")

@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import resource
 import sys
 import time
@@ -48,6 +49,22 @@ def numpy_blas():
         return {"error": repr(error)}
 
 
+def torch_blas(torch):
+    """The BLAS that PyTorch's own ops use, from its build configuration (e.g. ``mkl``).
+
+    PyTorch links MKL statically into libtorch, so threadpoolctl does not see
+    it: the pools it lists in the torch worker are OpenMP's (torch's threads)
+    and NumPy's OpenBLAS, which torch's ops do not use.
+    """
+    config = torch.__config__.show()
+    found = re.search(r"BLAS_INFO=(\w+)", config)
+    return {
+        "blas": found.group(1) if found else "unknown",
+        "mkl": torch.backends.mkl.is_available(),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+    }
+
+
 def environment(fw):
     """What this worker runs on: versions, BLAS, thread pools and framework thread settings."""
     env = {
@@ -62,6 +79,7 @@ def environment(fw):
         env["torch_num_threads"] = fw.get_num_threads()
         env["torch_num_interop_threads"] = fw.get_num_interop_threads()
         env["mkldnn"] = fw.backends.mkldnn.is_available()
+        env["torch_blas"] = torch_blas(fw)
     else:
         env["glassnet_path"] = os.path.dirname(fw.__file__)
         if not os.path.exists(os.path.join(env["glassnet_path"], "runtime.py")):  # an older glassnet (run.py --glassnet)
