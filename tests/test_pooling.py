@@ -25,6 +25,10 @@ MAX_CASES = [
     pytest.param((2, 3, 9, 8), {"kernel_size": 2, "stride": 1, "dilation": (2, 1), "padding": 1}, id="dilation"),
     pytest.param((2, 3, 9, 9), {"kernel_size": 2, "stride": 3}, id="stride-beyond-kernel"),
     pytest.param((3, 8, 8), {"kernel_size": 2}, id="unbatched"),
+    # windows that do not overlap take backward's flat-index path; these check its padding, dilation and offsets
+    pytest.param((2, 3, 9, 7), {"kernel_size": 2, "padding": 1}, id="padding-no-overlap"),
+    pytest.param((2, 3, 9, 9), {"kernel_size": 2, "stride": 3, "dilation": 2, "padding": 1}, id="dilated-no-overlap"),
+    pytest.param((1, 2, 7, 130), {"kernel_size": 3}, id="offsets-beyond-a-byte"),
 ]
 
 AVG_CASES = [

@@ -9,6 +9,14 @@ the kH·kW taps of all windows at once, one strided slice per tap.
 **Max.**  ``out = max over the window``.  The gradient goes to the window's
 maximum only: ``dx[argmax] += dL/dout``.  On ties the *first* maximum in
 row-major window order wins, as in PyTorch.  Padding is −∞, so it never wins.
+Forward remembers, per window, where its maximum lies relative to the window's
+first pixel, as an offset in the padded (Hp, Wp) plane: ``i·dH·Wp + j·dW`` for
+tap (i, j), in the smallest unsigned type that holds it (one byte for 2×2 on
+MNIST).  Where windows do not overlap (the usual ``kernel_size == stride``),
+backward writes every gradient straight to its flat index ``window start +
+offset`` in one NumPy call (measured on LeNet's pools at batch 64: 178 µs
+instead of 238, and 63 instead of 116); where they overlap, several windows
+may pick one pixel, and backward adds tap by tap.
 
 **Average.**  ``out = (sum over the window) / divisor``, and every pixel of
 the window gets ``dL/dout / divisor``.  The divisor follows PyTorch: the window's
@@ -67,16 +75,19 @@ def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=
 
 
 def window_max(xp, windows, best, arg=None):
-    """Write each window's maximum into ``best`` and, if given, the tap ``i·kW + j`` of its first maximum into ``arg``.
+    """Write each window's maximum into ``best`` and, if given, the offset of its first maximum into ``arg``.
 
-    ``xp`` is the padded input; taps are numbered row-major.  Taps come in
-    increasing order and a later tap wins only if strictly larger, so ties
-    keep the earlier tap; the winner's tap number is also the largest seen so
-    far, hence ``arg = max(arg, tap·better)``.  NaN propagates to the output
-    (as in PyTorch), but its gradient goes to the maximum of the taps before
-    the first NaN (to the NaN itself if it is the first tap; PyTorch picks a NaN).
+    ``xp`` is the padded input (..., Hp, Wp).  The offset of tap (i, j) is
+    ``tap_offset(i, j) = i·dH·Wp + j·dW``, where it lies in the flattened plane
+    relative to the window's first pixel; it grows with the tap's row-major
+    number, since a window is narrower than a padded row.  Taps come in that
+    order and a later tap wins only if strictly larger, so ties keep the
+    earlier tap; the winner's offset is also the largest seen so far, hence
+    ``arg = max(arg, offset·better)``.  NaN propagates to the output (as in
+    PyTorch), but its gradient goes to the maximum of the taps before the first
+    NaN (to the NaN itself if it is the first tap; PyTorch picks a NaN).
     """
-    kW = windows.kernel_size[1]
+    tap_offset = tap_offsets(windows, xp.shape[-1])
     for i, j, rows, cols in windows.slices():
         taps = xp[..., rows, cols]
         if i == j == 0:
@@ -85,13 +96,33 @@ def window_max(xp, windows, best, arg=None):
                 arg[...] = 0
             continue
         if arg is not None:
-            np.maximum(arg, (taps > best) * arg.dtype.type(i * kW + j), out=arg)
+            np.maximum(arg, (taps > best) * arg.dtype.type(tap_offset(i, j)), out=arg)
         np.maximum(best, taps, out=best)
 
 
-def tap_dtype(windows):
-    """The smallest unsigned integer type that numbers every tap of a window."""
-    return np.min_scalar_type(np.prod(windows.kernel_size) - 1)
+def tap_offsets(windows, padded_width):
+    """``tap_offset(i, j)``: where tap (i, j) lies in the flattened padded plane, relative to its window's first pixel."""
+    (dH, dW) = windows.dilation
+    return lambda i, j: i * dH * padded_width + j * dW
+
+
+def offset_dtype(windows, padded_width):
+    """The smallest unsigned integer type that holds every tap offset of a window (see ``window_max``)."""
+    (kH, kW) = windows.kernel_size
+    return np.min_scalar_type(tap_offsets(windows, padded_width)(kH - 1, kW - 1))
+
+
+def window_starts(windows, padded_shape):
+    """The flat index of each window's first pixel in the padded input (N·C·Hp·Wp elements).
+
+    Shape:
+        padded_shape: (N, C, Hp, Wp). Returns: (N, C, oH, oW), int64.
+    """
+    (sH, sW), (oH, oW) = windows.stride, windows.output_size
+    N, C, Hp, Wp = padded_shape
+    starts = (np.arange(oH) * (sH * Wp))[:, None] + np.arange(oW) * sW  # within one plane
+    planes = np.arange(N * C, dtype=np.int64).reshape(N, C, 1, 1) * (Hp * Wp)
+    return planes + starts
 
 
 def lowest(dtype):
@@ -106,7 +137,7 @@ class MaxPool2d(Function):
     def forward(ctx, x, windows):
         xp = windows.pad(x, lowest(x.dtype))
         out = np.empty(x.shape[:2] + windows.output_size, x.dtype)
-        arg = np.empty(out.shape, tap_dtype(windows)) if ctx.needs_input_grad[0] else None  # only for backward
+        arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1])) if ctx.needs_input_grad[0] else None  # for backward
         ctx.parts = batch_parts(len(x), x[0].nbytes)
         parallel_for(lambda part: window_max(xp[part], windows, out[part], None if arg is None else arg[part]), ctx.parts)
         ctx.arg, ctx.windows, ctx.input_shape = arg, windows, x.shape
@@ -114,13 +145,19 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        windows, kW = ctx.windows, ctx.windows.kernel_size[1]
+        windows = ctx.windows
         dxp = np.zeros(windows.padded_shape(ctx.input_shape), grad_output.dtype)
+        tap_offset = tap_offsets(windows, dxp.shape[-1])
+        overlap = windows.overlap()
 
         def backward_part(part):
-            grad, arg = grad_output[part], ctx.arg[part]
-            # the gradient reaching tap (i, j): where that tap was the window's maximum
-            windows.scatter_into(dxp[part], lambda i, j: grad * (arg == i * kW + j))
+            grad, arg, dx = grad_output[part], ctx.arg[part], dxp[part]
+            if overlap:  # the gradient reaching tap (i, j): where that tap was the window's maximum
+                windows.scatter_into(dx, lambda i, j: grad * (arg == tap_offset(i, j)))
+            else:  # each pixel is in one window at most: write the gradients to their pixels' flat indices
+                at = window_starts(windows, dx.shape)
+                at += arg
+                dx.reshape(-1)[at.reshape(-1)] = grad.reshape(-1)
 
         parallel_for(backward_part, ctx.parts)
         return (windows.unpad(dxp),)
@@ -209,19 +246,20 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = MaxPool2d.apply(x, windows=windows)
         if not return_indices:
             return out
-        arg = np.empty(out.shape, tap_dtype(windows))  # recomputed: only when asked
-        window_max(windows.pad(x.data, lowest(x.dtype)), windows, np.empty_like(out.data), arg)
-        return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1]))
+        xp = windows.pad(x.data, lowest(x.dtype))
+        arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1]))  # recomputed: only when asked
+        window_max(xp, windows, np.empty_like(out.data), arg)
+        return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1], xp.shape[-1]))
 
     return _batched(pool, input, "max_pool2d")
 
 
-def flat_indices(arg, windows, width):
-    """Turn tap numbers ``i·kW + j`` into flat input indices ``row·width + col`` (PyTorch's ``return_indices``)."""
-    (_, kW), (sH, sW), ((top, _), (left, _)), (dH, dW) = windows.kernel_size, windows.stride, windows.padding, windows.dilation
-    i, j = np.divmod(arg.astype(np.int64), kW)
-    rows = np.arange(arg.shape[-2])[:, None] * sH - top + i * dH
-    cols = np.arange(arg.shape[-1]) * sW - left + j * dW
+def flat_indices(arg, windows, width, padded_width):
+    """Turn tap offsets (see ``window_max``) into flat input indices ``row·width + col`` (PyTorch's ``return_indices``)."""
+    (sH, sW), ((top, _), (left, _)) = windows.stride, windows.padding
+    down, across = np.divmod(arg.astype(np.int64), padded_width)  # i·dH and j·dW: a window is narrower than a row
+    rows = np.arange(arg.shape[-2])[:, None] * sH - top + down
+    cols = np.arange(arg.shape[-1]) * sW - left + across
     return rows * width + cols
 
 
