@@ -12,6 +12,7 @@ import glassnet
 import reference_kernels as ref
 from glassnet import runtime
 from glassnet.ops import parallel
+from glassnet.ops import conv
 from glassnet.ops.conv import conv2d
 from glassnet.ops.pooling import max_pool2d
 
@@ -63,8 +64,26 @@ def test_set_num_threads_checks_its_argument():
         runtime.set_num_threads(2.0)
 
 
+@pytest.fixture(params=["one-sample-parts", "one-row-bands", "one-row-bands-rebuilt-columns", "rebuilt-columns"])
+def conv_split(request, monkeypatch, tiny_parts):
+    """Convolutions split into one-sample parts or into bands of one output row; columns kept or rebuilt in backward."""
+    if "bands" in request.param:
+        monkeypatch.setattr(conv, "BAND_BYTES", 1)
+    if "rebuilt" in request.param:
+        monkeypatch.setattr(conv, "KEEP_COLUMNS_BYTES", 0)
+    return request.param
+
+
+def test_conv_parts_are_whole_images_or_bands_of_output_rows(monkeypatch, threads):
+    assert conv.conv_parts(4, 10, 1) == [(slice(0, 4), slice(0, 10))]  # too little work to share
+    whole_images = conv.conv_parts(6, 10, parallel.PART_BYTES)  # one image per part: at most PART_BYTES each
+    assert whole_images == [(slice(s, s + 1), slice(0, 10)) for s in range(6)]
+    bands = conv.conv_parts(2, 20, conv.BAND_BYTES * 6)  # an image over PART_BYTES: bands of BAND_BYTES, 3 of 20 rows
+    assert bands == [(slice(s, s + 1), slice(y, min(y + 3, 20))) for s in range(2) for y in range(0, 20, 3)]
+
+
 @pytest.mark.parametrize("options", [{}, {"stride": 2, "padding": 1}, {"dilation": 2, "groups": 2}])
-def test_conv2d_split_into_one_sample_parts_matches_the_oracle(tiny_parts, options):
+def test_conv2d_split_into_parts_matches_the_oracle(conv_split, options):
     rng = np.random.default_rng(0)
     x, w, b = rng.standard_normal((5, 4, 9, 8)), rng.standard_normal((6, 4 // options.get("groups", 1), 3, 3)), rng.standard_normal(6)
     xt, wt, bt = (glassnet.tensor(a, requires_grad=True) for a in (x, w, b))

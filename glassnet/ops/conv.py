@@ -56,14 +56,25 @@ parts at the same time (``ops/parallel.py``).  Without a gradient (inference)
 only the parts being worked on have columns, instead of the whole batch:
 LeNet's first conv on a batch of 1000 would need 78 MB of them, and the parts
 alone made inference twice as fast (measured).  Backward works part by part
-too.
+too.  Where one image alone has more than ``PART_BYTES`` of columns (large
+images), a part is a band of its output rows with about ``BAND_BYTES``
+(1 MiB) of columns, which the matrix multiply then reads from the cache
+instead of from memory: the lecture's 7×7 conv (3→16 channels) on one
+3×256×256 image ran its forward in 4.6–4.8 ms instead of 9.3 ms, and its dW in
+4.9–5.5 ms instead of 9.0 (measured on one thread, bands of 4–8 rows against
+the whole image); bands of 2 rows (256 KiB) were slower again.
 
 **Memory.** When the weight needs a gradient, forward keeps ``cols`` for
-dW instead of the input.  They are kH·kW times as large as the input (25× for
-a 5×5 kernel; 9 MB for LeNet's two convs at batch 64), but recomputing them
-in backward cost a second im2col, 1.2 ms of a 7 ms LeNet step (measured), and
-a process training LeNet still peaks at a quarter of PyTorch's memory (see
-``benchmarks/``).  Under ``no_grad()`` nothing is kept.
+dW instead of the input, if they are small: they are kH·kW times as large as
+the input (25× for a 5×5 kernel; 9 MB for LeNet's two convs at batch 64), and
+recomputing them in backward cost a second im2col, 1.2 ms of a 7 ms LeNet step
+(measured).  Columns larger than ``KEEP_COLUMNS_BYTES`` (64 MB) are not kept:
+backward builds them again, one part at a time, just before the part's dW
+product.  The lecture's first conv layer (3→16, 7×7, on 8×3×256×256) would
+keep 294 MB of columns; with bands rebuilt in backward, a process running its
+forward and backward peaked at 114 MiB instead of 389 MiB, and took 47–49 ms
+instead of 87 ms on two threads (measured).
+Under ``no_grad()`` nothing is kept.
 
 **Output size** along one axis (``conv_output_size``)::
 
@@ -77,7 +88,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import dtypes
 from ..autograd.function import Function
+from . import parallel
 from .parallel import batch_parts, parallel_for
+
+
+KEEP_COLUMNS_BYTES = 64 << 20  # forward keeps im2col's columns for dW up to this size (see "Memory")
+BAND_BYTES = 1 << 20  # columns per part where one image has more than PART_BYTES of them (see "Parts")
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
@@ -182,22 +198,31 @@ class Windows(NamedTuple):
                 dxp[..., rows, cols] = piece(i, j)
 
 
-def im2col(x, windows, out=None):
-    """The windows of ``x`` as columns, written into ``out`` if given (see "im2col").
+def window_view(x, windows):
+    """Every window of ``x`` at once, as a strided view of the padded input: nothing is copied (see "im2col").
 
     Shape:
-        x: (N, C, H, W). Returns: (N, C, kH, kW, oH, oW); reshaped to
-        (N, C·kH·kW, oH·oW) it is the column matrix, one column per window.
+        x: (N, C, H, W). Returns: (N, C, kH, kW, oH, oW); a copy of it, reshaped
+        to (N, C·kH·kW, oH·oW), is the column matrix, one column per window.
     """
     (kH, kW), (sH, sW), (dH, dW), (oH, oW) = windows.kernel_size, windows.stride, windows.dilation, windows.output_size
     xp = windows.pad(x)
-    # every window of span dH·(kH − 1) + 1 by dW·(kW − 1) + 1 pixels at every position: a view, nothing copied
+    # every window of span dH·(kH − 1) + 1 by dW·(kW − 1) + 1 pixels at every position
     spans = sliding_window_view(xp, (dH * (kH - 1) + 1, dW * (kW - 1) + 1), axis=(2, 3))
     taps = spans[:, :, ::sH, ::sW, ::dH, ::dW][:, :, :oH, :oW]  # (N, C, oH, oW, kH, kW): strides and dilation
-    if out is None:
-        out = np.empty(x.shape[:2] + windows.kernel_size + windows.output_size, dtype=x.dtype)
-    np.copyto(out, taps.transpose(0, 1, 4, 5, 2, 3))  # the one copy
-    return out
+    return taps.transpose(0, 1, 4, 5, 2, 3)
+
+
+def conv_parts(n, rows, bytes_per_image):
+    """The parts a convolution works on, as ``(samples, output_rows)`` pairs of slices (see "Parts").
+
+    Whole images (``parallel.batch_parts``) if one image has at most
+    ``PART_BYTES`` of columns, else bands of about ``BAND_BYTES`` of each image's output rows.
+    """
+    if bytes_per_image <= parallel.PART_BYTES:
+        return [(samples, slice(0, rows)) for samples in batch_parts(n, bytes_per_image)]
+    band = max(1, BAND_BYTES * rows // bytes_per_image)
+    return [(slice(i, i + 1), slice(y, min(y + band, rows))) for i in range(n) for y in range(0, rows, band)]
 
 
 class Conv2d(Function):
@@ -205,50 +230,64 @@ class Conv2d(Function):
 
     @staticmethod
     def forward(ctx, x, weight, *bias, windows, groups):
-        N, O, P = x.shape[0], weight.shape[0], math.prod(windows.output_size)
+        N, O, (oH, oW) = x.shape[0], weight.shape[0], windows.output_size
         w = weight.reshape(groups, O // groups, -1)  # (g, O/g, C/g·kH·kW)
-        cols_shape = x.shape[:2] + windows.kernel_size + windows.output_size
-        keep = ctx.needs_input_grad[1]  # dW needs the columns: keep them all (see "Memory")
-        cols = np.empty(cols_shape, x.dtype) if keep else None
-        out = np.empty((N, groups, O // groups, P), x.dtype)
+        view = window_view(x, windows)
+        # dW needs the columns: keep them all if they are small enough, else backward rebuilds them (see "Memory")
+        keep = ctx.needs_input_grad[1] and view.size * x.itemsize <= KEEP_COLUMNS_BYTES
+        cols = np.empty(view.shape, x.dtype) if keep else None
+        out = np.empty((N, groups, O // groups, oH * oW), x.dtype)
 
         def forward_part(part):
-            part_cols = im2col(x[part], windows, cols[part] if keep else None)
-            np.matmul(w, part_cols.reshape(-1, groups, w.shape[2], P), out=out[part])
+            samples, rows = part
+            part_view = view[samples, ..., rows, :]
+            part_cols = cols[samples, ..., rows, :] if keep else np.empty(part_view.shape, x.dtype)
+            np.copyto(part_cols, part_view)  # im2col: the one copy
+            part_out = out[samples, ..., rows.start * oW : rows.stop * oW]
+            np.matmul(w, part_cols.reshape(part_cols.shape[0], groups, w.shape[2], -1), out=part_out)
             if bias:  # while this part of the output is still in the cache
-                out[part] += bias[0].reshape(groups, O // groups, 1)
+                part_out += bias[0].reshape(groups, O // groups, 1)
 
-        ctx.parts = batch_parts(N, math.prod(cols_shape[1:]) * x.itemsize)
+        ctx.parts = conv_parts(N, oH, view[0].size * x.itemsize)
         parallel_for(forward_part, ctx.parts)
-        out = out.reshape((N, O) + windows.output_size)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
-        return out
+        ctx.view = view if ctx.needs_input_grad[1] and not keep else None
+        return out.reshape((N, O, oH, oW))
 
     @staticmethod
     def backward(ctx, grad_output):
-        weight, windows, groups, input_shape = ctx.weight, ctx.windows, ctx.groups, ctx.input_shape
-        N, O = grad_output.shape[:2]
+        weight, windows, groups, input_shape, parts = ctx.weight, ctx.windows, ctx.groups, ctx.input_shape, ctx.parts
+        N, O, oH, oW = grad_output.shape
         g = grad_output.reshape(N, groups, O // groups, -1)  # (N, g, O/g, P)
         need_dx, need_dw = ctx.needs_input_grad[:2]
+        need_db = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]
+        banded = parts[0][1] != slice(0, oH)  # parts are bands of images' rows (see "Parts")
         if need_dx:
             dxp = np.zeros(windows.padded_shape(input_shape), grad_output.dtype)
             w_rows = rows_matrix(weight, groups)
 
-        need_db = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]
+            def add_dx(samples):
+                add_input_gradient(dxp[samples], grad_output[samples], w_rows, windows)
+
         ones = np.ones(g.shape[-1], grad_output.dtype)
 
         def backward_part(part):  # this part's shares of dWᵀ and db
-            if need_dx:
-                add_input_gradient(dxp[part], grad_output[part], w_rows, windows)
+            samples, rows = part
+            if need_dx and not banded:
+                add_dx(samples)
+            part_g = g[samples, ..., rows.start * oW : rows.stop * oW]
             dw_t = db = None
             if need_dw:  # dWᵀ (g, C/g·kH·kW, O/g): measured faster than dW
-                cols = ctx.cols[part].reshape(-1, groups, weight[0].size, g.shape[-1])
-                dw_t = np.matmul(cols, g[part].transpose(0, 1, 3, 2)).sum(axis=0)
+                part_cols = ctx.cols[samples, ..., rows, :] if ctx.view is None else ctx.view[samples, ..., rows, :].copy()
+                part_cols = part_cols.reshape(part_cols.shape[0], groups, weight[0].size, -1)
+                dw_t = np.matmul(part_cols, part_g.transpose(0, 1, 3, 2)).sum(axis=0)
             if need_db:  # Σ over positions as a matrix-vector product: 3× faster than .sum(axis=(0, 2, 3))
-                db = (g[part] @ ones).sum(axis=0).reshape(O)
+                db = (part_g @ ones[: part_g.shape[-1]]).sum(axis=0).reshape(O)
             return dw_t, db
 
-        dw_shares, db_shares = zip(*parallel_for(backward_part, ctx.parts))
+        dw_shares, db_shares = zip(*parallel_for(backward_part, parts))
+        if need_dx and banded:  # the input's gradient works on whole images
+            parallel_for(add_dx, [slice(i, i + 1) for i in range(N)])
         dx = windows.unpad(dxp) if need_dx else None
         dw = total(dw_shares).transpose(0, 2, 1).reshape(weight.shape) if need_dw else None
         db = total(db_shares) if need_db else None
