@@ -180,6 +180,7 @@ def main(argv=None):
     args.steps = args.steps or (5000 if args.model == "playground" else 200)
     if args.framework:
         return worker(args)
+    workloads.require_torch("benchmarks.profile")
 
     results = {}
     for framework in ("glassnet", "torch"):

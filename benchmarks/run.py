@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from .workloads import WORKLOADS
+from .workloads import WORKLOADS, require_torch
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = Path(__file__).resolve().parent / "history.jsonl"
@@ -178,6 +178,7 @@ def main(argv=None):
     parser.add_argument("--note", default="", help="a remark stored with this run in the history (e.g. which checkout)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
     args = parser.parse_args(argv)
+    require_torch("benchmarks.run")
 
     names = list(WORKLOADS) + ["peak_memory"]
     if args.only:

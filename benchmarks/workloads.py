@@ -17,6 +17,8 @@ frameworks' compute, not data loading.
 With ``options["quick"]`` the epoch workloads train on a tenth of the data
 (6,400 images) and report the time scaled to a full 60,000-image epoch.
 """
+import importlib.util
+import sys
 import time
 
 import numpy as np
@@ -25,6 +27,13 @@ TRAIN_IMAGES = 60_000
 QUICK_IMAGES = 6_400
 TEST_IMAGES = 10_000
 WARMUP_STEPS = 3
+
+
+def require_torch(command):
+    """Exit with an install hint, not a traceback, if PyTorch is missing: every benchmark compares with it."""
+    if importlib.util.find_spec("torch") is None:
+        sys.exit(f"{command}: PyTorch is not installed, and the benchmarks compare glassnet with it; "
+                 "install its CPU build with: pip install torch==2.13.0")
 
 
 def lenet5(fw):
