@@ -246,3 +246,19 @@ def test_module_constructor_errors():
 def test_module_in_a_sequential_lenet_stem():
     model = nn.Sequential(Conv2d(1, 6, 5, padding=2), nn.ReLU())
     assert model(glassnet.randn(2, 1, 28, 28)).shape == (2, 6, 28, 28)
+
+
+@pytest.mark.parametrize("groups", [1, 3])
+def test_an_empty_batch_gives_empty_outputs_and_gradients_like_torch(groups):
+    torch = pytest.importorskip("torch")
+    conv = glassnet.nn.Conv2d(3, 6, 3, padding=1, groups=groups)
+    x = glassnet.zeros(0, 3, 8, 8, requires_grad=True)
+    out = glassnet.nn.functional.max_pool2d(conv(x), 2)
+    out.sum().backward()
+    tconv = torch.nn.Conv2d(3, 6, 3, padding=1, groups=groups)
+    tx = torch.zeros(0, 3, 8, 8, requires_grad=True)
+    tout = torch.nn.functional.max_pool2d(tconv(tx), 2)
+    tout.sum().backward()
+    assert out.shape == tuple(tout.shape) and x.grad.shape == tuple(tx.grad.shape)
+    np.testing.assert_array_equal(conv.weight.grad.data, tconv.weight.grad.numpy())
+    np.testing.assert_array_equal(conv.bias.grad.data, tconv.bias.grad.numpy())

@@ -244,11 +244,11 @@ class Conv2d(Function):
             part_cols = cols[samples, ..., rows, :] if keep else np.empty(part_view.shape, x.dtype)
             np.copyto(part_cols, part_view)  # im2col: the one copy
             part_out = out[samples, ..., rows.start * oW : rows.stop * oW]
-            np.matmul(w, part_cols.reshape(part_cols.shape[0], groups, w.shape[2], -1), out=part_out)
+            np.matmul(w, part_cols.reshape(part_out.shape[0], groups, w.shape[2], part_out.shape[-1]), out=part_out)
             if bias:  # while this part of the output is still in the cache
                 part_out += bias[0].reshape(groups, O // groups, 1)
 
-        ctx.parts = conv_parts(N, oH, view[0].size * x.itemsize)
+        ctx.parts = conv_parts(N, oH, math.prod(view.shape[1:]) * x.itemsize)
         parallel_for(forward_part, ctx.parts)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
         ctx.view = view if ctx.needs_input_grad[1] and not keep else None
@@ -258,7 +258,7 @@ class Conv2d(Function):
     def backward(ctx, grad_output):
         weight, windows, groups, input_shape, parts = ctx.weight, ctx.windows, ctx.groups, ctx.input_shape, ctx.parts
         N, O, oH, oW = grad_output.shape
-        g = grad_output.reshape(N, groups, O // groups, -1)  # (N, g, O/g, P)
+        g = grad_output.reshape(N, groups, O // groups, oH * oW)  # (N, g, O/g, P)
         need_dx, need_dw = ctx.needs_input_grad[:2]
         need_db = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]
         banded = parts[0][1] != slice(0, oH)  # parts are bands of images' rows (see "Parts")
@@ -279,7 +279,7 @@ class Conv2d(Function):
             dw_t = db = None
             if need_dw:  # dWᵀ (g, C/g·kH·kW, O/g): measured faster than dW
                 part_cols = ctx.cols[samples, ..., rows, :] if ctx.view is None else ctx.view[samples, ..., rows, :].copy()
-                part_cols = part_cols.reshape(part_cols.shape[0], groups, weight[0].size, -1)
+                part_cols = part_cols.reshape(part_g.shape[0], groups, weight[0].size, part_g.shape[-1])
                 dw_t = np.matmul(part_cols, part_g.transpose(0, 1, 3, 2)).sum(axis=0)
             if need_db:  # Σ over positions as a matrix-vector product: 3× faster than .sum(axis=(0, 2, 3))
                 db = (part_g @ ones[: part_g.shape[-1]]).sum(axis=0).reshape(O)
@@ -321,7 +321,8 @@ def add_input_gradient(dxp, grad, w_rows, windows):
     gx = np.zeros((N, O, kW, oH, Wp), grad.dtype)
     for j in range(kW):
         gx[:, :, j, :, j * dW : j * dW + sW * (oW - 1) + 1 : sW] = grad
-    t = np.matmul(w_rows, gx.reshape(N, groups, -1, oH * Wp)).reshape(N, -1, kH, oH, Wp)  # T[n, c, i, y, x']
+    t = np.matmul(w_rows, gx.reshape(N, groups, w_rows.shape[2], oH * Wp))
+    t = t.reshape(N, dxp.shape[1], kH, oH, Wp)  # T[n, c, i, y, x']
     for i in range(kH):
         dxp[:, :, i * dH : i * dH + sH * (oH - 1) + 1 : sH] += t[:, :, i]
 
