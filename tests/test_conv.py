@@ -248,17 +248,34 @@ def test_module_in_a_sequential_lenet_stem():
     assert model(glassnet.randn(2, 1, 28, 28)).shape == (2, 6, 28, 28)
 
 
-@pytest.mark.parametrize("groups", [1, 3])
-def test_an_empty_batch_gives_empty_outputs_and_gradients_like_torch(groups):
+@pytest.mark.parametrize("groups, size", [(1, 8), (3, 8), (1, 224)], ids=["small", "groups", "banded-large-images"])
+def test_an_empty_batch_gives_empty_outputs_and_gradients_like_torch(groups, size):
     torch = pytest.importorskip("torch")
     conv = glassnet.nn.Conv2d(3, 6, 3, padding=1, groups=groups)
-    x = glassnet.zeros(0, 3, 8, 8, requires_grad=True)
+    x = glassnet.zeros(0, 3, size, size, requires_grad=True)
     out = glassnet.nn.functional.max_pool2d(conv(x), 2)
     out.sum().backward()
     tconv = torch.nn.Conv2d(3, 6, 3, padding=1, groups=groups)
-    tx = torch.zeros(0, 3, 8, 8, requires_grad=True)
+    tx = torch.zeros(0, 3, size, size, requires_grad=True)
     tout = torch.nn.functional.max_pool2d(tconv(tx), 2)
     tout.sum().backward()
     assert out.shape == tuple(tout.shape) and x.grad.shape == tuple(tx.grad.shape)
     np.testing.assert_array_equal(conv.weight.grad.data, tconv.weight.grad.numpy())
     np.testing.assert_array_equal(conv.bias.grad.data, tconv.bias.grad.numpy())
+
+
+def test_rebuilt_columns_come_from_the_input_as_it_was_in_forward(monkeypatch):
+    """Backward rebuilds large columns from a copy of the input, so changing the input in place can't corrupt dW."""
+    from glassnet.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "KEEP_COLUMNS_BYTES", 0)  # every conv rebuilds its columns
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((2, 3, 9, 9)), rng.standard_normal((4, 3, 3, 3))
+    base = glassnet.tensor(x.copy())
+    wt = glassnet.tensor(w, requires_grad=True)
+    out = conv2d(base[:, :], wt)  # a view of base: its in-place change below is not seen by version counters
+    base += 1.0
+    grad = rng.standard_normal(out.shape)
+    out.backward(glassnet.tensor(grad))
+    _, expected_dw, _ = ref.conv2d_backward(x, w, grad, (1, 1), ((0, 0), (0, 0)), (1, 1), 1)
+    np.testing.assert_allclose(wt.grad.data, expected_dw, rtol=1e-10, atol=1e-10)

@@ -70,7 +70,9 @@ the input (25× for a 5×5 kernel; 9 MB for LeNet's two convs at batch 64), and
 recomputing them in backward cost a second im2col, 1.2 ms of a 7 ms LeNet step
 (measured).  Columns larger than ``KEEP_COLUMNS_BYTES`` (64 MB) are not kept:
 backward builds them again, one part at a time, just before the part's dW
-product.  The lecture's first conv layer (3→16, 7×7, on 8×3×256×256) would
+product, from the padded input that forward made, or from a copy of the input
+where there is no padding (a kH·kW-th of the columns' size), so that changing
+the input in place after forward cannot change dW.  The lecture's first conv layer (3→16, 7×7, on 8×3×256×256) would
 keep 294 MB of columns; with bands rebuilt in backward, a process running its
 forward and backward peaked at 114 MiB instead of 389 MiB, and took 47–49 ms
 instead of 87 ms on two threads (measured).
@@ -198,15 +200,14 @@ class Windows(NamedTuple):
                 dxp[..., rows, cols] = piece(i, j)
 
 
-def window_view(x, windows):
-    """Every window of ``x`` at once, as a strided view of the padded input: nothing is copied (see "im2col").
+def window_view(xp, windows):
+    """Every window of the padded input ``xp`` at once, as a strided view of it: nothing is copied (see "im2col").
 
     Shape:
-        x: (N, C, H, W). Returns: (N, C, kH, kW, oH, oW); a copy of it, reshaped
+        xp: (N, C, Hp, Wp). Returns: (N, C, kH, kW, oH, oW); a copy of it, reshaped
         to (N, C·kH·kW, oH·oW), is the column matrix, one column per window.
     """
     (kH, kW), (sH, sW), (dH, dW), (oH, oW) = windows.kernel_size, windows.stride, windows.dilation, windows.output_size
-    xp = windows.pad(x)
     # every window of span dH·(kH − 1) + 1 by dW·(kW − 1) + 1 pixels at every position
     spans = sliding_window_view(xp, (dH * (kH - 1) + 1, dW * (kW - 1) + 1), axis=(2, 3))
     taps = spans[:, :, ::sH, ::sW, ::dH, ::dW][:, :, :oH, :oW]  # (N, C, oH, oW, kH, kW): strides and dilation
@@ -219,7 +220,7 @@ def conv_parts(n, rows, bytes_per_image):
     Whole images (``parallel.batch_parts``) if one image has at most
     ``PART_BYTES`` of columns, else bands of about ``BAND_BYTES`` of each image's output rows.
     """
-    if bytes_per_image <= parallel.PART_BYTES:
+    if bytes_per_image <= parallel.PART_BYTES or n == 0:
         return [(samples, slice(0, rows)) for samples in batch_parts(n, bytes_per_image)]
     band = max(1, BAND_BYTES * rows // bytes_per_image)
     return [(slice(i, i + 1), slice(y, min(y + band, rows))) for i in range(n) for y in range(0, rows, band)]
@@ -232,9 +233,14 @@ class Conv2d(Function):
     def forward(ctx, x, weight, *bias, windows, groups):
         N, O, (oH, oW) = x.shape[0], weight.shape[0], windows.output_size
         w = weight.reshape(groups, O // groups, -1)  # (g, O/g, C/g·kH·kW)
-        view = window_view(x, windows)
         # dW needs the columns: keep them all if they are small enough, else backward rebuilds them (see "Memory")
-        keep = ctx.needs_input_grad[1] and view.size * x.itemsize <= KEEP_COLUMNS_BYTES
+        cols_bytes = x.itemsize * x.shape[0] * x.shape[1] * math.prod(windows.kernel_size) * oH * oW
+        keep = ctx.needs_input_grad[1] and cols_bytes <= KEEP_COLUMNS_BYTES
+        rebuild = ctx.needs_input_grad[1] and not keep
+        xp = windows.pad(x)
+        if rebuild and xp is x:  # backward reads the input again: from a copy, which no in-place change can reach
+            xp = x.copy()
+        view = window_view(xp, windows)
         cols = np.empty(view.shape, x.dtype) if keep else None
         out = np.empty((N, groups, O // groups, oH * oW), x.dtype)
 
@@ -251,7 +257,7 @@ class Conv2d(Function):
         ctx.parts = conv_parts(N, oH, math.prod(view.shape[1:]) * x.itemsize)
         parallel_for(forward_part, ctx.parts)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
-        ctx.view = view if ctx.needs_input_grad[1] and not keep else None
+        ctx.view = view if rebuild else None
         return out.reshape((N, O, oH, oW))
 
     @staticmethod
