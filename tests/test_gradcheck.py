@@ -99,3 +99,10 @@ def test_gradcheck_skips_inputs_without_requires_grad_and_takes_float32():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)  # checked in float64 all the same
     assert gradcheck(lambda a, b, scale: a * b * scale, (x, glassnet.tensor([3.0, 4.0]), 2.0))
     assert x.grad is None  # the user's tensors are left alone
+
+
+def test_gradcheck_perturbs_inputs_that_are_not_row_major():
+    """A transposed (Fortran-ordered) input is perturbed in place too, so its numerical gradient is not zero."""
+    x = glassnet.tensor(np.random.default_rng(5).standard_normal((3, 2)).T.copy(order="F"), requires_grad=True)
+    assert not x.data.flags["C_CONTIGUOUS"]
+    assert gradcheck(lambda a: (a * a).tanh(), (x,))

@@ -25,7 +25,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
 
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     inputs = tuple(
-        Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad) if isinstance(t, Tensor) and t.is_floating_point() else t
+        Tensor(np.array(t.data, np.float64, order="C"), requires_grad=t.requires_grad) if isinstance(t, Tensor) and t.is_floating_point() else t
         for t in inputs
     )
     output = fn(*inputs)
