@@ -74,7 +74,7 @@ product, from the padded input that forward made, or from a copy of the input
 where there is no padding (a kH·kW-th of the columns' size), so that changing
 the input in place after forward cannot change dW.  The lecture's first conv layer (3→16, 7×7, on 8×3×256×256) would
 keep 294 MB of columns; with bands rebuilt in backward, a process running its
-forward and backward peaked at 114 MiB instead of 389 MiB, and took 47–49 ms
+forward and backward peaked at 120 MiB instead of 389 MiB, and took 46–51 ms
 instead of 87 ms on two threads (measured).
 Under ``no_grad()`` nothing is kept.
 
