@@ -271,3 +271,19 @@ def test_softmax_classifier_learns_gaussian_blobs():
     assert all(b <= a + 1e-7 for a, b in zip(losses, losses[1:])), "loss must decrease monotonically"
     accuracy = (model(x).argmax(1).data == labels).mean()
     assert losses[-1] < 0.2 and accuracy > 0.95, f"loss {losses[-1]:.3f}, accuracy {accuracy:.3f}"
+
+
+@pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 1000])
+@pytest.mark.parametrize("features", [0, 1, 3, 8, 100, 200])
+def test_linear_add_bias_in_long_rows_is_a_plain_broadcast_add(n, features):
+    from glassnet.ops.linear import add_bias
+
+    rng = np.random.default_rng(n + features)
+    out, bias = rng.standard_normal((n, features)), rng.standard_normal(features)
+    expected = out + bias
+    add_bias(out, bias)
+    np.testing.assert_array_equal(out, expected)
+    fortran = np.asfortranarray(rng.standard_normal((n, features)))  # not row-major: the plain add
+    expected = fortran + bias
+    add_bias(fortran, bias)
+    np.testing.assert_array_equal(fortran, expected)
