@@ -94,7 +94,8 @@ class Tensor:
     """
 
     # _version: a one-element list counting in-place changes of ``data``, shared with
-    # ``detach()``-ed tensors; backward compares it with the count its ops recorded.
+    # ``detach()``-ed tensors and views (autograd/function.py); backward compares it with
+    # the count its ops recorded.
     __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "_version", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
 

@@ -72,3 +72,34 @@ def test_changes_that_backward_does_not_need_are_fine():
         y *= 3
     y.sum().backward()
     assert x.grad.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "make_view", [lambda a: a[:2], lambda a: a.reshape(2, 2)[0], lambda a: a.reshape(2, 2).T[:, 0]],
+    ids=["slice", "reshape-then-index", "view-of-a-view"],
+)
+def test_a_view_and_its_base_count_in_place_changes_together(make_view):
+    """Changing the base after an op saved its view (or the view after an op saved the base) is caught, as in torch."""
+    for framework in (glassnet, torch):
+        w = framework.tensor([1.0, 2.0], requires_grad=True)
+        a = framework.tensor([3.0, 4.0, 5.0, 6.0])
+        y = (w * make_view(a)).sum()
+        a += 10
+        with pytest.raises(RuntimeError, match="modified by an in-?place operation"):
+            y.backward()
+        w3 = framework.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        b = framework.tensor([3.0, 4.0, 5.0, 6.0])
+        y = (w3 * b).sum()
+        view = make_view(b)
+        view += 1
+        with pytest.raises(RuntimeError, match="modified by an in-?place operation"):
+            y.backward()
+
+
+def test_a_copy_does_not_share_the_count():
+    w = glassnet.tensor([1.0, 2.0], requires_grad=True)
+    a = glassnet.tensor([3.0, 4.0])
+    y = (w * (a + 0)).sum()  # a + 0 is a new array
+    a += 10
+    y.backward()
+    assert w.grad.tolist() == [3.0, 4.0]

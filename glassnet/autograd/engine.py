@@ -88,7 +88,7 @@ def backward(root, gradient=None, retain_graph=False):
         if node._retains_grad:
             _accumulate(node, grad)
         inputs, function = ctx.inputs, ctx.function
-        if ctx.versions != [t._version[0] for t in inputs] or (function.saves_output and node._version[0] != 0):
+        if ctx.versions != [t._version[0] for t in inputs] or (function.saves_output and node._version[0] != ctx.output_version):
             _raise_changed(ctx, node)
         fresh = function.fresh_gradients
         for inp, g in zip(inputs, function.backward(ctx, grad)):

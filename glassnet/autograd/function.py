@@ -90,12 +90,32 @@ class Function:
         needs = tuple([t.requires_grad for t in inputs]) if _GradMode.enabled else (False,) * len(inputs)
         ctx.needs_input_grad = needs
         result = as_tensor(cls.forward(ctx, *[t.data for t in inputs], **options))
+        if result.data.base is not None:  # perhaps a view of an input: then they count in-place changes together
+            share_version_with_viewed_input(result, inputs)
         if True in needs:
             ctx.inputs = inputs
             ctx.versions = [t._version[0] for t in inputs]  # checked by backward (see engine.py)
+            ctx.output_version = result._version[0]
             result.requires_grad = True
             result._ctx = ctx
         return result
+
+
+def share_version_with_viewed_input(result, inputs):
+    """Give ``result`` the in-place change counter of the input whose memory it views, as PyTorch's views do.
+
+    Slicing, reshaping or transposing a tensor gives a view of the same memory,
+    so changing one in place changes the other.  With one shared counter, an
+    op that saved either of them notices the change at backward time: without
+    it, ``y = w * a[:2]; a += 1; y.backward()`` silently gave ``w`` the new
+    ``a`` as gradient.  NumPy's ``base`` of a view is the array that owns the
+    memory, for views of views too.
+    """
+    base = result.data.base
+    for t in inputs:
+        if base is t.data or base is t.data.base:
+            result._version = t._version
+            return
 
 
 def as_tensor(array):
