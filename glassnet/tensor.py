@@ -16,8 +16,9 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
   PyTorch, unless under ``no_grad()``.
 * Changing a tensor in place after an op saved it for backward is caught, as
   in PyTorch, when it goes through glassnet (``x += 1``, ``x[i] = …``,
-  ``zero_()``, an optimizer step, or the same via ``detach()``); writing into
-  the NumPy array ``.data`` directly is not seen.
+  ``zero_()``, an optimizer step, or the same via ``detach()`` or a view such
+  as ``x[:2]``, which counts changes together with its base); writing into the
+  NumPy array ``.data`` directly is not seen.
 """
 from collections import namedtuple
 
