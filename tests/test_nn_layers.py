@@ -287,3 +287,13 @@ def test_linear_add_bias_in_long_rows_is_a_plain_broadcast_add(n, features):
     expected = fortran + bias
     add_bias(fortran, bias)
     np.testing.assert_array_equal(fortran, expected)
+
+
+@pytest.mark.parametrize("bias_shape", [(), (1,)])
+def test_linear_takes_a_bias_that_broadcasts_like_torch(bias_shape):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    x, w, b = rng.standard_normal((1000, 5)), rng.standard_normal((8, 5)), rng.standard_normal(bias_shape)
+    out = glassnet.nn.functional.linear(glassnet.tensor(x), glassnet.tensor(w), glassnet.tensor(b))
+    expected = torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b))
+    np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-12, atol=1e-12)

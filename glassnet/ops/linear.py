@@ -56,12 +56,12 @@ def add_bias(out, bias, span=128):
     cost more in loop overhead than in arithmetic: for the playground's heatmap,
     (10000, 8) += (8,) took 43 µs.  Viewing ``out`` as rows of r·F numbers
     (r = span // F) and adding the bias repeated r times does the same additions
-    in long rows: 14 µs (measured).  Rows left over when r does not divide N get
-    the plain add.
+    in long rows: 14 µs (measured).  Rows left over when r does not divide N, and
+    biases of another shape that broadcasts (``()``, ``(1,)``), get the plain add.
     """
     n, features = out.shape
     r = span // features if features else 1
-    whole = n - n % r if r > 1 and out.flags.c_contiguous else 0
+    whole = n - n % r if r > 1 and out.flags.c_contiguous and bias.shape == (features,) else 0
     if whole:
         grouped = out[:whole].reshape(-1, r * features)  # a view: out is row-major
         grouped += np.tile(bias, r)
