@@ -103,3 +103,44 @@ def test_a_copy_does_not_share_the_count():
     a += 10
     y.backward()
     assert w.grad.tolist() == [3.0, 4.0]
+
+
+SCENARIOS = {  # (forward with w, a; how a is changed after forward): torch and glassnet must agree
+    "add-then-change-input": (lambda w, a: (w.sum() + a).sum(), lambda fw, a: a.add_(1)),
+    "add-a-view-then-change-base": (lambda w, a: (w + a[:2]).sum(), lambda fw, a: a.add_(1)),
+    "reshape-sum-then-change": (lambda w, a: (w * 1).sum() + a.reshape(2, 2).sum(), lambda fw, a: a.add_(1)),
+    "relu-of-input-then-change-input": (lambda w, a: (w + a[:2]).relu().sum(), lambda fw, a: a.add_(1)),
+    "mul-a-view-then-change-base": (lambda w, a: (w * a[:2]).sum(), lambda fw, a: a.add_(1)),
+    "matmul-then-change-input": (lambda w, a: (w.reshape(1, 2) @ a.reshape(2, 2)).sum(), lambda fw, a: a.add_(1)),
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=list(SCENARIOS))
+def test_in_place_changes_after_forward_raise_exactly_where_torch_raises(scenario):
+    forward, change = SCENARIOS[scenario]
+    outcomes = []
+    for fw in (glassnet, torch):
+        w = fw.tensor([1.0, 2.0], requires_grad=True)
+        a = fw.tensor([3.0, 4.0, 5.0, 6.0])
+        y = forward(w, a)
+        change(fw, a)
+        try:
+            y.backward()
+            outcomes.append(np.asarray(w.grad.tolist()))
+        except RuntimeError:
+            outcomes.append("raises")
+    if isinstance(outcomes[1], str):
+        assert isinstance(outcomes[0], str), f"torch raises, glassnet gave {outcomes[0]}"
+    else:
+        assert not isinstance(outcomes[0], str), "glassnet raises where torch does not"
+        np.testing.assert_allclose(outcomes[0], outcomes[1])
+
+
+def test_a_linear_bias_changed_after_forward_does_not_stop_backward():
+    x = glassnet.tensor([[1.0, 2.0]], requires_grad=True)
+    w, b = glassnet.tensor([[3.0, 4.0]], requires_grad=True), glassnet.tensor([0.5], requires_grad=True)
+    y = glassnet.nn.functional.linear(x, w, b).sum()
+    with glassnet.no_grad():
+        b += 1  # the bias's gradient does not depend on its value: backward saved nothing of it
+    y.backward()
+    assert x.grad.tolist() == [[3.0, 4.0]] and b.grad.tolist() == [1.0]

@@ -88,7 +88,9 @@ def backward(root, gradient=None, retain_graph=False):
         if node._retains_grad:
             _accumulate(node, grad)
         inputs, function = ctx.inputs, ctx.function
-        if ctx.versions != [t._version[0] for t in inputs] or (function.saves_output and node._version[0] != ctx.output_version):
+        if ctx.versions != [t._version[0] for t in ctx.checked] or (
+            function.saves_output and node._version[0] != ctx.output_version
+        ):
             _raise_changed(ctx, node)
         fresh = function.fresh_gradients
         for inp, g in zip(inputs, function.backward(ctx, grad)):
@@ -121,7 +123,8 @@ def _raise_changed(ctx, output):
     Its backward would silently use the new values: e.g. ``y = w * a; a += 1; y.backward()``
     would give ``w.grad`` = the new ``a``.  PyTorch raises here too.
     """
-    changed = [i for i, (t, v) in enumerate(zip(ctx.inputs, ctx.versions)) if t._version[0] != v]
+    changed = [i for i, t in enumerate(ctx.inputs)
+               if any(t is c and t._version[0] != v for c, v in zip(ctx.checked, ctx.versions))]
     what = f"input {changed[0]}" if changed else "its output"
     raise RuntimeError(
         f"backward: {what} of {ctx.name()} was modified by an in-place operation after the forward pass, "

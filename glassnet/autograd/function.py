@@ -63,12 +63,20 @@ class Function:
     that changing that output in place before backward is reported instead of giving wrong
     gradients.
 
+    An op whose backward reads none of its inputs' values (only their shapes, say, or
+    arrays it computed itself) sets ``saved_inputs = ()``; one that reads some of them
+    sets their positions, e.g. ``(0, 1)``.  Backward checks only those inputs for
+    in-place changes since forward, as PyTorch checks the tensors an op saved: for
+    ``y = w + x; x += 1; y.backward()`` nothing is wrong.  The default, None, checks
+    every input.
+
     An op whose backward returns only newly allocated arrays (none of them ``grad_output``,
     a saved array, a view of one, or each other) sets ``fresh_gradients = True``: a leaf
     then keeps such a gradient as its ``.grad`` without a defensive copy (see engine.py).
     """
 
     saves_output = False
+    saved_inputs = None
     fresh_gradients = False
 
     @staticmethod
@@ -94,7 +102,9 @@ class Function:
             share_version_with_viewed_input(result, inputs)
         if True in needs:
             ctx.inputs = inputs
-            ctx.versions = [t._version[0] for t in inputs]  # checked by backward (see engine.py)
+            saved = cls.saved_inputs
+            ctx.checked = inputs if saved is None else [inputs[i] for i in saved]
+            ctx.versions = [t._version[0] for t in ctx.checked]  # checked by backward (see engine.py)
             ctx.output_version = result._version[0]
             result.requires_grad = True
             result._ctx = ctx

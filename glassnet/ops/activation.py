@@ -23,6 +23,8 @@ from .special import normal_cdf
 
 
 class ReLU(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, x):
         if ctx.needs_input_grad[0]:
@@ -35,6 +37,8 @@ class ReLU(Function):
 
 
 class LeakyReLU(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, x, negative_slope=0.01):
         ctx.positive, ctx.slope = x > 0, negative_slope
@@ -46,6 +50,7 @@ class LeakyReLU(Function):
 
 
 class Sigmoid(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod
@@ -62,6 +67,7 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod

@@ -20,6 +20,8 @@ from .broadcast import unbroadcast
 
 
 class Add(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.a_shape, ctx.b_shape = a.shape, b.shape
@@ -31,6 +33,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.a_shape, ctx.b_shape = a.shape, b.shape
@@ -117,6 +121,8 @@ class PowScalar(Function):
 
 
 class Neg(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a):
         return -a

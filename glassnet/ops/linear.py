@@ -23,6 +23,7 @@ from .parallel import matmul
 
 
 class Linear(Function):
+    saved_inputs = (0, 1)  # x and the weight; not the bias
     fresh_gradients = True  # three new arrays: two matrix products and a sum
 
     @staticmethod

@@ -10,6 +10,7 @@ from ..autograd.function import Function
 
 
 class Exp(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod
@@ -34,6 +35,7 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod

@@ -133,6 +133,8 @@ def lowest(dtype):
 class MaxPool2d(Function):
     """Max over each window; the batch's parts run on glassnet's threads (``ops/parallel.py``)."""
 
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, x, windows):
         xp = windows.pad(x, lowest(x.dtype))
@@ -176,6 +178,8 @@ def average_divisor(size, windows, count_include_pad, divisor_override):
 
 
 class AvgPool2d(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, x, windows, count_include_pad, divisor_override):
         divisor = np.asarray(average_divisor(x.shape[-2:], windows, count_include_pad, divisor_override), x.dtype)
@@ -203,6 +207,8 @@ def adaptive_matrix(size, out, dtype):
 
 
 class AdaptiveAvgPool2d(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, x, output_size):
         (H, W), (oH, oW) = x.shape[-2:], output_size

@@ -38,6 +38,8 @@ def reduction_dims(dim, ndim):
 
 
 class Sum(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
         axes = reduction_dims(dim, a.ndim)

@@ -12,6 +12,8 @@ from .broadcast import unbroadcast
 
 
 class Reshape(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, shape=None):
         ctx.shape = a.shape
@@ -23,6 +25,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, dims=None):
         ctx.dims = dims
@@ -34,6 +38,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, a, shape=None):
         ctx.shape = a.shape
@@ -46,6 +52,8 @@ class Expand(Function):
 
 class GetItem(Function):
     """``a[index]``: basic (ints, slices, None, ...) and advanced (integer arrays, masks) indexing."""
+
+    saved_inputs = ()
 
     @staticmethod
     def forward(ctx, a, index=None):
@@ -68,6 +76,8 @@ def _is_basic(index):
 
 
 class Cat(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, *arrays, dim=0):
         ctx.dim = dim
@@ -80,6 +90,8 @@ class Cat(Function):
 
 
 class Stack(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, *arrays, dim=0):
         ctx.dim, ctx.count = dim, len(arrays)

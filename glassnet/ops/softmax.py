@@ -19,6 +19,7 @@ def stable_log_softmax(z, axis):
 
 
 class Softmax(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod
@@ -34,6 +35,7 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    saved_inputs = ()
     saves_output = True
 
     @staticmethod
@@ -48,6 +50,8 @@ class LogSoftmax(Function):
 
 
 class LogSumExp(Function):
+    saved_inputs = ()
+
     @staticmethod
     def forward(ctx, z, dim=-1, keepdim=False):
         m = z.max(axis=dim, keepdims=True)
