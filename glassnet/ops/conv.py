@@ -72,11 +72,11 @@ recomputing them in backward cost a second im2col, 1.2 ms of a 7 ms LeNet step
 backward builds them again, one part at a time, just before the part's dW
 product, from the padded input that forward made, or from a copy of the input
 where there is no padding (a kH·kW-th of the columns' size), so that changing
-the input in place after forward cannot change dW.  The lecture's first conv layer (3→16, 7×7, on 8×3×256×256) would
-keep 294 MB of columns; with bands rebuilt in backward, a process running its
-forward and backward peaked at 120 MiB instead of 389 MiB, and took 46–51 ms
-instead of 87 ms on two threads (measured).
-Under ``no_grad()`` nothing is kept.
+the input in place after forward cannot change dW.  The lecture's first conv
+layer (3→16, 7×7, on 8×3×256×256) would keep 294 MB of columns; with bands
+rebuilt in backward, a process running its forward and backward peaked at
+120 MiB instead of 389 MiB, and took 46–51 ms instead of 87 ms on two threads
+(measured).  Under ``no_grad()`` nothing is kept.
 
 **Output size** along one axis (``conv_output_size``)::
 
