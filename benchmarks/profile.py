@@ -114,8 +114,8 @@ def profile_glassnet(model_name, steps):
             cls.forward = staticmethod(timed(cls.forward, (cls.__name__, "forward")))
             cls.backward = staticmethod(timed(cls.backward, (cls.__name__, "backward")))
     optimizer.step = timed(optimizer.step, (OPTIMIZER, ""))
-    profiled_seconds = run_steps(step, data, steps)
-    return step_seconds, {f"{name} {direction}".strip(): t / steps for (name, direction), t in times.items()}, profiled_seconds
+    run_steps(step, data, steps)
+    return step_seconds, {f"{name} {direction}".strip(): t / steps for (name, direction), t in times.items()}
 
 
 def profile_torch(model_name, steps):
@@ -126,14 +126,14 @@ def profile_torch(model_name, steps):
     run_steps(step, data, 5)
     step_seconds = run_steps(step, data, steps)
     with profile(activities=[ProfilerActivity.CPU]) as prof:
-        profiled_seconds = run_steps(step, data, steps)
+        run_steps(step, data, steps)
     times = defaultdict(float)
     for event in prof.events():
         if event.name.startswith("Optimizer.step"):  # the whole step, the aten ops inside it included
             times[OPTIMIZER] += event.cpu_time_total / 1e6 / steps
         elif event.name.startswith("aten::") and not inside_optimizer_step(event):
             times[event.name] += event.self_cpu_time_total / 1e6 / steps
-    return step_seconds, dict(times), profiled_seconds
+    return step_seconds, dict(times)
 
 
 def inside_optimizer_step(event):
@@ -173,8 +173,8 @@ def worker(args):
     fw.manual_seed(0)
     if args.threads:
         fw.set_num_threads(args.threads)  # the same name in both frameworks
-    step_seconds, times, profiled = profile_(args.model, args.steps)
-    print(json.dumps({"step": step_seconds, "profiled_step": profiled, "times": times}))
+    step_seconds, times = profile_(args.model, args.steps)
+    print(json.dumps({"step": step_seconds, "times": times}))
 
 
 def main(argv=None):

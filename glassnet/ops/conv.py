@@ -236,8 +236,8 @@ class Conv2d(Function):
         N, O, (oH, oW) = x.shape[0], weight.shape[0], windows.output_size
         w = weight.reshape(groups, O // groups, -1)  # (g, O/g, C/g·kH·kW)
         # dW needs the columns: keep them all if they are small enough, else backward rebuilds them (see "Memory")
-        cols_bytes = x.itemsize * x.shape[0] * x.shape[1] * math.prod(windows.kernel_size) * oH * oW
-        keep = ctx.needs_input_grad[1] and cols_bytes <= KEEP_COLUMNS_BYTES
+        image_bytes = x.itemsize * x.shape[1] * math.prod(windows.kernel_size) * oH * oW  # one image's columns
+        keep = ctx.needs_input_grad[1] and N * image_bytes <= KEEP_COLUMNS_BYTES
         rebuild = ctx.needs_input_grad[1] and not keep
         xp = windows.pad(x)
         if rebuild and xp is x:  # backward reads the input again: from a copy, which no in-place change can reach
@@ -256,7 +256,7 @@ class Conv2d(Function):
             if bias:  # while this part of the output is still in the cache
                 part_out += bias[0].reshape(groups, O // groups, 1)
 
-        ctx.parts = conv_parts(N, oH, math.prod(view.shape[1:]) * x.itemsize)
+        ctx.parts = conv_parts(N, oH, image_bytes)
         parallel_for(forward_part, ctx.parts)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
         ctx.view = view if rebuild else None

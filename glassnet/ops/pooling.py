@@ -140,7 +140,7 @@ class MaxPool2d(Function):
         xp = windows.pad(x, lowest(x.dtype))
         out = np.empty(x.shape[:2] + windows.output_size, x.dtype)
         arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1])) if ctx.needs_input_grad[0] else None  # for backward
-        ctx.parts = batch_parts(len(x), x.itemsize * x[0].size if len(x) else 0)
+        ctx.parts = batch_parts(len(x), x.nbytes // max(len(x), 1))
         parallel_for(lambda part: window_max(xp[part], windows, out[part], None if arg is None else arg[part]), ctx.parts)
         ctx.arg, ctx.windows, ctx.input_shape = arg, windows, x.shape
         return out
