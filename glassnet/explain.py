@@ -93,7 +93,7 @@ def explain(loss, names=None, print_text=True, accumulate_grad=False):
     lines = ["Inputs"]
     for tensor in label.inputs:
         note = "   (requires grad)" if tensor.requires_grad else ""
-        lines.append(_assign(f"  {label(tensor)} = ", tensor.data, note))
+        lines.append(_assign(f"  {label(tensor)} = ", tensor.array, note))
     lines.append("Forward pass")
     for node in order:
         if node.grad_fn is not None:
@@ -101,7 +101,7 @@ def explain(loss, names=None, print_text=True, accumulate_grad=False):
 
     lines.append(f"Backward pass (chain rule, from {L} back to the leaves)")
     lines.append(f"  d{L}/d{L} = 1")
-    grads, paths = {id(loss): np.ones_like(loss.data)}, {}
+    grads, paths = {id(loss): np.ones_like(loss.array)}, {}
     for node in reversed(order):  # every user of a node comes before it, so its gradient is complete here
         if paths.get(id(node), 0) > 1:
             lines.append(_assign(f"  d{L}/d{label(node)} = ", grads[id(node)], "   (the sum of its paths)"))
@@ -110,7 +110,7 @@ def explain(loss, names=None, print_text=True, accumulate_grad=False):
 
     leaves = {id(t): t for t in order if t.grad_fn is None}
     for key, leaf in leaves.items():
-        grads.setdefault(key, np.zeros_like(leaf.data))  # no path delivered a gradient: it is 0
+        grads.setdefault(key, np.zeros_like(leaf.array))  # no path delivered a gradient: it is 0
     lines.append("Gradients of the leaves")
     lines += [_assign(f"  d{L}/d{label(leaf)} = ", grads[key]) for key, leaf in leaves.items()]
     if accumulate_grad:
@@ -146,7 +146,7 @@ def _check(loss):
             "explain: loss does not require grad, so there is no graph to explain; "
             "hint: create the leaves with requires_grad=True (and not inside no_grad())"
         )
-    if loss.data.size != 1:
+    if loss.array.size != 1:
         raise RuntimeError(
             f"explain: loss must be a single number, but it has shape {tuple(loss.shape)}; "
             "hint: reduce it first (e.g. .sum())"
@@ -173,27 +173,27 @@ class _Names:
                     continue
                 seen.add(id(tensor))
                 is_input = tensor.grad_fn is None
-                if is_input and (tensor.requires_grad or id(tensor) in self.names or tensor.data.size > 1):
+                if is_input and (tensor.requires_grad or id(tensor) in self.names or tensor.array.size > 1):
                     self.inputs.append(tensor)
-                if id(tensor) not in self.names and (tensor.requires_grad or tensor.data.size > 1):
+                if id(tensor) not in self.names and (tensor.requires_grad or tensor.array.size > 1):
                     prefix = "t" if not is_input else "leaf" if tensor.requires_grad else "c"
                     counts[prefix] += 1
                     self.names[id(tensor)] = f"{prefix}{counts[prefix]}"
 
     def __call__(self, tensor):
         """The tensor's name; an unnamed constant number is shown as itself."""
-        return self.names.get(id(tensor)) or _factor(tensor.data)
+        return self.names.get(id(tensor)) or _factor(tensor.array)
 
 
 def _forward_line(node, label):
     ctx = node.grad_fn
     op = ctx.function.__name__
     text = f"  {'[' + op + ']':<12} {label(node)} = {_formula(op, ctx, [label(t) for t in ctx.inputs])}"
-    if op in NOTATION and all(t.data.size == 1 for t in ctx.inputs):
+    if op in NOTATION and all(t.array.size == 1 for t in ctx.inputs):
         pattern = NOTATION[op][0]  # numbers in place of names; "(-2)" only where the formula has no brackets
-        numbers = [_value(t.data) if f"({{{i}}})" in pattern else _factor(t.data) for i, t in enumerate(ctx.inputs)]
+        numbers = [_value(t.array) if f"({{{i}}})" in pattern else _factor(t.array) for i, t in enumerate(ctx.inputs)]
         text += " = " + _formula(op, ctx, numbers)
-    return _assign(text + " = ", node.data)
+    return _assign(text + " = ", node.array)
 
 
 def _backward_lines(node, grads, paths, label, L):
@@ -202,7 +202,7 @@ def _backward_lines(node, grads, paths, label, L):
     op, out = ctx.function.__name__, label(node)
     upstream = grads[id(node)]
     through = ctx.function.backward(ctx, upstream)  # dL/d(input) along this path, for every input
-    local = ctx.function.backward(ctx, np.ones_like(upstream)) if node.data.size == 1 else None
+    local = ctx.function.backward(ctx, np.ones_like(upstream)) if node.array.size == 1 else None
     lines = []
     for i, tensor in enumerate(ctx.inputs):
         if not tensor.requires_grad or through[i] is None:
@@ -211,7 +211,7 @@ def _backward_lines(node, grads, paths, label, L):
         target = f"  d{L}/d{label(tensor)} {'+=' if key in grads else '='} "
         grads[key] = grads[key] + through[i] if key in grads else through[i]
         paths[key] = paths.get(key, 0) + 1
-        if local is not None and tensor.data.size == 1:  # numbers: dL/dout · ∂out/∂input
+        if local is not None and tensor.array.size == 1:  # numbers: dL/dout · ∂out/∂input
             partial = _partial(op, ctx, [label(t) for t in ctx.inputs], i, local[i])
             step = f"d{L}/d{out} · ∂{out}/∂{label(tensor)} = {_factor(upstream)} · {partial} = "
         else:  # arrays: a vector-Jacobian product

@@ -93,7 +93,7 @@ def save(tensors, path, metadata=None):
     for name, value in tensors.items():
         if not isinstance(name, str):
             raise TypeError(f"save: keys must be strings, got {name!r}")
-        arrays[name] = np.asarray(getattr(value, "data", value), order="C")
+        arrays[name] = np.asarray(value, order="C")
     from . import __version__
 
     header = {str(k): str(v) for k, v in (metadata or {}).items()}

@@ -1,14 +1,12 @@
 """``Tensor``: a NumPy array that remembers how it was computed.
 
-A tensor holds its values in ``.data`` (a NumPy array) and, if it was computed
+A tensor holds its values in ``.array`` (a NumPy array) and, if it was computed
 by ops from tensors that require a gradient, the op that made it (``grad_fn``).
 ``loss.backward()`` walks those records back and fills ``.grad`` of every leaf
 tensor created with ``requires_grad=True`` (see ``glassnet/autograd/engine.py``).
 
 Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
 
-* ``.data`` is the NumPy array itself (in PyTorch it is a detached Tensor);
-  ``.detach()`` gives a Tensor sharing the same memory.
 * ``view`` is ``reshape``: it never fails on non-contiguous tensors.
 * In-place operators (``x += y``) where ``x`` or ``y`` is part of a graph
   rebind the name to a new tensor instead of mutating it; other references to
@@ -18,7 +16,7 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
   in PyTorch, when it goes through glassnet (``x += 1``, ``x[i] = …``,
   ``zero_()``, an optimizer step, or the same via ``detach()`` or a view such
   as ``x[:2]``, which counts changes together with its base); writing into the
-  NumPy array ``.data`` directly is not seen.
+  NumPy array ``.array`` directly is not seen.
 """
 from collections import namedtuple
 
@@ -37,7 +35,7 @@ values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("ma
 def as_array(data, dtype=None):
     """``data`` (a Tensor, array, number or nested list) as an ndarray with PyTorch's default dtypes."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if dtype is not None:
         return np.asarray(data, dtype=np.dtype(dtype))
     if isinstance(data, (np.ndarray, np.generic)):
@@ -101,11 +99,11 @@ class Tensor:
     # _version: a one-element list counting in-place changes of ``data``, shared with
     # ``detach()``-ed tensors and views (autograd/function.py); backward compares it with
     # the count its ops recorded.
-    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "_version", "__weakref__")
+    __slots__ = ("array", "requires_grad", "grad", "_ctx", "_retains_grad", "_version", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
 
     def __init__(self, data, dtype=None, requires_grad=False):
-        self.data = as_array(data, dtype)
+        self.array = as_array(data, dtype)
         self.grad = None
         self._ctx = None
         self._retains_grad = False
@@ -118,7 +116,7 @@ class Tensor:
     def _from_array(cls, array):
         """Wrap an ndarray without copying or checking (for ops)."""
         t = object.__new__(cls)
-        t.data = array if isinstance(array, np.ndarray) else np.asarray(array)
+        t.array = array if isinstance(array, np.ndarray) else np.asarray(array)
         t.grad = None
         t._ctx = None
         t._retains_grad = False
@@ -128,31 +126,47 @@ class Tensor:
 
     # ----------------------------------------------------------------- facts
     @property
+    def data(self):
+        """The values as a detached Tensor sharing this tensor's memory, as in PyTorch.
+
+        ``p.data -= lr * p.grad`` and ``p.data.zero_()`` change ``p`` in place
+        without being recorded in the graph and, as in PyTorch, unseen by the
+        in-place change checks of backward (``detach()`` is the checked way).  The NumPy array itself is ``p.array``.
+        Assigning ``p.data = other`` replaces the values (and possibly the shape
+        and dtype) of ``p``, keeping ``p`` the same object.
+        """
+        return Tensor._from_array(self.array)
+
+    @data.setter
+    def data(self, value):
+        self.array = as_array(value)
+
+    @property
     def shape(self):
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def size(self, dim=None):
         """The shape, or the length of axis ``dim``."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.array.shape if dim is None else self.array.shape[dim]
 
     def numel(self):
-        return self.data.size
+        return self.array.size
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     @property
     def is_leaf(self):
@@ -169,15 +183,15 @@ class Tensor:
         return "cpu"
 
     def is_floating_point(self):
-        return self.data.dtype.kind == "f"  # dtypes.is_floating, 10× faster: this runs for most ops
+        return self.array.dtype.kind == "f"  # dtypes.is_floating, 10× faster: this runs for most ops
 
     # ------------------------------------------------------------ conversion
     def item(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"item: a Tensor with {self.data.size} elements cannot be converted to a Python number"
+                f"item: a Tensor with {self.array.size} elements cannot be converted to a Python number"
             )
-        return self.data.item()
+        return self.array.item()
 
     def numpy(self):
         """The values as a NumPy array (sharing memory). Fails on tensors that require grad, as in PyTorch."""
@@ -185,13 +199,13 @@ class Tensor:
             raise RuntimeError(
                 "numpy: can't call numpy() on a Tensor that requires grad; hint: use tensor.detach().numpy()"
             )
-        return self.data
+        return self.array
 
     def tolist(self):
-        return self.data.tolist()
+        return self.array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.array if dtype is None else self.array.astype(dtype)
 
     def __float__(self):
         return float(self.item())
@@ -200,22 +214,22 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with {self.data.size} elements is ambiguous; hint: use .any() or .all()"
+                f"Boolean value of Tensor with {self.array.size} elements is ambiguous; hint: use .any() or .all()"
             )
-        return bool(self.data.item())
+        return bool(self.array.item())
 
     def __index__(self):
-        if self.is_floating_point() or self.data.size != 1:
+        if self.is_floating_point() or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data.item())
+        return int(self.array.item())
 
     __hash__ = object.__hash__
 
     def detach(self):
         """A new leaf sharing the same data (and its in-place change count), cut from the graph."""
-        t = Tensor._from_array(self.data)
+        t = Tensor._from_array(self.array)
         t._version = self._version
         return t
 
@@ -298,7 +312,7 @@ class Tensor:
     def __repr__(self):
         """PyTorch's format: 4 decimals, or none for whole numbers (``tensor([1., 2.])``),
         scientific notation when the magnitudes span more than 1000× or reach 1e8."""
-        data = self.data
+        data = self.array
         short = not self.is_floating_point()
         if not short:
             finite = np.abs(data[np.isfinite(data)])
@@ -448,13 +462,13 @@ class Tensor:
                     "hint: wrap parameter updates in `with glassnet.no_grad():`"
                 )
             return op(self, other)  # in a graph: rebind to the out-of-place result (see module docstring)
-        result = op(self, other).data  # records nothing: no input requires grad, or grad mode is off
+        result = op(self, other).array  # records nothing: no input requires grad, or grad mode is off
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
             raise RuntimeError(
                 f"{name}: result type {result.dtype} can't be cast to the desired output type {self.dtype}; "
                 f"hint: convert first, e.g. x = x.to({result.dtype})"
             )
-        self.data[...] = result
+        self.array[...] = result
         self._version[0] += 1
         return self
 
@@ -488,7 +502,7 @@ class Tensor:
                 f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
                 "hint: wrap it in `with glassnet.no_grad():`"
             )
-        self.data[...] = values
+        self.array[...] = values
         self._version[0] += 1
         return self
 
@@ -517,7 +531,7 @@ class Tensor:
                 "__setitem__: in-place assignment into a tensor that requires grad is not supported in glassnet "
                 "(unlike PyTorch); hint: build the values with where() or cat(), or use no_grad()"
             )
-        self.data[_index(index)] = as_array(value) if isinstance(value, Tensor) else value
+        self.array[_index(index)] = as_array(value) if isinstance(value, Tensor) else value
         self._version[0] += 1
 
     # ------------------------------------------------------ elementwise maths
@@ -612,7 +626,7 @@ class Tensor:
             return reduction.Extreme.apply(self, largest=largest)
         axis = _axis(dim, self.ndim)
         arg = np.argmax if largest else np.argmin
-        indices = np.expand_dims(arg(self.data, axis=axis), axis) if self.ndim else np.zeros((), np.int64)
+        indices = np.expand_dims(arg(self.array, axis=axis), axis) if self.ndim else np.zeros((), np.int64)
         values = reduction.PickAlongDim.apply(self, index=indices, dim=axis) if self.ndim else self.clone()
         if not keepdim and self.ndim:
             values, indices = values.squeeze(axis), np.squeeze(indices, axis)
@@ -627,20 +641,20 @@ class Tensor:
 
     def _argextreme(self, arg, dim, keepdim):
         if dim is None:
-            out = np.asarray(arg(self.data))
+            out = np.asarray(arg(self.array))
             return Tensor._from_array(out.reshape((1,) * self.ndim) if keepdim else out)
-        return Tensor._from_array(np.asarray(arg(self.data, axis=dim, keepdims=keepdim)))
+        return Tensor._from_array(np.asarray(arg(self.array, axis=dim, keepdims=keepdim)))
 
     def all(self, dim=None):
-        return Tensor._from_array(np.asarray(self.data.all(axis=dim)))
+        return Tensor._from_array(np.asarray(self.array.all(axis=dim)))
 
     def any(self, dim=None):
-        return Tensor._from_array(np.asarray(self.data.any(axis=dim)))
+        return Tensor._from_array(np.asarray(self.array.any(axis=dim)))
 
     # ------------------------------------------------------------ comparisons (no gradient)
     def _compare(self, other, ufunc):
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._from_array(np.asarray(ufunc(self.data, other)))
+        other = other.array if isinstance(other, Tensor) else other
+        return Tensor._from_array(np.asarray(ufunc(self.array, other)))
 
     def __eq__(self, other):
         return self._compare(other, np.equal)
@@ -663,7 +677,7 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self):
-        return Tensor._from_array(~self.data)
+        return Tensor._from_array(~self.array)
 
     def __and__(self, other):
         return self._compare(other, np.bitwise_and)
@@ -672,15 +686,15 @@ class Tensor:
         return self._compare(other, np.bitwise_or)
 
     def equal(self, other):
-        return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
+        return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape):
         shape = _shape_args(shape)
-        target = _resolve_shape(shape, self.data.size)
+        target = _resolve_shape(shape, self.array.size)
         if target is None:
             raise RuntimeError(
-                f"reshape: shape {list(shape)} is invalid for input of size {self.data.size} (shape {tuple(self.shape)})"
+                f"reshape: shape {list(shape)} is invalid for input of size {self.array.size} (shape {tuple(self.shape)})"
             )
         return self if target == self.shape else shape_ops.Reshape.apply(self, shape=target)
 
@@ -831,7 +845,7 @@ def _index(index):
     if isinstance(index, tuple):
         return tuple(_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        return index.array
     if isinstance(index, list):
         return np.asarray(index)
     return index

@@ -85,7 +85,7 @@ def evaluate_arrays(model, images, labels, batch_size=1000):
             logits = model(Tensor._from_array(images[start : start + batch_size]))
             target = Tensor._from_array(labels[start : start + batch_size])
             total_loss += nn.functional.cross_entropy(logits, target, reduction="sum").item()
-            predictions.append(logits.data.argmax(axis=1))
+            predictions.append(logits.array.argmax(axis=1))
     predicted = np.concatenate(predictions)
     classes = int(max(labels.max(), predicted.max())) + 1
     confusion = np.bincount(labels * classes + predicted, minlength=classes * classes).reshape(classes, classes)

@@ -64,7 +64,7 @@ def compare_with_torch(
         assert isinstance(o, glassnet.Tensor), f"output {i} is a {type(o).__name__}, not a Tensor"
         assert str(e.dtype) == f"torch.{o.dtype}", f"output {i}: dtype {o.dtype}, torch gives {e.dtype}"
         assert o.requires_grad == e.requires_grad, f"output {i}: requires_grad {o.requires_grad}, torch {e.requires_grad}"
-        _assert_close(o.data, e.detach().numpy(), f"forward output {i}", rtol, atol)
+        _assert_close(o.array, e.detach().numpy(), f"forward output {i}", rtol, atol)
 
     differentiable = [(o, e) for o, e in zip(out, expected) if e.requires_grad]
     if not any(grad) or not differentiable:
@@ -76,7 +76,7 @@ def compare_with_torch(
     torch_grads = torch.autograd.grad(e, needs, torch.tensor(upstream), allow_unused=True)
     for i, (x, g) in enumerate(zip([t for t, g in zip(ours, grad) if g], torch_grads)):
         want = np.zeros(x.shape, x.dtype) if g is None else g.numpy()
-        got = np.zeros(x.shape, x.dtype) if x.grad is None else x.grad.data
+        got = np.zeros(x.shape, x.dtype) if x.grad is None else x.grad.array
         assert got.dtype == x.dtype and got.shape == x.shape, f"grad of input {i}: {got.dtype}{got.shape}"
         _assert_close(got, want, f"gradient of input {i}", rtol, atol)
     return out, expected

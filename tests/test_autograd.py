@@ -70,7 +70,7 @@ def test_leaf_used_by_many_ops_in_a_diamond():
     z = (y * x + y.log() * y).sum()  # y reaches z along three paths
     z.backward()
     e = np.exp([1.0, 2.0])
-    np.testing.assert_allclose(x.grad.data, e * [1, 2] + e + e * [1, 2] + e, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.array, e * [1, 2] + e + e * [1, 2] + e, rtol=1e-6)
 
 
 def test_inputs_without_requires_grad_get_no_gradient():
@@ -89,7 +89,7 @@ def test_backward_with_an_explicit_gradient():
 def test_detach_and_no_grad_cut_the_graph():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert not d.requires_grad and d.is_leaf and np.shares_memory(d.data, x.data)
+    assert not d.requires_grad and d.is_leaf and np.shares_memory(d.array, x.array)
     with glassnet.no_grad():
         y = x * 2
     assert not y.requires_grad and y.grad_fn is None
@@ -216,15 +216,15 @@ def test_leaf_gradients_never_share_memory():
     a = glassnet.tensor([1.0, 2.0], requires_grad=True)
     b = glassnet.tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.array, b.grad.array)
     (a + b).sum().backward()  # accumulates in place into each .grad
-    np.testing.assert_array_equal(a.grad.data, [2.0, 2.0])
-    np.testing.assert_array_equal(b.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(a.grad.array, [2.0, 2.0])
+    np.testing.assert_array_equal(b.grad.array, [2.0, 2.0])
 
     layer = glassnet.nn.Linear(2, 2)
     x = glassnet.tensor([[1.0, 2.0]], requires_grad=True)
     out = layer(x)
     out.sum().backward()
-    grads = [layer.weight.grad.data, layer.bias.grad.data, x.grad.data]
+    grads = [layer.weight.grad.array, layer.bias.grad.array, x.grad.array]
     assert not any(np.shares_memory(g, h) for i, g in enumerate(grads) for h in grads[i + 1 :])
-    np.testing.assert_array_equal(layer.weight.grad.data, [[1.0, 2.0], [1.0, 2.0]])
+    np.testing.assert_array_equal(layer.weight.grad.array, [[1.0, 2.0], [1.0, 2.0]])

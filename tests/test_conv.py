@@ -69,12 +69,12 @@ def test_conv2d_matches_loop_oracle(x_shape, w_shape, options):
     xt, wt, bt = (glassnet.tensor(a, requires_grad=True) for a in (x, w, b))
     out = conv2d(xt, wt, bt, **options)
     expected = ref.conv2d(x, w, b, stride, padding, dilation, groups)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.array, expected, rtol=1e-10, atol=1e-10)
     grad = rng.standard_normal(expected.shape)
     out.backward(glassnet.tensor(grad))
     for got, want, name in zip((xt, wt, bt), ref.conv2d_backward(x, w, grad, stride, padding, dilation, groups),
                                ("dx", "dw", "db")):
-        np.testing.assert_allclose(got.grad.data, want, rtol=1e-10, atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(got.grad.array, want, rtol=1e-10, atol=1e-10, err_msg=name)
 
 
 def test_conv2d_same_padding_puts_the_extra_zero_at_the_end():
@@ -82,7 +82,7 @@ def test_conv2d_same_padding_puts_the_extra_zero_at_the_end():
     x = glassnet.tensor(np.arange(6.0).reshape(1, 1, 1, 6))
     w = glassnet.ones(1, 1, 1, 4, dtype=glassnet.float64)
     out = conv2d(x, w, padding="same")
-    np.testing.assert_array_equal(out.data.ravel(), [0 + 1 + 2, 0 + 1 + 2 + 3, 1 + 2 + 3 + 4, 2 + 3 + 4 + 5, 3 + 4 + 5, 4 + 5])
+    np.testing.assert_array_equal(out.array.ravel(), [0 + 1 + 2, 0 + 1 + 2 + 3, 1 + 2 + 3 + 4, 2 + 3 + 4 + 5, 3 + 4 + 5, 4 + 5])
 
 
 @pytest.mark.parametrize("options", [{"stride": 2, "padding": 1}, {"dilation": 2, "padding": (0, 1)}, {"groups": 2}])
@@ -209,16 +209,16 @@ def test_module_forward_and_backward_match_torch_with_copied_weights():
     ours = Conv2d(4, 6, 3, stride=2, padding=1, groups=2)
     theirs = torch.nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2)
     with torch.no_grad():
-        theirs.weight.copy_(torch.from_numpy(ours.weight.data))
-        theirs.bias.copy_(torch.from_numpy(ours.bias.data))
+        theirs.weight.copy_(torch.from_numpy(ours.weight.array))
+        theirs.bias.copy_(torch.from_numpy(ours.bias.array))
     x = np.random.default_rng(3).standard_normal((2, 4, 9, 9)).astype(np.float32)
     out = ours(glassnet.tensor(x))
     expected = theirs(torch.from_numpy(x))
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(out.array, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
     out.sum().backward()
     expected.sum().backward()
-    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-4)
-    np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(ours.weight.grad.array, theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(ours.bias.grad.array, theirs.bias.grad.numpy(), rtol=1e-5, atol=1e-4)
 
 
 def test_module_init_follows_pytorch_bounds():
@@ -226,9 +226,9 @@ def test_module_init_follows_pytorch_bounds():
     conv = Conv2d(6, 16, 5)
     bound = 1 / math.sqrt(6 * 5 * 5)  # kaiming_uniform_(a=√5) and the bias: U(±1/√fan_in)
     for p in (conv.weight, conv.bias):
-        assert p.dtype == glassnet.float32 and np.abs(p.data).max() <= bound
-        assert np.abs(p.data).max() > 0.9 * bound
-    assert conv.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
+        assert p.dtype == glassnet.float32 and np.abs(p.array).max() <= bound
+        assert np.abs(p.array).max() > 0.9 * bound
+    assert conv.weight.array.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
     assert Conv2d(1, 2, 3, dtype=glassnet.float64).weight.dtype == glassnet.float64
 
 
@@ -260,8 +260,8 @@ def test_an_empty_batch_gives_empty_outputs_and_gradients_like_torch(groups, siz
     tout = torch.nn.functional.max_pool2d(tconv(tx), 2)
     tout.sum().backward()
     assert out.shape == tuple(tout.shape) and x.grad.shape == tuple(tx.grad.shape)
-    np.testing.assert_array_equal(conv.weight.grad.data, tconv.weight.grad.numpy())
-    np.testing.assert_array_equal(conv.bias.grad.data, tconv.bias.grad.numpy())
+    np.testing.assert_array_equal(conv.weight.grad.array, tconv.weight.grad.numpy())
+    np.testing.assert_array_equal(conv.bias.grad.array, tconv.bias.grad.numpy())
 
 
 def test_rebuilt_columns_come_from_the_input_as_it_was_in_forward(monkeypatch):
@@ -278,4 +278,4 @@ def test_rebuilt_columns_come_from_the_input_as_it_was_in_forward(monkeypatch):
     grad = rng.standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     _, expected_dw, _ = ref.conv2d_backward(x, w, grad, (1, 1), ((0, 0), (0, 0)), (1, 1), 1)
-    np.testing.assert_allclose(wt.grad.data, expected_dw, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(wt.grad.array, expected_dw, rtol=1e-10, atol=1e-10)

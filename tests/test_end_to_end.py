@@ -28,7 +28,7 @@ def test_tanh_mlp_2_8_8_1_learns_the_circle_with_sgd_minibatches():
             optimizer.step()
     x_test, y_test = circle(1000, seed=1)
     with glassnet.no_grad():
-        accuracy = ((model(x_test).data > 0) == (y_test.data > 0.5)).mean()
+        accuracy = ((model(x_test).array > 0) == (y_test.array > 0.5)).mean()
     assert accuracy >= 0.95, f"test accuracy {accuracy:.3f}"
 
 

@@ -104,5 +104,5 @@ def test_gradcheck_skips_inputs_without_requires_grad_and_takes_float32():
 def test_gradcheck_perturbs_inputs_that_are_not_row_major():
     """A transposed (Fortran-ordered) input is perturbed in place too, so its numerical gradient is not zero."""
     x = glassnet.tensor(np.random.default_rng(5).standard_normal((3, 2)).T.copy(order="F"), requires_grad=True)
-    assert not x.data.flags["C_CONTIGUOUS"]
+    assert not x.array.flags["C_CONTIGUOUS"]
     assert gradcheck(lambda a: (a * a).tanh(), (x,))

@@ -151,7 +151,7 @@ def test_to_torch_and_back_keeps_arguments_weights_and_outputs(name):
     assert type(back) is type(layer) and repr(back) == repr(layer)
     assert converted.state_dict().keys() == layer.state_dict().keys()
     for key, value in layer.state_dict().items():
-        np.testing.assert_array_equal(back.state_dict()[key].data, value.data)
+        np.testing.assert_array_equal(back.state_dict()[key].array, value.array)
     x = inputs(shape)
     expected = glassnet_out(layer, x)
     np.testing.assert_allclose(torch_out(converted, x), expected, rtol=0, atol=ATOL)
@@ -164,7 +164,7 @@ def test_module_list_round_trip():
     assert isinstance(converted, torch.nn.ModuleList) and len(converted) == 3
     back = from_torch(converted)
     assert repr(back) == repr(layers)
-    np.testing.assert_array_equal(back[2].weight.data, layers[2].weight.data)
+    np.testing.assert_array_equal(back[2].weight.array, layers[2].weight.array)
 
 
 def test_min_pool_module_matches_glassnet_including_indices():
@@ -174,8 +174,8 @@ def test_min_pool_module_matches_glassnet_including_indices():
     values, indices = layer(glassnet.from_numpy(x))
     torch_values, torch_indices = to_torch(layer)(torch.from_numpy(x))
     assert isinstance(to_torch(layer), MinPool2d)
-    np.testing.assert_array_equal(torch_values.numpy(), values.data)
-    np.testing.assert_array_equal(torch_indices.numpy(), indices.data)
+    np.testing.assert_array_equal(torch_values.numpy(), values.array)
+    np.testing.assert_array_equal(torch_indices.numpy(), indices.array)
 
 
 def test_dtype_mode_and_frozen_parameters_survive_both_ways():

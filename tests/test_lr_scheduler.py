@@ -110,4 +110,4 @@ def test_scheduled_lr_is_used_by_the_optimizer():
         x.sum().backward()  # gradient 1: each step moves x by the current lr
         opt.step()
         sched.step()
-    np.testing.assert_allclose(x.data, [1.0 - (1.0 + 0.5 + 0.25)])
+    np.testing.assert_allclose(x.array, [1.0 - (1.0 + 0.5 + 0.25)])

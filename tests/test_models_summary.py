@@ -38,7 +38,7 @@ def test_lenet5_state_dict_keys_are_pytorchs():
     model = glassnet.models.lenet5()
     assert list(model.state_dict()) == list(t.state_dict())
     assert repr(model) == repr(t)
-    t.load_state_dict({k: torch.from_numpy(v.data.copy()) for k, v in model.state_dict().items()})
+    t.load_state_dict({k: torch.from_numpy(v.array.copy()) for k, v in model.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((4, 1, 28, 28)).astype(np.float32)
     np.testing.assert_allclose(model(glassnet.tensor(x)).data, t(torch.from_numpy(x)).detach().numpy(), atol=1e-5)
 

@@ -58,20 +58,20 @@ def test_linear_default_init_is_pytorchs():
     layer = nn.Linear(100, 50)
     bound = 1 / math.sqrt(100)  # kaiming_uniform_(a=√5) = U(±1/√fan_in)
     for p in (layer.weight, layer.bias):
-        assert np.all(np.abs(p.data) <= bound)
-    assert layer.weight.data.std() == pytest.approx(1 / math.sqrt(3 * 100), rel=0.03)  # std of U(±b) is b/√3
-    assert np.abs(layer.weight.data).max() > 0.98 * bound  # the whole range is used
-    assert np.abs(layer.bias.data).max() > 0.5 * bound and layer.bias.data.std() > 0.03
-    before = layer.weight.data.copy()
+        assert np.all(np.abs(p.array) <= bound)
+    assert layer.weight.array.std() == pytest.approx(1 / math.sqrt(3 * 100), rel=0.03)  # std of U(±b) is b/√3
+    assert np.abs(layer.weight.array).max() > 0.98 * bound  # the whole range is used
+    assert np.abs(layer.bias.array).max() > 0.5 * bound and layer.bias.array.std() > 0.03
+    before = layer.weight.array.copy()
     layer.reset_parameters()
-    assert not np.array_equal(before, layer.weight.data)
+    assert not np.array_equal(before, layer.weight.array)
 
 
 def test_linear_init_is_reproducible_with_manual_seed():
     glassnet.manual_seed(7)
-    first = nn.Linear(4, 3).weight.data.copy()
+    first = nn.Linear(4, 3).weight.array.copy()
     glassnet.manual_seed(7)
-    assert np.array_equal(first, nn.Linear(4, 3).weight.data)
+    assert np.array_equal(first, nn.Linear(4, 3).weight.array)
 
 
 SCHEMES = [
@@ -117,7 +117,7 @@ def test_init_distributions(fill, std, bound):
     glassnet.manual_seed(0)
     weight = nn.Parameter(empty(300, 400))  # fan_in 400, fan_out 300; a Parameter: init needs no no_grad()
     assert fill(weight) is weight and weight.requires_grad and weight.grad_fn is None
-    values = weight.data
+    values = weight.array
     assert values.dtype == np.float32
     assert abs(values.mean()) < 0.02 * std  # 7 standard errors of the mean of 120,000 draws
     assert values.std() == pytest.approx(std, rel=0.02)
@@ -129,16 +129,16 @@ def test_normal_mean_and_generator_argument():
     a, b = empty(1000), empty(1000)
     init.normal_(a, mean=3.0, std=0.1, generator=glassnet.Generator(5))
     init.normal_(b, mean=3.0, std=0.1, generator=glassnet.Generator(5))
-    assert np.array_equal(a.data, b.data) and a.data.mean() == pytest.approx(3.0, abs=0.02)
+    assert np.array_equal(a.array, b.array) and a.array.mean() == pytest.approx(3.0, abs=0.02)
     init.uniform_(b, 2.0, 3.0)
-    assert b.data.min() >= 2.0 and b.data.max() < 3.0
+    assert b.array.min() >= 2.0 and b.array.max() < 3.0
 
 
 def test_constant_ones_zeros():
     t = nn.Parameter(empty(2, 3, dtype=np.float64))
-    assert np.all(init.constant_(t, 0.25).data == 0.25) and t.dtype == np.float64
-    assert np.all(init.ones_(t).data == 1)
-    assert not init.zeros_(t).data.any()
+    assert np.all(init.constant_(t, 0.25).array == 0.25) and t.dtype == np.float64
+    assert np.all(init.ones_(t).array == 1)
+    assert not init.zeros_(t).array.any()
 
 
 def test_zero_element_tensors_warn_and_stay_empty():

@@ -21,7 +21,7 @@ DTYPES = [np.float32, np.float64]
 
 
 def parameters_of(layer):
-    return [p.data.copy() for p in layer.parameters()]
+    return [p.array.copy() for p in layer.parameters()]
 
 
 # --------------------------------------------------------------------- Linear
@@ -52,12 +52,12 @@ def test_linear_module_forward_and_parameter_gradients_match_torch(dtype, bias):
     x = np.random.default_rng(0).standard_normal((6, 3)).astype(dtype)
     out, expected = ours(glassnet.tensor(x)), theirs(torch.tensor(x))
     tolerance = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), **tolerance)
+    np.testing.assert_allclose(out.array, expected.detach().numpy(), **tolerance)
     (out * out).sum().backward()
     (expected * expected).sum().backward()
     for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
         assert p.grad.dtype == dtype
-        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), err_msg=name, **tolerance)
+        np.testing.assert_allclose(p.grad.array, q.grad.numpy(), err_msg=name, **tolerance)
 
 
 @pytest.mark.parametrize("shapes", [[(4, 3), (5, 3), (5,)], [(2, 2, 3), (4, 3)], [(3,), (2, 3), (2,)]])
@@ -156,11 +156,11 @@ def test_softmax_dtype_argument_converts_first():
 
 def test_activations_are_stable_at_extremes():
     x = glassnet.tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
-    assert np.array_equal(F.sigmoid(x).data, [0, 0.5, 1])
-    assert np.array_equal(F.softmax(x, dim=0).data, [0, 0, 1])
+    assert np.array_equal(F.sigmoid(x).array, [0, 0.5, 1])
+    assert np.array_equal(F.softmax(x, dim=0).array, [0, 0, 1])
     log_p = F.log_softmax(x, dim=0)
     log_p.sum().backward()
-    assert np.all(np.isfinite(log_p.data)) and np.all(np.isfinite(x.grad.data))
+    assert np.all(np.isfinite(log_p.array)) and np.all(np.isfinite(x.grad.array))
 
 
 def test_softmax_without_dim_warns_and_uses_pytorch_rule():
@@ -171,15 +171,15 @@ def test_softmax_without_dim_warns_and_uses_pytorch_rule():
             ours = nn.Softmax()(glassnet.tensor(x))
         with pytest.warns(UserWarning):
             theirs = torch.nn.Softmax()(torch.tensor(x))
-        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+        np.testing.assert_allclose(ours.array, theirs.numpy(), rtol=1e-6)
 
 
 def test_inplace_is_accepted_and_returns_a_new_tensor():
     x = glassnet.tensor([-1.0, 2.0])
-    np.testing.assert_allclose(nn.ReLU(inplace=True)(x).data, [0.0, 2.0])
-    np.testing.assert_allclose(nn.LeakyReLU(0.1, inplace=True)(x).data, [-0.1, 2.0])
-    np.testing.assert_allclose(F.dropout(x, 0.5, training=True, inplace=True).data % 2, 0)  # 0 or doubled
-    assert np.array_equal(x.data, [-1.0, 2.0])
+    np.testing.assert_allclose(nn.ReLU(inplace=True)(x).array, [0.0, 2.0])
+    np.testing.assert_allclose(nn.LeakyReLU(0.1, inplace=True)(x).array, [-0.1, 2.0])
+    np.testing.assert_allclose(F.dropout(x, 0.5, training=True, inplace=True).array % 2, 0)  # 0 or doubled
+    assert np.array_equal(x.array, [-1.0, 2.0])
 
 
 def test_gelu_rejects_unknown_approximation():
@@ -192,12 +192,12 @@ def test_dropout_statistics_and_scaling():
     glassnet.manual_seed(0)
     x = glassnet.ones(200_000, requires_grad=True)
     out = nn.Dropout(p=0.3)(x)
-    kept = out.data != 0
+    kept = out.array != 0
     assert abs(kept.mean() - 0.7) < 0.005  # std of the fraction is 0.001
-    np.testing.assert_allclose(out.data[kept], 1 / 0.7, rtol=1e-6)
-    assert abs(out.data.mean() - 1) < 0.01  # inverted dropout keeps the expectation
+    np.testing.assert_allclose(out.array[kept], 1 / 0.7, rtol=1e-6)
+    assert abs(out.array.mean() - 1) < 0.01  # inverted dropout keeps the expectation
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, out.data)  # the gradient goes through the same mask
+    np.testing.assert_array_equal(x.grad.array, out.array)  # the gradient goes through the same mask
     assert out.dtype == glassnet.float32
 
 
@@ -208,16 +208,16 @@ def test_dropout_is_identity_in_eval_and_reproducible_with_seed():
     assert F.dropout(x, training=False) is x
     layer.train()
     glassnet.manual_seed(3)
-    first = layer(x).data
+    first = layer(x).array
     glassnet.manual_seed(3)
-    assert np.array_equal(first, layer(x).data) and first.dtype == np.float64
-    assert not np.array_equal(first, layer(x).data)
+    assert np.array_equal(first, layer(x).array) and first.dtype == np.float64
+    assert not np.array_equal(first, layer(x).array)
 
 
 def test_dropout_edge_probabilities_and_errors():
     x = glassnet.randn(10, 10)
     assert nn.Dropout(0.0)(x) is x
-    assert not nn.Dropout(1.0)(x).data.any()
+    assert not nn.Dropout(1.0)(x).array.any()
     for p in (-0.1, 1.1):
         with pytest.raises(ValueError, match=f"dropout probability has to be between 0 and 1, but got {p}"):
             nn.Dropout(p)
@@ -255,7 +255,7 @@ def test_tanh_mlp_learns_a_circle():
     assert losses[-1] < 0.1 * losses[0]
     x_test, y_test = circle_data(1000, seed=1)
     with glassnet.no_grad():
-        accuracy = ((model(x_test).data > 0) == (y_test.data > 0.5)).mean()
+        accuracy = ((model(x_test).array > 0) == (y_test.array > 0.5)).mean()
     assert accuracy >= 0.95, f"test accuracy {accuracy:.3f}"
 
 
@@ -269,7 +269,7 @@ def test_softmax_classifier_learns_gaussian_blobs():
     model = nn.Linear(2, 3)
     losses = gradient_descent(model, nn.CrossEntropyLoss(), x, y, lr=0.5, steps=200)
     assert all(b <= a + 1e-7 for a, b in zip(losses, losses[1:])), "loss must decrease monotonically"
-    accuracy = (model(x).argmax(1).data == labels).mean()
+    accuracy = (model(x).argmax(1).array == labels).mean()
     assert losses[-1] < 0.2 and accuracy > 0.95, f"loss {losses[-1]:.3f}, accuracy {accuracy:.3f}"
 
 
@@ -296,4 +296,4 @@ def test_linear_takes_a_bias_that_broadcasts_like_torch(bias_shape):
     x, w, b = rng.standard_normal((1000, 5)), rng.standard_normal((8, 5)), rng.standard_normal(bias_shape)
     out = glassnet.nn.functional.linear(glassnet.tensor(x), glassnet.tensor(w), glassnet.tensor(b))
     expected = torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b))
-    np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.array, expected.numpy(), rtol=1e-12, atol=1e-12)

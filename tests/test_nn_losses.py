@@ -279,8 +279,8 @@ def test_cross_entropy_is_one_fused_node_equal_to_log_softmax_nll():
     assert loss.grad_fn.name() == "CrossEntropyBackward"
     np.testing.assert_allclose(loss.item(), F.nll_loss(F.log_softmax(x, 1), y).item(), rtol=1e-6)
     loss.backward()
-    expected = (F.softmax(x, 1).data - F.one_hot(y, 4).data) / 8  # softmax minus one-hot, averaged
-    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-5, atol=1e-7)
+    expected = (F.softmax(x, 1).array - F.one_hot(y, 4).array) / 8  # softmax minus one-hot, averaged
+    np.testing.assert_allclose(x.grad.array, expected, rtol=1e-5, atol=1e-7)
 
 
 # ------------------------------------------------------------------ stability
@@ -308,7 +308,7 @@ def test_losses_are_finite_and_match_torch_at_logits_of_1000(dtype):
         out, _ = compare_with_torch(
             None, loss(torch.nn.functional, torch), loss(F, glassnet), values=[extreme, target], dtype=dtype
         )
-        assert np.all(np.isfinite(out[0].data))
+        assert np.all(np.isfinite(out[0].array))
 
 
 def test_binary_cross_entropy_clamps_log_at_minus_100():
@@ -322,7 +322,7 @@ def test_binary_cross_entropy_clamps_log_at_minus_100():
     theirs = torch.tensor(x, requires_grad=True)
     F.binary_cross_entropy(ours, glassnet.tensor(t), reduction="none").sum().backward()
     torch.nn.functional.binary_cross_entropy(theirs, torch.tensor(t), reduction="none").sum().backward()
-    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10)  # (x - t) / max(x(1-x), 1e-12)
+    np.testing.assert_allclose(ours.grad.array, theirs.grad.numpy(), rtol=1e-10)  # (x - t) / max(x(1-x), 1e-12)
     np.testing.assert_allclose(
         F.binary_cross_entropy(ours, glassnet.tensor(t), reduction="none").data,
         [30.0, 40.0, np.log(2), 0, 0],
@@ -426,7 +426,7 @@ def test_one_hot_matches_torch_and_checks_its_input():
     for kwargs in [{}, {"num_classes": 5}]:
         ours = F.one_hot(glassnet.tensor(labels), **kwargs)
         theirs = torch.nn.functional.one_hot(torch.tensor(labels), **kwargs)
-        assert ours.dtype == glassnet.int64 and np.array_equal(ours.data, theirs.numpy())
+        assert ours.dtype == glassnet.int64 and np.array_equal(ours.array, theirs.numpy())
     with raises(RuntimeError, "one_hot: class values must be in [0, 3), got 3"):
         F.one_hot(glassnet.tensor([0, 3]), 3)
     with raises(RuntimeError, "one_hot: class values must be in [0, 3), got -1"):

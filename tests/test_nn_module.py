@@ -61,8 +61,8 @@ def test_parameter_is_a_tensor_sharing_memory_and_requiring_grad():
     data = glassnet.zeros(3)
     p = nn.Parameter(data)
     assert isinstance(p, glassnet.Tensor) and p.requires_grad and p.is_leaf
-    data.data[0] = 5.0
-    assert p.data[0] == 5.0
+    data.array[0] = 5.0
+    assert p.array[0] == 5.0
     assert not nn.Parameter(glassnet.zeros(2), requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,) and nn.Parameter().dtype == glassnet.float32
     assert type(p * 2) is glassnet.Tensor  # results of ops are plain tensors
@@ -167,7 +167,7 @@ def test_forward_is_required_and_call_runs_it():
         nn.Module()(1)
     block = make_block(glassnet)
     x = glassnet.ones(2, 3)
-    assert np.array_equal(block(x).data, block.forward(x).data)
+    assert np.array_equal(block(x).array, block.forward(x).array)
 
 
 # ------------------------------------------------------------------ traversal
@@ -212,7 +212,7 @@ def test_zero_grad_apply_and_requires_grad():
     net(glassnet.ones(4, 2)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in net.parameters())
+    assert all(p.grad is not None and not p.grad.array.any() for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 
@@ -240,8 +240,8 @@ def test_deepcopy_gives_an_independent_module():
     net = mlp(glassnet)
     clone = copy.deepcopy(net)
     assert isinstance(clone[0].weight, nn.Parameter) and clone[0].weight is not net[0].weight
-    clone[0].weight.data[...] = 0
-    assert net[0].weight.data.any()
+    clone[0].weight.array[...] = 0
+    assert net[0].weight.array.any()
     assert repr(clone) == repr(net)
 
 
@@ -314,7 +314,7 @@ def test_state_dict_shares_memory_and_is_detached():
     net = mlp(glassnet)
     state = net.state_dict()
     assert not state["0.weight"].requires_grad and not isinstance(state["0.weight"], nn.Parameter)
-    assert np.shares_memory(state["0.weight"].data, net[0].weight.data)
+    assert np.shares_memory(state["0.weight"].data, net[0].weight.array)
     assert net.state_dict(keep_vars=True)["0.weight"] is net[0].weight
 
 
@@ -340,9 +340,9 @@ def test_load_state_dict_copies_in_place_and_casts():
     weight = net[0].weight
     state = {k: np.full(v.shape, 0.5, dtype=np.float64) for k, v in net.state_dict().items()}
     assert repr(net.load_state_dict(state)) == "<All keys matched successfully>"
-    assert net[0].weight is weight and weight.dtype == glassnet.float32 and np.all(weight.data == 0.5)
+    assert net[0].weight is weight and weight.dtype == glassnet.float32 and np.all(weight.array == 0.5)
     net.load_state_dict({k: glassnet.zeros(*v.shape) for k, v in state.items()})  # Tensors work too
-    assert not weight.data.any()
+    assert not weight.array.any()
 
 
 def test_load_state_dict_names_all_missing_and_unexpected_keys():
@@ -351,7 +351,7 @@ def test_load_state_dict_names_all_missing_and_unexpected_keys():
     del state["0.bias"], state["4.weight"]
     state["5.weight"] = np.zeros((1, 8), np.float32)
     state["extra"] = np.zeros(1, np.float32)
-    before = net[2].weight.data.copy()
+    before = net[2].weight.array.copy()
     state["2.weight"] = np.ones((8, 8), np.float32)
     with pytest.raises(RuntimeError) as error:
         net.load_state_dict(state)
@@ -360,12 +360,12 @@ def test_load_state_dict_names_all_missing_and_unexpected_keys():
     assert 'Missing key(s) in state_dict: "0.bias", "4.weight".' in message
     assert 'Unexpected key(s) in state_dict: "5.weight", "extra".' in message
     assert "hint:" in message
-    assert np.array_equal(net[2].weight.data, before)  # nothing copied on error
+    assert np.array_equal(net[2].weight.array, before)  # nothing copied on error
 
     result = net.load_state_dict(state, strict=False)
     assert result == (["0.bias", "4.weight"], ["5.weight", "extra"])
     assert result.missing_keys == ["0.bias", "4.weight"] and result.unexpected_keys == ["5.weight", "extra"]
-    assert np.all(net[2].weight.data == 1)
+    assert np.all(net[2].weight.array == 1)
 
 
 def test_load_state_dict_shape_mismatch_names_key_and_both_shapes():

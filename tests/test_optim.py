@@ -86,8 +86,8 @@ def test_matches_torch_on_an_mlp(name, kwargs, dtype):
     theirs, their_opt = train_torch(torch, lambda p: getattr(torch.optim, name)(p, **kwargs), weights, STEPS)
     for key in weights:
         assert ours[key].dtype == dtype
-        np.testing.assert_allclose(ours[key].data, theirs[key].detach().numpy(), rtol=0, atol=TOL[dtype], err_msg=key)
-        assert np.abs(ours[key].data - weights[key]).max() > 1e-3, "the optimizer should have moved " + key
+        np.testing.assert_allclose(ours[key].array, theirs[key].detach().numpy(), rtol=0, atol=TOL[dtype], err_msg=key)
+        assert np.abs(ours[key].array - weights[key]).max() > 1e-3, "the optimizer should have moved " + key
     # the state has torch's names and values
     our_state, their_state = our_opt.state_dict()["state"], their_opt.state_dict()["state"]
     assert our_state.keys() == their_state.keys()
@@ -122,7 +122,7 @@ def test_param_groups_with_different_learning_rates_match_torch():
     ours, our_opt = train_glassnet(lambda p: optim.SGD(groups(p), lr=0.1, momentum=0.9), weights, STEPS)
     theirs, _ = train_torch(torch, lambda p: torch.optim.SGD(groups(p), lr=0.1, momentum=0.9), weights, STEPS)
     for key in weights:
-        np.testing.assert_allclose(ours[key].data, theirs[key].detach().numpy(), rtol=0, atol=1e-10, err_msg=key)
+        np.testing.assert_allclose(ours[key].array, theirs[key].detach().numpy(), rtol=0, atol=1e-10, err_msg=key)
     assert [g["lr"] for g in our_opt.param_groups] == [0.1, 0.5]
     assert [g["momentum"] for g in our_opt.param_groups] == [0.9, 0.0]
     assert set(our_opt.state_dict()["state"]) == {0, 1}  # only the momentum group keeps buffers
@@ -167,7 +167,7 @@ def test_step_returns_the_closure_loss():
 
     loss = opt.step(closure)
     assert loss.item() == pytest.approx(5.0)
-    np.testing.assert_allclose(x.data, [0.5, -1.0])  # x - 0.25 * 2x
+    np.testing.assert_allclose(x.array, [0.5, -1.0])  # x - 0.25 * 2x
 
 
 # ------------------------------------------------------------------ zero_grad
@@ -184,8 +184,8 @@ def test_zero_grad_set_to_none_skips_parameters_without_gradients():
     assert a.grad is None and b.grad is None
     (a * a).sum().backward()  # b gets no gradient
     opt.step()
-    np.testing.assert_allclose(b.data, [3.0])  # untouched, even by weight decay
-    np.testing.assert_allclose(a.data, [1.0, 2.0] - 0.1 * (2 * np.array([1.0, 2.0]) + 0.5 * np.array([1.0, 2.0])))
+    np.testing.assert_allclose(b.array, [3.0])  # untouched, even by weight decay
+    np.testing.assert_allclose(a.array, [1.0, 2.0] - 0.1 * (2 * np.array([1.0, 2.0]) + 0.5 * np.array([1.0, 2.0])))
     assert 1 not in opt.state_dict()["state"]
 
 
@@ -196,9 +196,9 @@ def test_zero_grad_in_place_keeps_zero_gradients_that_still_step():
     make_grads([a, b])
     grad_b = b.grad
     opt.zero_grad(set_to_none=False)
-    assert b.grad is grad_b and np.all(b.grad.data == 0)
+    assert b.grad is grad_b and np.all(b.grad.array == 0)
     opt.step()
-    np.testing.assert_allclose(b.data, [3.0 - 0.1 * 0.5 * 3.0])  # a zero gradient still gets weight decay
+    np.testing.assert_allclose(b.array, [3.0 - 0.1 * 0.5 * 3.0])  # a zero gradient still gets weight decay
 
 
 # ------------------------------------------------------------ bad arguments
@@ -260,13 +260,13 @@ def test_resuming_from_a_state_dict_continues_exactly(name, kwargs):
 
     params, opt = train_glassnet(make_opt, weights, 3)
     saved = opt.state_dict()
-    checkpoint = {k: v.data.copy() for k, v in params.items()}
+    checkpoint = {k: v.array.copy() for k, v in params.items()}
     run_glassnet(opt, params, 1, start=3)  # training on must not change the saved state (it is a copy)
     resumed, new_opt = train_glassnet(make_opt, checkpoint, 0)
     new_opt.load_state_dict(saved)
     run_glassnet(new_opt, resumed, 3, start=3)
     for key in weights:
-        np.testing.assert_array_equal(resumed[key].data, uninterrupted[key].data, err_msg=key)
+        np.testing.assert_array_equal(resumed[key].array, uninterrupted[key].array, err_msg=key)
 
 
 def test_state_dict_layout_is_torchs():
@@ -296,7 +296,7 @@ def test_loading_a_torch_state_dict_continues_torchs_run():
     opt.load_state_dict(their_opt.state_dict())  # torch tensors go through np.asarray
     run_glassnet(opt, ours, 3, start=3)
     for key in weights:
-        np.testing.assert_allclose(ours[key].data, after6[key].detach().numpy(), rtol=0, atol=1e-10, err_msg=key)
+        np.testing.assert_allclose(ours[key].array, after6[key].detach().numpy(), rtol=0, atol=1e-10, err_msg=key)
 
 
 def test_load_state_dict_checks_sizes_and_casts_to_the_parameter_dtype():
@@ -365,14 +365,14 @@ def test_flat_state_dict_round_trips_through_safetensors(tmp_path):
     with safetensors.safe_open(tmp_path / "opt.safetensors", "np") as f:
         arrays = {name: f.get_tensor(name) for name in f.keys()}
         metadata = f.metadata()
-    checkpoint = {k: v.data.copy() for k, v in params.items()}
+    checkpoint = {k: v.array.copy() for k, v in params.items()}
     params, new_opt = fresh()
     for k, v in params.items():
-        v.data[...] = checkpoint[k]
+        v.array[...] = checkpoint[k]
     new_opt.load_state_dict(optim.unflatten_state_dict(arrays, metadata))
     assert new_opt.param_groups[0]["betas"] == [0.5, 0.6]  # JSON turns the tuple into a list
     run(new_opt, params, 3, 2)
     for key in weights:
-        np.testing.assert_array_equal(params[key].data, uninterrupted[key].data, err_msg=key)
+        np.testing.assert_array_equal(params[key].array, uninterrupted[key].array, err_msg=key)
     with pytest.raises(ValueError, match="unexpected array name 'model.weight'"):
         optim.unflatten_state_dict({"model.weight": np.zeros(2)}, metadata)

@@ -90,11 +90,11 @@ def test_conv2d_split_into_parts_matches_the_oracle(conv_split, options):
     out = conv2d(xt, wt, bt, **options)
     stride, dilation, pad = options.get("stride", 1), options.get("dilation", 1), options.get("padding", 0)
     args = ((stride, stride), ((pad, pad), (pad, pad)), (dilation, dilation), options.get("groups", 1))
-    np.testing.assert_allclose(out.data, ref.conv2d(x, w, b, *args), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.array, ref.conv2d(x, w, b, *args), rtol=1e-10, atol=1e-10)
     grad = rng.standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     for got, want in zip((xt, wt, bt), ref.conv2d_backward(x, w, grad, *args)):
-        np.testing.assert_allclose(got.grad.data, want, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(got.grad.array, want, rtol=1e-10, atol=1e-10)
 
 
 def test_max_pool2d_split_into_one_sample_parts_matches_the_oracle(tiny_parts):
@@ -104,8 +104,8 @@ def test_max_pool2d_split_into_one_sample_parts_matches_the_oracle(tiny_parts):
     grad = np.random.default_rng(2).standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     expected, _, dx = ref.max_pool2d(x, grad, (3, 3), (2, 2), (1, 1), (1, 1), False)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(xt.grad.data, dx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.array, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(xt.grad.array, dx, rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize("shared_work_just_now", [False, True], ids=["blas-threads", "split-by-columns"])

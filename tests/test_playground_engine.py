@@ -539,7 +539,7 @@ def test_export_rebuilds_the_model(tmp_path, framework):
     points = np.array([[-3.0, 3.0], [0.5, 0.0], [3.0, -3.0]])
     output = model(lib.tensor(module.features(points[:, 0], points[:, 1]), dtype=lib.float64))
     expected = playground.network.forward(module.features(points[:, 0], points[:, 1]))
-    np.testing.assert_allclose(np.asarray(output.detach().numpy() if framework == "torch" else output.data)[:, 0],
+    np.testing.assert_allclose(np.asarray(output.detach().numpy() if framework == "torch" else output.array)[:, 0],
                                expected, rtol=1e-12)
 
 

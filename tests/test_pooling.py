@@ -72,13 +72,13 @@ def test_max_pool2d_ties_and_indices_match_torch(shape, options):
         lambda x: max_pool2d(x, **options, return_indices=True), values=[ties],
     )
     assert out[1].dtype == glassnet.int64 and not out[1].requires_grad
-    np.testing.assert_array_equal(out[1].data, indices[1].numpy())
+    np.testing.assert_array_equal(out[1].array, indices[1].numpy())
 
 
 def test_max_pool2d_all_equal_window_sends_gradient_to_its_first_pixel():
     x = glassnet.ones(1, 1, 2, 4, requires_grad=True)
     max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[1, 0, 1, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [[1, 0, 1, 0], [0, 0, 0, 0]])
 
 
 def test_max_pool2d_propagates_nan_like_torch():
@@ -137,9 +137,9 @@ def test_max_pool2d_matches_loop_oracle(shape, options):
     grad = rng.standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     expected, expected_indices, expected_dx = ref.max_pool2d(x, grad, *args)
-    np.testing.assert_array_equal(out.data, expected)
-    np.testing.assert_array_equal(indices.data, expected_indices)
-    np.testing.assert_allclose(xt.grad.data, expected_dx, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(out.array, expected)
+    np.testing.assert_array_equal(indices.array, expected_indices)
+    np.testing.assert_allclose(xt.grad.array, expected_dx, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("shape, options", _four_d(AVG_CASES))
@@ -154,8 +154,8 @@ def test_avg_pool2d_matches_loop_oracle(shape, options):
     grad = rng.standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     expected, expected_dx = ref.avg_pool2d(x, grad, *args)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(xt.grad.data, expected_dx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.array, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(xt.grad.array, expected_dx, rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize("shape, output_size", [((2, 3, 9, 7), (4, 5)), ((1, 2, 5, 6), (7, 8)), ((1, 2, 6, 4), (1, 1))])
@@ -167,8 +167,8 @@ def test_adaptive_avg_pool2d_matches_loop_oracle(shape, output_size):
     grad = rng.standard_normal(out.shape)
     out.backward(glassnet.tensor(grad))
     expected, expected_dx = ref.adaptive_avg_pool2d(x, grad, output_size)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(xt.grad.data, expected_dx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.array, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(xt.grad.array, expected_dx, rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize(

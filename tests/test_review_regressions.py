@@ -23,10 +23,10 @@ def test_clamp_with_tensor_bounds_matches_torch_forward_and_backward():
     t = torch.tensor(x, requires_grad=True)
     out_g = g.clamp(min=glassnet.tensor(lo), max=glassnet.tensor(hi))
     out_t = t.clamp(min=torch.tensor(lo), max=torch.tensor(hi))
-    np.testing.assert_allclose(out_g.data, out_t.detach().numpy())
+    np.testing.assert_allclose(out_g.array, out_t.detach().numpy())
     out_g.sum().backward()
     out_t.sum().backward()
-    np.testing.assert_allclose(g.grad.data, t.grad.numpy())
+    np.testing.assert_allclose(g.grad.array, t.grad.numpy())
 
 
 def test_changing_a_saved_input_in_place_before_backward_is_an_error():

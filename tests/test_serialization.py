@@ -17,8 +17,8 @@ def test_round_trip_keeps_values_dtypes_and_metadata(tmp_path):
     loaded, metadata = serialization.load(path, with_metadata=True)
     assert set(loaded) == set(state)
     for name, value in state.items():
-        np.testing.assert_array_equal(loaded[name].data, np.asarray(value.data if hasattr(value, "data") else value))
-        assert loaded[name].dtype == np.asarray(getattr(value, "data", value)).dtype
+        np.testing.assert_array_equal(loaded[name].array, np.asarray(value))
+        assert loaded[name].dtype == np.asarray(value).dtype
     assert metadata["note"] == "hello"
     assert metadata["glassnet.version"] == glassnet.__version__
 
@@ -79,7 +79,7 @@ def test_file_opens_in_pytorch(tmp_path):
     w = glassnet.randn(4, 3)
     serialization.save({"weight": w}, path)
     loaded = load_file(str(path))
-    assert torch.equal(loaded["weight"], torch.from_numpy(w.data))
+    assert torch.equal(loaded["weight"], torch.from_numpy(w.array))
 
 
 def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
@@ -107,4 +107,4 @@ def test_saving_a_module_stores_its_state_dict_and_repr(tmp_path):
     assert metadata["model"] == repr(model)
     fresh = glassnet.models.mlp([2, 3, 1])
     fresh.load_state_dict(tensors)
-    np.testing.assert_array_equal(fresh[0].weight.data, model[0].weight.data)
+    np.testing.assert_array_equal(fresh[0].weight.array, model[0].weight.array)

@@ -28,10 +28,10 @@ def test_squared_error_matches_torch(dtype, reduction, target_grad):
     expected.backward(torch.tensor(grad))
     tol = TOLERANCE[dtype]
     assert out.dtype == dtype and out.shape == tuple(expected.shape)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=tol, atol=tol)
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(out.array, expected.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=tol, atol=tol)
     if target_grad:
-        np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=tol, atol=tol)
+        np.testing.assert_allclose(y.grad.array, ty.grad.numpy(), rtol=tol, atol=tol)
     else:
         assert y.grad is None
 
@@ -46,8 +46,8 @@ def test_squared_error_of_float32_against_float64_is_float64_with_gradients_in_e
     expected.backward()
     assert out.dtype == np.float64 and (x.grad.dtype, y.grad.dtype) == (np.float32, np.float64)
     np.testing.assert_allclose(out.item(), expected.item(), rtol=1e-7)
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-7)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(y.grad.array, ty.grad.numpy(), rtol=1e-7)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])

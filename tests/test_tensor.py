@@ -65,7 +65,7 @@ def test_dtype_promotion_matches_torch(name):
     torch = pytest.importorskip("torch")
     ours, theirs = PROMOTION[name](glassnet), PROMOTION[name](torch)
     assert str(ours.dtype) == torch_dtype_name(theirs)
-    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.array, theirs.numpy(), rtol=1e-6)
 
 
 # --- attributes and conversions -----------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_item_tolist_numpy():
     x = glassnet.tensor([[1.5, 2.0]])
     assert x.tolist() == [[1.5, 2.0]] and x[0, 1].item() == 2.0 and isinstance(x[0, 0].item(), float)
     assert glassnet.tensor(3).item() == 3 and isinstance(glassnet.tensor(3).item(), int)
-    assert np.shares_memory(x.numpy(), x.data)
+    assert np.shares_memory(x.numpy(), x.array)
     with pytest.raises(RuntimeError, match="elements cannot be converted"):
         x.item()
     with pytest.raises(RuntimeError, match=r"detach\(\)\.numpy\(\)"):
@@ -187,7 +187,7 @@ def test_creation_matches_torch(name):
     torch = pytest.importorskip("torch")
     ours, theirs = CREATION[name](glassnet), CREATION[name](torch)
     assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == torch_dtype_name(theirs)
-    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.array, theirs.numpy(), rtol=1e-6)
 
 
 def test_random_creation_shapes_dtypes_and_ranges():

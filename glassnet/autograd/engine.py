@@ -56,17 +56,17 @@ def backward(root, gradient=None, retain_graph=False):
             "hint: create the leaves with requires_grad=True (and not inside no_grad())"
         )
     if gradient is None:
-        if root.data.size != 1:
+        if root.array.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for scalar outputs, but the output has "
                 f"shape {tuple(root.shape)}; hint: reduce it (e.g. .sum()) or pass gradient= of that shape"
             )
-        seed = np.ones_like(root.data)
+        seed = np.ones_like(root.array)
     else:
-        seed = np.asarray(getattr(gradient, "data", gradient), dtype=root.dtype)
-        if seed.shape != root.data.shape:
+        seed = np.asarray(gradient, dtype=root.array.dtype)
+        if seed.shape != root.array.shape:
             raise RuntimeError(
-                f"backward: gradient has shape {seed.shape} but the output has shape {root.data.shape}"
+                f"backward: gradient has shape {seed.shape} but the output has shape {root.array.shape}"
             )
 
     grads = {id(root): seed}
@@ -96,7 +96,7 @@ def backward(root, gradient=None, retain_graph=False):
         for inp, g in zip(inputs, function.backward(ctx, grad)):
             if g is None or not inp.requires_grad:
                 continue
-            data = inp.data
+            data = inp.array
             if g.shape != data.shape or (g.dtype is not data.dtype and g.dtype != data.dtype):
                 raise RuntimeError(
                     f"{ctx.name()} returned a gradient of shape {g.shape} and dtype {g.dtype} for an input of "
@@ -142,4 +142,4 @@ def _accumulate(tensor, grad, owned=False):
     if tensor.grad is None:
         tensor.grad = function.as_tensor(grad if owned else grad.copy())  # dtype checked by backward
     else:
-        tensor.grad.data += grad
+        tensor.grad.array += grad

@@ -12,7 +12,7 @@ Every differentiable op is a small subclass acting on raw NumPy arrays::
         def backward(ctx, grad_output):  # dL/d(out) -> (dL/da, dL/db)
             return grad_output * ctx.b, grad_output * ctx.a
 
-``Mul.apply(x, y)`` runs ``forward`` on ``x.data`` and ``y.data`` and, when a
+``Mul.apply(x, y)`` runs ``forward`` on ``x.array`` and ``y.array`` and, when a
 gradient is needed, records a node of the graph: the output tensor keeps the
 context ``ctx`` (its ``grad_fn``), which keeps the inputs.  ``backward`` returns
 one gradient per input (or ``None`` where no gradient is needed), each already
@@ -97,8 +97,8 @@ class Function:
         ctx = Context(cls)
         needs = tuple([t.requires_grad for t in inputs]) if _GradMode.enabled else (False,) * len(inputs)
         ctx.needs_input_grad = needs
-        result = as_tensor(cls.forward(ctx, *[t.data for t in inputs], **options))
-        if result.data.base is not None:  # perhaps a view of an input: then they count in-place changes together
+        result = as_tensor(cls.forward(ctx, *[t.array for t in inputs], **options))
+        if result.array.base is not None:  # perhaps a view of an input: then they count in-place changes together
             share_version_with_viewed_input(result, inputs)
         if True in needs:
             ctx.inputs = inputs
@@ -121,9 +121,9 @@ def share_version_with_viewed_input(result, inputs):
     ``a`` as gradient.  NumPy's ``base`` of a view is the array that owns the
     memory, for views of views too.
     """
-    base = result.data.base
+    base = result.array.base
     for t in inputs:
-        if base is t.data or base is t.data.base:
+        if base is t.array or base is t.array.base:
             result._version = t._version
             return
 

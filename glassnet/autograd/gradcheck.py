@@ -25,21 +25,21 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
 
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     inputs = tuple(
-        Tensor(np.array(t.data, np.float64, order="C"), requires_grad=t.requires_grad) if isinstance(t, Tensor) and t.is_floating_point() else t
+        Tensor(np.array(t.array, np.float64, order="C"), requires_grad=t.requires_grad) if isinstance(t, Tensor) and t.is_floating_point() else t
         for t in inputs
     )
     output = fn(*inputs)
     projection = np.random.default_rng(0).standard_normal(output.shape)
 
     def scalar(out):
-        return float((out.data.astype(np.float64) * projection).sum())
+        return float((out.array.astype(np.float64) * projection).sum())
 
     (output * Tensor(projection)).sum().backward()
     for position, x in enumerate(inputs):
         if not isinstance(x, Tensor) or not x.requires_grad:
             continue
-        analytic = x.grad.data if x.grad is not None else np.zeros_like(x.data)
-        flat = x.data.reshape(-1)
+        analytic = x.grad.array if x.grad is not None else np.zeros_like(x.array)
+        flat = x.array.reshape(-1)
         for i in range(flat.size):
             original = flat[i]
             with no_grad():

@@ -163,7 +163,7 @@ def to_torch(module):
         torch_net(torch.randn(8, 1, 28, 28)).shape  # torch.Size([8, 10])
     """
     converted = _convert(module, "", TO_TORCH, _torch_dtype, "to_torch")
-    state = {key: torch.from_numpy(np.array(value.data)) for key, value in module.state_dict().items()}
+    state = {key: torch.from_numpy(np.array(value.array)) for key, value in module.state_dict().items()}
     converted.load_state_dict(state, strict=True)
     _copy_requires_grad(module, converted)
     return converted

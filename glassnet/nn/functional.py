@@ -41,7 +41,7 @@ def linear(input, weight, bias=None):
         input: (*, in_features).  weight: (out_features, in_features).
         bias: (out_features,).  Returns: (*, out_features).
     """
-    x, w = input.data, weight.data  # the arrays: cheaper to ask than the Tensor properties
+    x, w = input.array, weight.array  # the arrays: cheaper to ask than the Tensor properties
     if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
         raise RuntimeError(
             f"linear: input has {x.shape[-1] if x.ndim else 0} features (input shape {x.shape}) "
@@ -133,7 +133,7 @@ def one_hot(tensor, num_classes=-1):
 
     ``num_classes=-1`` uses the largest index + 1.
     """
-    indices = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    indices = tensor.array if isinstance(tensor, Tensor) else np.asarray(tensor)
     if indices.dtype.kind not in "iu":
         raise RuntimeError(
             f"one_hot: expected an integer tensor of class indices, got dtype {indices.dtype}; hint: .long()"
@@ -178,7 +178,7 @@ def _constant(name, what, value, dtype, shape=None):
             raise RuntimeError(
                 f"{name}: {what} is not differentiable (as in PyTorch) but requires grad; hint: pass {what}.detach()"
             )
-        value = value.data
+        value = value.array
     value = np.asarray(value, dtype=dtype)
     if shape is None:
         return value
@@ -229,7 +229,7 @@ def _weighted_reduce(errors, weight, reduction):
         return _reduce(errors, reduction)
     errors = errors * weight
     if reduction == "mean":
-        return errors.sum() / np.broadcast_to(weight.data, errors.shape).sum()
+        return errors.sum() / np.broadcast_to(weight.array, errors.shape).sum()
     return _reduce(errors, reduction)
 
 
@@ -288,7 +288,7 @@ def _class_indices(name, input, target, ignore_index):
             f"{name}: expected target shape {expected} for input shape {tuple(input.shape)} (the input's shape "
             f"without its class dimension), got target shape {tuple(target.shape)}; hint: {hint}"
         )
-    indices = target.data.reshape(-1)
+    indices = target.array.reshape(-1)
     bad = (indices != ignore_index) & ((indices < 0) | (indices >= classes))
     if bad.any():
         raise IndexError(
@@ -413,10 +413,10 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     _check_reduction(name, reduction)
     _check_floating(name, input, target)
     _check_same_shape(name, input, target)
-    if input.numel() and (input.data.min() < 0 or input.data.max() > 1):
+    if input.numel() and (input.array.min() < 0 or input.array.max() > 1):
         raise RuntimeError(
             f"{name}: all elements of input should be between 0 and 1, got values in "
-            f"[{input.data.min():.4g}, {input.data.max():.4g}]; hint: apply sigmoid first, or use "
+            f"[{input.array.min():.4g}, {input.array.max():.4g}]; hint: apply sigmoid first, or use "
             "binary_cross_entropy_with_logits (BCEWithLogitsLoss) on the raw scores"
         )
     loss = loss_ops.BinaryCrossEntropy.apply(input, target.to(input.dtype))

@@ -306,7 +306,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            value = value.array if isinstance(value, Tensor) else np.asarray(value)
             if value.shape != target.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from checkpoint, "
@@ -329,7 +329,7 @@ class Module:
                 "model.state_dict().keys() and shapes with the checkpoint's (strict=False loads the matching keys)"
             )
         for target, value in copies:
-            target.data[...] = value
+            target.array[...] = value
         return _IncompatibleKeys(missing, unexpected)
 
     # --------------------------------------------------------------- modes
@@ -359,7 +359,7 @@ class Module:
                 if set_to_none:
                     param.grad = None
                 else:
-                    param.grad.data[...] = 0
+                    param.grad.array[...] = 0
 
     def apply(self, fn):
         """Call ``fn(module)`` on every descendant (children first) and then on self; returns self."""
@@ -385,9 +385,9 @@ class Module:
             dtype = np.dtype(dtype)
             for tensor in [*self.parameters(), *self.buffers()]:
                 if tensor.is_floating_point():
-                    tensor.data = tensor.data.astype(dtype, copy=False)
+                    tensor.array = tensor.array.astype(dtype, copy=False)
                     if tensor.grad is not None:
-                        tensor.grad.data = tensor.grad.data.astype(dtype, copy=False)
+                        tensor.grad.array = tensor.grad.array.astype(dtype, copy=False)
         return self
 
     def float(self):

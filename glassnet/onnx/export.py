@@ -83,7 +83,7 @@ class Graph:
 
     def parameter(self, scope, name, tensor):
         """A layer's weight under its ``state_dict`` key, e.g. ``"0.weight"``."""
-        return self.constant(_key(scope, name), tensor.data)
+        return self.constant(_key(scope, name), tensor.array)
 
     def scalar(self, scope, name, value):
         """A number in the model's dtype, e.g. the √2 of GELU."""
@@ -119,7 +119,7 @@ def _linear(graph, layer, x, shape, scope):
     bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
     if len(shape) == 2:
         return graph.node("Gemm", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope, transB=1)
-    y = graph.node("MatMul", [x, graph.constant(_key(scope, "weight.T"), layer.weight.data.T)], scope)
+    y = graph.node("MatMul", [x, graph.constant(_key(scope, "weight.T"), layer.weight.array.T)], scope)
     return graph.node("Add", [y, *bias], scope) if bias else y
 
 
@@ -325,7 +325,7 @@ def export(
             f"export: opset_version must be between {MIN_OPSET} and {onnx.defs.onnx_opset_version()} "
             f"(the newest this onnx package knows), got {opset_version}"
         )
-    example = np.asarray(example_input.data if isinstance(example_input, Tensor) else example_input)
+    example = np.asarray(example_input.array if isinstance(example_input, Tensor) else example_input)
     if not np.issubdtype(example.dtype, np.floating):
         raise ExportError(f"export: example_input must be floating point, got dtype {example.dtype}")
     weight_dtypes = {p.dtype for p in model.parameters()}

@@ -252,9 +252,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = MaxPool2d.apply(x, windows=windows)
         if not return_indices:
             return out
-        xp = windows.pad(x.data, lowest(x.dtype))
+        xp = windows.pad(x.array, lowest(x.dtype))
         arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1]))  # recomputed: only when asked
-        window_max(xp, windows, np.empty_like(out.data), arg)
+        window_max(xp, windows, np.empty_like(out.array), arg)
         return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1], xp.shape[-1]))
 
     return _batched(pool, input, "max_pool2d")

@@ -6,7 +6,7 @@ A training step::
     opt.zero_grad()          # clear the gradients of the last step
     loss = loss_fn(model(x), y)
     loss.backward()          # fill p.grad
-    opt.step()               # update p.data in place
+    opt.step()               # update each parameter in place
 
 ``Optimizer`` (param groups, state, ``state_dict``) is in ``optimizer.py``;
 each update rule is written out in the docstring of its module.

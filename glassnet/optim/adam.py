@@ -58,10 +58,10 @@ class Adam(Optimizer):
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
         if not state:
             state["step"] = np.array(0, dtype=np.int64)
-            state["exp_avg"] = np.zeros_like(param.data)
-            state["exp_avg_sq"] = np.zeros_like(param.data)
+            state["exp_avg"] = np.zeros_like(param.array)
+            state["exp_avg_sq"] = np.zeros_like(param.array)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(param.data)
+                state["max_exp_avg_sq"] = np.zeros_like(param.array)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         state["step"] += 1
         step = int(state["step"])
@@ -70,9 +70,9 @@ class Adam(Optimizer):
             grad = -grad
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                param.data *= 1 - lr * weight_decay
+                param.array *= 1 - lr * weight_decay
             else:
-                grad = grad + weight_decay * param.data
+                grad = grad + weight_decay * param.array
 
         exp_avg += (1 - beta1) * (grad - exp_avg)  # = β₁ m + (1 - β₁) g, written as PyTorch's lerp
         exp_avg_sq *= beta2
@@ -85,4 +85,4 @@ class Adam(Optimizer):
 
         step_size = lr / (1 - beta1**step)
         denom = np.sqrt(second_moment) / (1 - beta2**step) ** 0.5 + group["eps"]
-        param.data -= step_size * exp_avg / denom
+        param.array -= step_size * exp_avg / denom

@@ -11,7 +11,7 @@ It also holds a per-parameter **state** dict (``optimizer.state[p]``), e.g. the
 momentum buffer of SGD or Adam's moving averages, created on the first step.
 
 Each ``step()`` visits every parameter whose ``.grad`` is not None and updates
-``p.data`` (the NumPy array) in place; no graph is recorded.  Parameters
+``p.array`` (the NumPy array) in place; no graph is recorded.  Parameters
 without a gradient are skipped, so ``zero_grad(set_to_none=True)`` (the
 default) also means "do not touch parameters that got no gradient".
 
@@ -154,7 +154,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad.array[...] = 0
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return ``closure()`` if given.
@@ -170,12 +170,12 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update(p, p.grad.data, self.state[p], group)
+                    self._update(p, p.grad.array, self.state[p], group)
                     p._version[0] += 1  # changed in place: a graph that saved p can't backpropagate any more
         return loss
 
     def _update(self, param, grad, state, group):
-        """Update ``param.data`` in place from ``grad`` (an ndarray); ``state`` is this parameter's dict."""
+        """Update ``param.array`` in place from ``grad`` (an ndarray); ``state`` is this parameter's dict."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update(param, grad, state, group)")
 
     # ----------------------------------------------------------- save / load
@@ -237,7 +237,7 @@ def _restored_group(group, saved, defaults):
 
 def _state_array(name, value, param):
     """A private copy of one saved state value: float state in the parameter's dtype, ``step`` as int64."""
-    value = np.asarray(value.data if isinstance(value, Tensor) else value)
+    value = np.asarray(value.array if isinstance(value, Tensor) else value)
     if name == "step":
         return value.astype(np.int64)
     return value.astype(param.dtype) if value.dtype.kind == "f" else value.copy()
@@ -255,7 +255,7 @@ def flatten_state_dict(state_dict):
     is ``{"param_groups": <JSON>}`` (JSON turns tuples such as ``betas`` into lists).
     """
     arrays = {
-        f"state.{index}.{name}": np.asarray(value.data if isinstance(value, Tensor) else value, order="C")
+        f"state.{index}.{name}": np.asarray(value.array if isinstance(value, Tensor) else value, order="C")
         for index, per_param in state_dict["state"].items()
         for name, value in per_param.items()
     }

@@ -66,7 +66,7 @@ class SGD(Optimizer):
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param.data
+            grad = grad + group["weight_decay"] * param.array
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -75,4 +75,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += grad if group["dampening"] == 0 else (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        param.data -= group["lr"] * grad
+        param.array -= group["lr"] * grad

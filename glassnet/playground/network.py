@@ -303,8 +303,8 @@ class Network:
             error = (0.5 * (self._output.tensor(z) - t.unsqueeze(1)) ** 2).sum()
         error.backward()
         for l, (W, b) in enumerate(params):
-            self._acc_w[l] += W.grad.data
-            self._acc_b[l] += b.grad.data
+            self._acc_w[l] += W.grad.array
+            self._acc_b[l] += b.grad.array
 
     # ----------------------------------------------------------------- update
     def update_weights(self, learning_rate, regularization_rate):
