@@ -1,7 +1,8 @@
 """Train in glassnet, continue in PyTorch, serve with onnxruntime.
 
-Needs ``pip install 'glassnet[torch,onnx]'``; writes three small files to the
-current folder.  The tests run this script (tests/test_readme_example.py).
+Needs the ``torch`` and ``onnx`` extras (``pip install 'glassnet[torch,onnx]'``, or
+``pip install -e '.[torch,onnx]'`` in a clone); writes three small files to the current
+folder.  The tests run this script (tests/test_readme_example.py).
 """
 import numpy as np
 import onnxruntime

@@ -1,4 +1,8 @@
-"""Pictures of training: loss and accuracy curves (needs matplotlib: ``pip install glassnet[viz]``)."""
+"""Pictures of training: loss and accuracy curves.
+
+Needs matplotlib, the ``viz`` extra (``pip install 'glassnet[viz]'``, or
+``pip install -e '.[viz]'`` in a clone).
+"""
 import matplotlib
 
 matplotlib.use("Agg")  # draw to files; no screen needed

@@ -16,7 +16,8 @@ Nothing is lost:
   recomputes it, so a truncated or corrupted file is rejected with an error
   naming it instead of silently giving wrong weights.
 
-Needs the ``safetensors`` package (``pip install glassnet[train]``).
+Needs the ``safetensors`` package, the ``train`` extra
+(``pip install 'glassnet[train]'``, or ``pip install -e '.[train]'`` in a clone).
 """
 import hashlib
 import json
@@ -24,6 +25,8 @@ import os
 import tempfile
 
 import numpy as np
+
+from ._extras import install_hint
 
 CHECKSUM_KEY = "glassnet.sha256"
 
@@ -37,7 +40,7 @@ def _safetensors_numpy():
         import safetensors.numpy
     except ImportError:
         raise ImportError(
-            "glassnet.save/load need the safetensors package; hint: pip install 'glassnet[train]'"
+            f"glassnet.save/load need the safetensors package; hint: {install_hint('train')}"
         ) from None
     return safetensors.numpy
 

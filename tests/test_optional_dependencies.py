@@ -59,11 +59,34 @@ def test_extras_explain_how_to_install_them():
             try:
                 __import__(module)
             except ImportError as error:
+                # installed from PyPI or a wheel, and from a clone
                 assert f"pip install 'glassnet[{extra}]'" in str(error), str(error)
+                assert f"pip install -e '.[{extra}]'" in str(error), str(error)
                 print(module, "ok")
+        try:
+            glassnet.save({"w": glassnet.zeros(1)}, "unused.safetensors")
+        except ImportError as error:
+            assert "pip install 'glassnet[train]'" in str(error) and "pip install -e '.[train]'" in str(error)
+            print("glassnet.save", "ok")
         """
     )
-    assert out.split() == ["glassnet.onnx", "ok", "glassnet.interop", "ok"]
+    assert out.split() == ["glassnet.onnx", "ok", "glassnet.interop", "ok", "glassnet.save", "ok"]
+
+
+def test_every_install_hint_names_an_extra_of_pyproject():
+    import re
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    named = set()
+    for path in (ROOT / "glassnet").rglob("*.py"):
+        text = path.read_text()
+        named.update(re.findall(r"install_hint\(['\"](\w+)['\"]\)", text))
+        if path.name != "_extras.py":  # elsewhere only docstrings spell the command out (in ``...``)
+            written = [line for line in text.splitlines() if "pip install" in line and "``pip install" not in line]
+            assert not written, f"{path}: a hand-written install hint, use glassnet._extras.install_hint: {written}"
+    assert {"onnx", "torch", "train", "viz", "playground"} <= named
+    assert named <= set(extras), f"hints name extras pyproject.toml lacks: {named - set(extras)}"
 
 
 def test_the_command_line_works_with_numpy_alone():
@@ -72,8 +95,11 @@ def test_the_command_line_works_with_numpy_alone():
         from glassnet import cli
         assert cli.main(["summary", "lenet5"]) == 0
         assert cli.main(["lesson"]) == 0
-        code = cli.main(["playground", "--port", "0"])  # needs starlette: a one-line error with the hint
+        import contextlib, io
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            code = cli.main(["playground", "--port", "0"])  # needs starlette: a one-line error with the hint
         assert code == 1, code
+        assert "pip install 'glassnet[playground]' (or, from a clone, pip install -e '.[playground]')" in err.getvalue()
         loaded = sorted(name for name in sys.modules if name.split(".")[0] in OPTIONAL)
         assert not loaded, f"the CLI loaded optional packages: {loaded}"
         """

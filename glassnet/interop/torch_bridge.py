@@ -26,17 +26,19 @@ still move freely, because the keys are PyTorch's: save them with
 ``glassnet.save(model.state_dict(), path)`` and load them into the same class
 written in PyTorch with ``load_state_dict(safetensors.torch.load_file(path))``.
 
-Needs PyTorch (``pip install 'glassnet[torch]'``).
+Needs PyTorch, the ``torch`` extra (``pip install 'glassnet[torch]'``, or
+``pip install -e '.[torch]'`` in a clone).
 """
 import numpy as np
 
 from .. import nn
+from .._extras import install_hint
 
 try:
     import torch
 except ImportError:
     raise ImportError(
-        "glassnet.interop needs PyTorch; hint: pip install 'glassnet[torch]' (or follow pytorch.org for a GPU build)"
+        f"glassnet.interop needs PyTorch; hint: {install_hint('torch')}, or follow pytorch.org for a GPU build"
     ) from None
 
 

@@ -13,7 +13,8 @@ command line::
 
 From Python: ``glassnet.lessons.run("backprop")``, or import a lesson module
 (``from glassnet.lessons import l01_minimize``) and call its ``run``.
-Figures need matplotlib (``pip install 'glassnet[viz]'``).
+Figures need matplotlib, the ``viz`` extra (``pip install 'glassnet[viz]'``, or
+``pip install -e '.[viz]'`` in a clone).
 """
 import argparse
 import importlib

@@ -7,6 +7,8 @@ lesson's output folder.
 """
 import os
 
+from .._extras import install_hint
+
 
 class DatasetUnavailable(RuntimeError):
     """A lesson needs a data set that could not be found or downloaded."""
@@ -18,7 +20,7 @@ def figure(width, height):
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
-            "lesson figures need matplotlib; hint: pip install 'glassnet[viz]', or run the lesson without --out"
+            f"lesson figures need matplotlib; hint: {install_hint('viz')}, or run the lesson without --out"
         ) from None
     return Figure(figsize=(width, height), layout="constrained")
 

@@ -38,8 +38,8 @@ input and output is the symbol ``batch``, so one file serves any batch size.
 The graph is checked with ``onnx.checker.check_model`` (full check, with
 shape inference) before it is written, atomically.
 
-Needs the ``onnx`` package (``pip install 'glassnet[onnx]'``); onnxruntime
-runs the result.
+Needs the ``onnx`` package, the ``onnx`` extra (``pip install 'glassnet[onnx]'``,
+or ``pip install -e '.[onnx]'`` in a clone); onnxruntime runs the result.
 """
 import math
 from collections import Counter
@@ -48,6 +48,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .. import __version__, nn
+from .._extras import install_hint
 from ..nn.functional import _implicit_dim
 from ..ops.conv import conv_padding
 from ..ops.pooling import adaptive_matrix, average_divisor, pool_windows
@@ -59,7 +60,7 @@ try:
     import onnx
     from onnx import helper, numpy_helper
 except ImportError:
-    raise ImportError("glassnet.onnx needs the onnx package; hint: pip install 'glassnet[onnx]'") from None
+    raise ImportError(f"glassnet.onnx needs the onnx package; hint: {install_hint('onnx')}") from None
 
 MIN_OPSET = 13  # Softmax/LogSoftmax take one axis (not "flatten to 2-D") from opset 13 on
 

@@ -6,6 +6,7 @@
 ``glassnet playground simulate "<hash>" --epochs N``
     train a link headlessly and print JSON (``simulate.main``).
 """
+from .._extras import install_hint
 
 
 def add_playground_commands(subparsers):
@@ -38,7 +39,7 @@ def run_server(args):
         from .server import serve
     except ImportError as error:
         raise ImportError(f"glassnet playground needs the web packages ({error}); "
-                          "hint: pip install 'glassnet[playground]'") from None
+                          f"hint: {install_hint('playground')}") from None
     serve(args.port, args.open)
     return 0
 
