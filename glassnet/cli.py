@@ -109,7 +109,7 @@ def cmd_summary(args):
     if args.batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     build, sample_size = REGISTRY[args.model]
-    summary(build(), (args.batch_size, *sample_size))
+    print(summary(build(), (args.batch_size, *sample_size)))
 
 
 def cmd_export(args):

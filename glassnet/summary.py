@@ -16,6 +16,7 @@ multiply-adds from its input shape; containers (``Sequential``) chain their
 children.  A module without a rule is reported with a hint to add one.
 """
 from dataclasses import dataclass
+from html import escape
 
 from . import nn
 from .ops.conv import conv_output_size
@@ -37,7 +38,12 @@ class Row:
 
 
 class Summary:
-    """The rows of a shape table with totals; ``str()`` draws it."""
+    """The rows of a shape table with totals.
+
+    ``str()`` and ``repr()`` draw it as text, so it shows once as the last line of a
+    notebook cell or at the Python prompt; Jupyter shows ``_repr_html_``, the same
+    table in HTML.
+    """
 
     def __init__(self, rows, input_shape):
         self.rows, self.input_shape = rows, tuple(input_shape)
@@ -45,13 +51,25 @@ class Summary:
         self.total_params = sum(r.params for r in rows)
         self.total_macs = sum(r.macs for r in rows)
 
-    def __str__(self):
-        header = ("Layer", "Input shape", "Layer shape", "Output shape", "Params", "Mult-adds")
-        body = [
+    HEADER = ("Layer", "Input shape", "Layer shape", "Output shape", "Params", "Mult-adds")
+
+    def _body(self):
+        """One tuple of cell texts per layer, in the order of ``HEADER``."""
+        return [
             (f"{r.name} {r.layer}".strip(), _shape(r.input_shape), r.layer_shape, _shape(r.output_shape),
              f"{r.params:,}", f"{r.macs:,}")
             for r in self.rows
         ]
+
+    def _totals(self):
+        return [
+            f"Total params: {self.total_params:,}",
+            f"Total mult-adds: {self.total_macs:,} ({self.total_macs / 1e9:.2f} G)",
+            f"Input: {_shape(self.input_shape)} -> output: {_shape(self.output_shape)}",
+        ]
+
+    def __str__(self):
+        header, body = self.HEADER, self._body()
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(6)]
 
         def fmt(line):
@@ -60,23 +78,39 @@ class Summary:
             return "  ".join(left + right)
 
         rule = "-" * len(fmt(header))
-        totals = [
-            f"Total params: {self.total_params:,}",
-            f"Total mult-adds: {self.total_macs:,} ({self.total_macs / 1e9:.2f} G)",
-            f"Input: {_shape(self.input_shape)} -> output: {_shape(self.output_shape)}",
-        ]
-        return "\n".join([fmt(header), rule, *map(fmt, body), rule, *totals])
+        return "\n".join([fmt(header), rule, *map(fmt, body), rule, *self._totals()])
 
     def __repr__(self):
         return str(self)
+
+    def _repr_html_(self):
+        """The table as HTML, for Jupyter: numbers right-aligned, the totals below."""
+        def row(cells, tag):
+            return "<tr>" + "".join(
+                f'<{tag} style="text-align:{"right" if i >= 4 else "left"}">{escape(cell)}</{tag}>'
+                for i, cell in enumerate(cells)
+            ) + "</tr>"
+
+        return "".join([
+            "<table>",
+            "<thead>", row(self.HEADER, "th"), "</thead>",
+            "<tbody>", *(row(cells, "td") for cells in self._body()), "</tbody>",
+            "</table>",
+            "<p>", "<br>".join(escape(line) for line in self._totals()), "</p>",
+        ])
 
 
 def _shape(shape):
     return "(" + " x ".join(str(s) for s in shape) + ")"
 
 
-def summary(model, input_size, print_table=True):
-    """Print and return the shape table of ``model`` for an input of shape ``input_size`` (batch first)."""
+def summary(model, input_size, print_table=False):
+    """The shape table of ``model`` for an input of shape ``input_size`` (batch first), as a ``Summary``.
+
+    The table shows as the result of a notebook cell or at the prompt; ``print()``
+    it in a script, or pass ``print_table=True``.  Nothing is printed unless asked,
+    so a notebook cell ending in ``glassnet.summary(...)`` shows the table once.
+    """
     rows = []
     _walk(model, tuple(int(s) for s in input_size), "", rows)
     table = Summary(rows, input_size)

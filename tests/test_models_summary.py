@@ -55,7 +55,7 @@ def test_mlp_layers_and_activation():
 
 
 def test_summary_reproduces_the_lecture_slide():
-    table = glassnet.summary(lecture_net(), (100, 3, 256, 256), print_table=False)
+    table = glassnet.summary(lecture_net(), (100, 3, 256, 256))
     convs = [row for row in table.rows if row.layer == "Conv2d"]
     assert [row.output_shape for row in convs] == [
         (100, 16, 250, 250), (100, 32, 125, 125), (100, 64, 125, 125), (100, 64, 125, 125),
@@ -73,26 +73,63 @@ def test_summary_reproduces_the_lecture_slide():
 def test_summary_allocates_no_activations():
     model = lecture_net()
     tracemalloc.start()
-    glassnet.summary(model, (100, 3, 256, 256), print_table=False)
+    glassnet.summary(model, (100, 3, 256, 256))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 1_000_000  # the real activations would be about 1.6 GB
 
 
-def test_summary_of_lenet_prints_totals(capsys):
-    glassnet.summary(glassnet.models.lenet5(), (1, 1, 28, 28))
+def test_summary_of_lenet_shows_its_table_once(capsys):
+    table = glassnet.summary(glassnet.models.lenet5(), (1, 1, 28, 28))
+    assert capsys.readouterr().out == ""  # a notebook cell shows the returned table; printing too showed it twice
+    assert repr(table) == str(table)
+    assert "Total params: 61,706" in repr(table) and "(1 x 10)" in repr(table)
+    glassnet.summary(glassnet.models.lenet5(), (1, 1, 28, 28), print_table=True)
     out = capsys.readouterr().out
-    assert "Total params: 61,706" in out and "(1 x 10)" in out
+    assert out == str(table) + "\n"
+
+
+def test_summary_html_is_the_same_table():
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.text = [], ""
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            if tag in ("td", "th"):
+                self.text = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.rows[-1].append(self.text)
+
+        def handle_data(self, data):
+            self.text += data
+
+    net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.Flatten(), nn.Linear(6 * 28 * 28, 10))
+    table = glassnet.summary(net, (2, 1, 28, 28))
+    html = table._repr_html_()
+    parser = Cells()
+    parser.feed(html)
+    assert parser.rows[0] == ["Layer", "Input shape", "Layer shape", "Output shape", "Params", "Mult-adds"]
+    assert [row[0] for row in parser.rows[1:]] == ["0 Conv2d", "1 ReLU", "2 Flatten", "3 Linear"]
+    assert parser.rows[4][4:] == [f"{6 * 28 * 28 * 10 + 10:,}", f"{2 * 6 * 28 * 28 * 10:,}"]
+    assert all(len(row) == 6 for row in parser.rows)
+    assert "Total params: 47,206" in html and "(2 x 1 x 28 x 28) -&gt; output: (2 x 10)" in html
 
 
 def test_summary_names_the_layer_that_cannot_take_the_shape():
     with pytest.raises(ShapeError, match=r"layer 0 \(Conv2d\(1, 6.*expects 1 input channels but gets 3"):
-        glassnet.summary(glassnet.models.lenet5(), (8, 3, 28, 28), print_table=False)
+        glassnet.summary(glassnet.models.lenet5(), (8, 3, 28, 28))
     wrong_flatten = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10))
     with pytest.raises(ShapeError, match=r"layer 2 .*expects 100 input features but gets 2704"):
-        glassnet.summary(wrong_flatten, (1, 1, 28, 28), print_table=False)
+        glassnet.summary(wrong_flatten, (1, 1, 28, 28))
     with pytest.raises(ShapeError, match="larger than the padded input"):
-        glassnet.summary(nn.Sequential(nn.Conv2d(1, 1, 7)), (1, 1, 4, 4), print_table=False)
+        glassnet.summary(nn.Sequential(nn.Conv2d(1, 1, 7)), (1, 1, 4, 4))
 
 
 def test_summary_refuses_unknown_layers_with_a_hint():
@@ -101,4 +138,4 @@ def test_summary_refuses_unknown_layers_with_a_hint():
             return x
 
     with pytest.raises(ShapeError, match="no shape rule .* Custom"):
-        glassnet.summary(nn.Sequential(Custom()), (1, 2), print_table=False)
+        glassnet.summary(nn.Sequential(Custom()), (1, 2))

@@ -48,7 +48,7 @@ def run(out_dir=None, quick=False):
     print(f"Dense 256×256×3 → 32×32×36: {inputs:,} inputs × {hidden:,} outputs = {dense:,} connections")
 
     conv = nn.Conv2d(3, 36, kernel_size=8, stride=8)
-    table = glassnet.summary(conv, (1, 3, 256, 256), print_table=False)
+    table = glassnet.summary(conv, (1, 3, 256, 256))
     conv_weights = conv.weight.numel()
     channels, height, width = table.output_shape[1:]
     print(f"Conv2d(3, 36, kernel_size=8, stride=8) on 256×256×3 gives {height}×{width}×{channels} too, with "
@@ -58,6 +58,7 @@ def run(out_dir=None, quick=False):
 
     print("The slide's example net on a batch of 100 RGB images of 256×256:")
     table = glassnet.summary(slide_example_net(), (100, 3, 256, 256))
+    print(table)
     conv_shapes = [row.output_shape for row in table.rows if row.layer == "Conv2d"]
     print(f"The conv output shapes match the slide's table: {conv_shapes == SLIDE_OUTPUT_SHAPES}")
 
