@@ -230,14 +230,17 @@ def _save_epoch(run, model, optimizer, shuffle, history, epochs_done):
 
 
 def _progress(total, description, enabled):
-    """A tqdm progress bar counting samples (shows samples/s and the ETA), or a silent stand-in."""
+    """A tqdm progress bar counting samples (shows samples/s and the ETA), or a silent stand-in.
+
+    ``tqdm.auto`` draws a widget in Jupyter (with ipywidgets installed) and text on a terminal.
+    """
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:
         enabled = False
     if not enabled:
         return _Silent()
-    # disable=None: a bar on a terminal, nothing in logs (the per-epoch lines are printed anyway)
+    # disable=None: a bar on a terminal or in a notebook, nothing in logs (the per-epoch lines are printed anyway)
     return tqdm(total=total, desc=description, unit="img", unit_scale=True, leave=False, dynamic_ncols=True, disable=None)
 
 

@@ -178,6 +178,15 @@ def test_lesson_list_and_one_lesson(capsys):
     assert code == 1 and "unknown lesson 'nope'" in err
 
 
+def test_progress_bar_is_tqdm_auto():
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    bar = training._progress(10, "epoch 1/1", enabled=True)
+    try:
+        assert isinstance(bar, tqdm_auto.tqdm)  # a widget in Jupyter, text on a terminal (plain tqdm: nothing in Jupyter)
+    finally:
+        bar.close()
+
+
 def test_summary_batch_size_must_be_positive(capsys):
     code, _, err = run_cli(["summary", "lenet5", "--batch-size", "0"], capsys)
     assert code == 1 and "--batch-size must be at least 1" in err
