@@ -103,15 +103,18 @@ def peak_memory(framework, threads, glassnet_path=None):
     return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
 
 
+def cpu_model(cpuinfo="/proc/cpuinfo"):
+    """The CPU's name: the first "model name" of ``cpuinfo`` (Linux), else ``platform.processor()``."""
+    try:
+        with open(cpuinfo) as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
+
+
 def machine():
     """CPU model, core count, OS, and the load average now."""
-    model = platform.processor()
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cpu": model, "cores": os.cpu_count(), "system": platform.platform(), "loadavg": loadavg()}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.platform(), "loadavg": loadavg()}
 
 
 def loadavg():
@@ -150,7 +153,9 @@ def summarize(name, rounds):
     }
 
 
-def print_table(summaries):
+def print_table(summaries, info):
+    """The results, under the CPU they were measured on (``info`` is ``machine()``'s)."""
+    print(f"measured on {info['cpu']}, {info['cores']} cores ({info['system']})")
     header = f"{'workload':20} {'unit':11} {'glassnet':>10} {'PyTorch':>10} {'ratio':>7} {'target':>7}  {'others':>6}"
     print(header)
     print("-" * len(header))
@@ -232,7 +237,7 @@ def main(argv=None):
         else:
             summaries.append(summarize(name, results[name]))
     print()
-    print_table(summaries)
+    print_table(summaries, info)
     end_load = loadavg()
     print(f"load average at the end: {end_load}")
 
