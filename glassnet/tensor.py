@@ -23,13 +23,25 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes
+from .devices import CPU, check_device
+from .size import Size
 from .autograd import engine
 from .autograd.function import Function
 from .autograd.grad_mode import is_grad_enabled
 from .ops import activation, arithmetic, matmul, pointwise, reduction, selection, softmax
 from .ops import shape as shape_ops
+from .ops import indexing, reorder, rounding, scan, sorting
+from .ops import diagonal as diagonal_ops
+from .ops import norm as norm_ops
 
-values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min")}
+values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min", "sort", "topk")}
+
+# PyTorch's legacy type names, for ``Tensor.type()``: ``x.type()`` is "glassnet.FloatTensor" for float32.
+TYPE_NAMES = {
+    np.dtype(name): kind + "Tensor"
+    for name, kind in [("float16", "Half"), ("float32", "Float"), ("float64", "Double"), ("int8", "Char"),
+                       ("int16", "Short"), ("int32", "Int"), ("int64", "Long"), ("uint8", "Byte"), ("bool", "Bool")]
+}
 
 
 def as_array(data, dtype=None):
@@ -37,7 +49,7 @@ def as_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.array
     if dtype is not None:
-        return np.asarray(data, dtype=np.dtype(dtype))
+        return np.asarray(data, dtype=dtypes.to_dtype(dtype).dtype)
     if isinstance(data, (np.ndarray, np.generic)):
         return np.asarray(data)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
@@ -143,11 +155,13 @@ class Tensor:
 
     @property
     def shape(self):
-        return self.array.shape
+        """The sizes of the dimensions, a ``glassnet.Size`` (a tuple)."""
+        return Size(self.array.shape)
 
     @property
     def dtype(self):
-        return self.array.dtype
+        """The element type, e.g. ``glassnet.float32`` (``self.array.dtype`` is NumPy's)."""
+        return dtypes.from_numpy(self.array.dtype)
 
     @property
     def ndim(self):
@@ -157,8 +171,8 @@ class Tensor:
         return self.array.ndim
 
     def size(self, dim=None):
-        """The shape, or the length of axis ``dim``."""
-        return self.array.shape if dim is None else self.array.shape[dim]
+        """The shape (a ``glassnet.Size``), or the length of axis ``dim``."""
+        return Size(self.array.shape) if dim is None else self.array.shape[dim]
 
     def numel(self):
         return self.array.size
@@ -180,7 +194,10 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        """Always ``device(type='cpu')``: glassnet computes with NumPy on the CPU."""
+        return CPU
+
+    is_cuda = False
 
     def is_floating_point(self):
         return self.array.dtype.kind == "f"  # dtypes.is_floating, 10× faster: this runs for most ops
@@ -237,24 +254,28 @@ class Tensor:
         """A copy of the data that stays in the graph."""
         return Clone.apply(self)
 
-    def to(self, *args, dtype=None, device=None):
-        """Convert to a dtype: ``to(dtype)``, ``to(other_tensor)``, ``to("cpu", dtype)`` or ``to(dtype=...)``.
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+        """This tensor with another dtype: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
 
-        glassnet runs on the CPU only: the device "cpu" is accepted and ignored.
+        Returns ``self`` when nothing changes (unless ``copy=True``), as in PyTorch; a
+        dtype change is recorded in the graph.  glassnet runs on the CPU: "cpu" is
+        accepted, any other device raises.
         """
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
-            elif isinstance(arg, str):
+            elif isinstance(arg, (str, type(CPU))) or (isinstance(arg, int) and not isinstance(arg, bool)):
                 device = arg
             else:
                 dtype = arg
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"to: glassnet runs on the CPU only, got device {device!r}; hint: use 'cpu'")
-        if dtype is None:
-            return self
-        dtype = np.dtype(dtype)
-        return self if dtype == self.dtype else Cast.apply(self, dtype=dtype)
+        check_device(device, "to")
+        if dtype is None or dtypes.to_dtype(dtype) == self.array.dtype:
+            return self.clone() if copy else self
+        return Cast.apply(self, dtype=dtypes.to_dtype(dtype).dtype)
+
+    def cuda(self, device=None, non_blocking=False):
+        """Raises: glassnet runs on the CPU (write ``.to(device)`` with device chosen by ``glassnet.cuda.is_available()``)."""
+        check_device(device if device is not None else "cuda", "cuda")
 
     def float(self):
         return self.to(dtypes.float32)
@@ -272,7 +293,11 @@ class Tensor:
         return self.to(dtypes.bool)
 
     def cpu(self):
+        """``self``: tensors are always on the CPU."""
         return self
+
+    def half(self):
+        return self.to(dtypes.float16)
 
     def contiguous(self):
         return self
@@ -322,9 +347,9 @@ class Tensor:
         body = np.array2string(
             data, separator=", ", precision=4, prefix="tensor(", floatmode="unique" if short else "fixed"
         )
-        extras = [f"size={self.shape}"] if data.size == 0 and data.shape != (0,) else []
+        extras = [f"size={tuple(self.shape)}"] if data.size == 0 and data.shape != (0,) else []
         if self.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
-            extras.append(f"dtype=glassnet.{self.dtype}")
+            extras.append(f"dtype={self.dtype}")
         if self._ctx is not None:
             extras.append(f"grad_fn=<{self._ctx.name()}>")
         elif self.requires_grad:
@@ -410,6 +435,72 @@ class Tensor:
         a, b = self._operands(base, "pow")
         return arithmetic.Pow.apply(b, a)
 
+    def add(self, other, *, alpha=1):
+        """``self + alpha * other``."""
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, *, alpha=1):
+        """``self - alpha * other``."""
+        return self - (other * alpha if alpha != 1 else other)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other, *, rounding_mode=None):
+        """``self / other``; ``rounding_mode="floor"`` rounds the quotient down, ``"trunc"`` towards zero.
+
+        The rounded forms keep integer dtypes and have gradient 0, as in PyTorch.
+        """
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(
+                f"div: expected rounding_mode to be one of None, 'trunc' or 'floor', but found {rounding_mode!r}"
+            )
+        a, b = self._integer_division_operands(other, "div")
+        return (rounding.FloorDivide if rounding_mode == "floor" else rounding.TruncDivide).apply(a, b)
+
+    true_divide = divide = div
+    multiply = mul
+    subtract = sub
+
+    def floor_divide(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __floordiv__(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        b, a = self._integer_division_operands(other, "floor_divide")
+        return rounding.FloorDivide.apply(a, b)
+
+    def remainder(self, other):
+        """``self - other * floor(self / other)``: the sign of ``other``, as Python's ``%``."""
+        return rounding.Remainder.apply(*self._integer_division_operands(other, "remainder"), mode="floor")
+
+    __mod__ = remainder
+
+    def __rmod__(self, other):
+        b, a = self._integer_division_operands(other, "remainder")
+        return rounding.Remainder.apply(a, b, mode="floor")
+
+    def fmod(self, other):
+        """``self - other * trunc(self / other)``: the sign of ``self``, as C's ``fmod``."""
+        return rounding.Remainder.apply(*self._integer_division_operands(other, "fmod"), mode="trunc")
+
+    def _integer_division_operands(self, other, op):
+        """The two operands of a rounded division; an integer division by zero raises, as in PyTorch."""
+        a, b = self._operands(other, op)
+        if not a.is_floating_point() and not b.array.all():
+            raise RuntimeError(
+                f"{op}: integer division by zero (shapes {tuple(a.shape)} and {tuple(b.shape)}); "
+                "hint: convert to float first for inf/nan results, or mask the zeros"
+            )
+        return a, b
+
+    def pow(self, exponent):
+        return self**exponent
+
     def __neg__(self):
         return arithmetic.Neg.apply(self)
 
@@ -452,6 +543,65 @@ class Tensor:
         return matmul.MatMul.apply(self, other)
 
     mm = matmul
+
+    def bmm(self, mat2):
+        """Batched matrix product of two 3-d tensors with the same batch size (no broadcasting).
+
+        Shape:
+            self: (b, n, m).  mat2: (b, m, p).  Returns: (b, n, p).
+        """
+        if self.ndim != 3 or mat2.ndim != 3 or self.shape[0] != mat2.shape[0]:
+            raise RuntimeError(
+                f"bmm: expected two 3-d tensors with the same batch size, got shapes {tuple(self.shape)} and "
+                f"{tuple(mat2.shape)}; hint: use matmul to broadcast batch dimensions"
+            )
+        return self.matmul(mat2)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        """``beta * self + alpha * bmm(batch1, batch2)``; with ``beta=0`` ``self`` is ignored (nan and inf too)."""
+        return self._scaled_add(batch1.bmm(batch2), beta, alpha, "baddbmm")
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        """``beta * self + alpha * (mat1 @ mat2)`` for 2-d ``mat1`` and ``mat2``."""
+        if mat1.ndim != 2 or mat2.ndim != 2:
+            raise RuntimeError(
+                f"addmm: expected 2-d matrices, got shapes {tuple(mat1.shape)} and {tuple(mat2.shape)}; "
+                "hint: use baddbmm for batches"
+            )
+        return self._scaled_add(mat1.matmul(mat2), beta, alpha, "addmm")
+
+    def _scaled_add(self, product, beta, alpha, op):
+        if np.broadcast_shapes(self.shape, product.shape) != product.shape:
+            raise RuntimeError(
+                f"{op}: input of shape {tuple(self.shape)} does not broadcast to the product's shape "
+                f"{tuple(product.shape)}; hint: the input must be broadcastable to the result"
+            )
+        out = product * alpha if alpha != 1 else product
+        if beta == 0:
+            return out
+        return out + (self * beta if beta != 1 else self)
+
+    def dot(self, other):
+        """Inner product of two 1-d tensors of the same length and dtype."""
+        if self.ndim != 1 or other.ndim != 1 or self.shape != other.shape or self.dtype != other.dtype:
+            raise RuntimeError(
+                f"dot: expected two 1-d tensors of the same length and dtype, got {tuple(self.shape)} {self.dtype} "
+                f"and {tuple(other.shape)} {other.dtype}; hint: flatten first, or use matmul"
+            )
+        return self.matmul(other)
+
+    inner = dot
+
+    def outer(self, vec2):
+        """``out[i, j] = self[i] * vec2[j]`` for two 1-d tensors."""
+        if self.ndim != 1 or vec2.ndim != 1:
+            raise RuntimeError(
+                f"outer: expected two 1-d tensors, got shapes {tuple(self.shape)} and {tuple(vec2.shape)}; "
+                "hint: flatten them first"
+            )
+        return self.reshape(-1, 1) * vec2.reshape(1, -1)
+
+    ger = outer
 
     # In-place forms.  Outside any graph they change the array itself.
     def _inplace(self, other, op, name):
@@ -496,6 +646,25 @@ class Tensor:
     def div_(self, other):
         return self._inplace(other, Tensor.__truediv__, "div_")
 
+    def clamp_(self, min=None, max=None):
+        return self._inplace(None, lambda t, _: t.clamp(min, max), "clamp_")
+
+    def exp_(self):
+        return self._inplace(None, lambda t, _: t.exp(), "exp_")
+
+    def sqrt_(self):
+        return self._inplace(None, lambda t, _: t.sqrt(), "sqrt_")
+
+    def masked_fill_(self, mask, value):
+        return self._inplace(value, lambda t, v: t.masked_fill(mask, v), "masked_fill_")
+
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        source = src if src is not None else value
+        return self._inplace(source, lambda t, s: t.scatter(dim, index, s, reduce=reduce), "scatter_")
+
+    def scatter_add_(self, dim, index, src):
+        return self._inplace(src, lambda t, s: t.scatter_add(dim, index, s), "scatter_add_")
+
     def _fill_from(self, values, name):
         if is_grad_enabled() and self.requires_grad and self.is_leaf:
             raise RuntimeError(
@@ -510,7 +679,7 @@ class Tensor:
         return self._fill_from(0, "zero_")
 
     def fill_(self, value):
-        return self._fill_from(as_array(value), "fill_")
+        return self._fill_from(as_array(value, self.array.dtype), "fill_")  # 0.1 in float64 is not float32's 0.1
 
     def copy_(self, src):
         return self._fill_from(as_array(src), "copy_")
@@ -547,6 +716,47 @@ class Tensor:
     def abs(self):
         return pointwise.Abs.apply(self)
 
+    def sin(self):
+        return pointwise.Sin.apply(self._floating())
+
+    def cos(self):
+        return pointwise.Cos.apply(self._floating())
+
+    def log1p(self):
+        """``log(1 + x)``, precise for tiny ``x``."""
+        return pointwise.Log1p.apply(self._floating())
+
+    def expm1(self):
+        """``exp(x) - 1``, precise for tiny ``x``."""
+        return pointwise.Expm1.apply(self._floating())
+
+    def rsqrt(self):
+        """``1 / sqrt(x)``."""
+        return pointwise.Rsqrt.apply(self._floating())
+
+    def square(self):
+        return self**2
+
+    def sign(self):
+        """-1, 0 or 1; gradient 0, as in PyTorch."""
+        return rounding.Sign.apply(self)
+
+    def floor(self):
+        return self._rounded(rounding.Floor)
+
+    def ceil(self):
+        return self._rounded(rounding.Ceil)
+
+    def trunc(self):
+        return self._rounded(rounding.Trunc)
+
+    def round(self, *, decimals=0):
+        """Round half to even (``2.5 -> 2``), to ``decimals`` places; gradient 0, as in PyTorch."""
+        return self._rounded(rounding.Round, decimals=decimals)
+
+    def _rounded(self, op, **options):
+        return op.apply(self, **options) if self.is_floating_point() else self.clone()  # integers are already whole
+
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
@@ -557,6 +767,12 @@ class Tensor:
         return pointwise.Clamp.apply(t, min=min, max=max)
 
     clip = clamp
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
 
     def maximum(self, other):
         return selection.Maximum.apply(*self._operands(other, "maximum"))
@@ -645,11 +861,51 @@ class Tensor:
             return Tensor._from_array(out.reshape((1,) * self.ndim) if keepdim else out)
         return Tensor._from_array(np.asarray(arg(self.array, axis=dim, keepdims=keepdim)))
 
-    def all(self, dim=None):
-        return Tensor._from_array(np.asarray(self.array.all(axis=dim)))
+    def all(self, dim=None, keepdim=False):
+        """True where every element along ``dim`` (an int, a tuple, or None for all) is nonzero."""
+        axes = None if dim is None else reduction.reduction_dims(dim, self.ndim)
+        return Tensor._from_array(np.asarray(self.array.all(axis=axes, keepdims=keepdim)))
 
-    def any(self, dim=None):
-        return Tensor._from_array(np.asarray(self.array.any(axis=dim)))
+    def any(self, dim=None, keepdim=False):
+        """True where some element along ``dim`` (an int, a tuple, or None for all) is nonzero."""
+        axes = None if dim is None else reduction.reduction_dims(dim, self.ndim)
+        return Tensor._from_array(np.asarray(self.array.any(axis=axes, keepdims=keepdim)))
+
+    def cumsum(self, dim, *, dtype=None):
+        """Running sum along ``dim``: ``out[i] = x[0] + … + x[i]``; bool and integer sums are int64."""
+        return self._scan(scan.CumSum, dim, dtype)
+
+    def cumprod(self, dim, *, dtype=None):
+        """Running product along ``dim``: ``out[i] = x[0] · … · x[i]``; bool and integer products are int64."""
+        return self._scan(scan.CumProd, dim, dtype)
+
+    def _scan(self, op, dim, dtype):
+        t = self.to(dtype) if dtype is not None else self if self.is_floating_point() else self.long()
+        if t.ndim == 0:
+            return op.apply(t.reshape(1), dim=_axis(dim, 0)).reshape(())
+        return op.apply(t, dim=_axis(dim, t.ndim))
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The vector ``p``-norm ``(Σ |x|^p)^(1/p)`` over ``dim`` (all elements by default).
+
+        ``p`` is a number (2, 1, ``inf``, ``-inf``, 0, or any other), or ``"fro"``
+        (the 2-norm of all the elements over ``dim``). Unlike PyTorch, the nuclear norm ``"nuc"`` is not available.
+        """
+        t = self.to(dtype) if dtype is not None else self
+        if not t.is_floating_point():
+            raise RuntimeError(
+                f"norm: expected a floating point tensor, got {t.dtype} (shape {tuple(t.shape)}); "
+                "hint: call .float() first, or pass dtype=glassnet.float32"
+            )
+        if p == "fro":
+            p = 2
+        if isinstance(p, str):
+            raise RuntimeError(
+                f"norm: p={p!r} is not supported; hint: use a number, float('inf') or 'fro' "
+                "(unlike PyTorch, glassnet has no nuclear norm)"
+            )
+        dims = dim if dim is None else reduction.normalize_dims(dim, t.ndim)
+        return norm_ops.Norm.apply(t, p=float(p), dim=dims, keepdim=keepdim)
 
     # ------------------------------------------------------------ comparisons (no gradient)
     def _compare(self, other, ufunc):
@@ -684,6 +940,30 @@ class Tensor:
 
     def __or__(self, other):
         return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._compare(other, np.bitwise_xor)
+
+    def logical_and(self, other):
+        return self._compare(other, np.logical_and)
+
+    def logical_or(self, other):
+        return self._compare(other, np.logical_or)
+
+    def logical_xor(self, other):
+        return self._compare(other, np.logical_xor)
+
+    def logical_not(self):
+        return Tensor._from_array(np.logical_not(self.array))
+
+    def isnan(self):
+        return Tensor._from_array(np.isnan(self.array))
+
+    def isinf(self):
+        return Tensor._from_array(np.isinf(self.array))
+
+    def isfinite(self):
+        return Tensor._from_array(np.isfinite(self.array))
 
     def equal(self, other):
         return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
@@ -800,6 +1080,335 @@ class Tensor:
         if index_sizes != own_sizes:  # np.take_along_axis wants equal sizes: take the part that index covers
             source = self[tuple(slice(None) if d == axis else slice(i) for d, i in enumerate(index.shape))]
         return reduction.PickAlongDim.apply(source, index=index, dim=axis)
+
+    # --------------------------------------------------- pieces along one dim (views of self)
+    @property
+    def mT(self):
+        """The last two dimensions swapped (a batch of transposed matrices)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"mT: expected a tensor with at least 2 dimensions, got shape {tuple(self.shape)}")
+        return self.transpose(-2, -1)
+
+    def _along(self, dim, op):
+        """``dim`` as an axis of a tensor with at least one dimension."""
+        if self.ndim == 0:
+            raise RuntimeError(f"{op}: expected a tensor with at least 1 dimension, got a 0-d tensor")
+        return _axis(dim, self.ndim)
+
+    def _slice(self, axis, part):
+        """``self[..., part, ...]`` with ``part`` (an int, slice or index array) at ``axis``."""
+        return self[(slice(None),) * axis + (part,)]
+
+    def select(self, dim, index):
+        """The slice at ``index`` along ``dim``, that dim removed: ``x.select(1, 2)`` is ``x[:, 2]``."""
+        axis = self._along(dim, "select")
+        n = self.shape[axis]
+        if not -n <= index < n:
+            raise IndexError(
+                f"select: index {index} out of range for dimension {dim} of size {n} (shape {tuple(self.shape)})"
+            )
+        return self._slice(axis, index)
+
+    def narrow(self, dim, start, length):
+        """``length`` elements from ``start`` along ``dim`` (a view)."""
+        axis = self._along(dim, "narrow")
+        n = self.shape[axis]
+        start = start + n if -n <= start < 0 else start
+        if not 0 <= start <= n or length < 0 or start + length > n:
+            raise RuntimeError(
+                f"narrow: start {start} and length {length} do not fit dimension {dim} of size {n} "
+                f"(shape {tuple(self.shape)}); hint: need 0 <= start and start + length <= {n}"
+            )
+        return self._slice(axis, slice(start, start + length))
+
+    def unbind(self, dim=0):
+        """A tuple of the slices along ``dim``, that dim removed."""
+        axis = self._along(dim, "unbind")
+        return tuple(self._slice(axis, i) for i in range(self.shape[axis]))
+
+    def split(self, split_size, dim=0):
+        """Pieces along ``dim``: of ``split_size`` elements each (the last may be smaller), or of the sizes in a list."""
+        axis = self._along(dim, "split")
+        n = self.shape[axis]
+        if isinstance(split_size, (list, tuple)):
+            sizes = [int(s) for s in split_size]
+            if any(s < 0 for s in sizes) or sum(sizes) != n:
+                raise RuntimeError(
+                    f"split: sizes {sizes} must be non-negative and add up to {n}, the size of dimension {dim} "
+                    f"(shape {tuple(self.shape)}); hint: or pass one int for equal pieces"
+                )
+        else:
+            if split_size < 0 or (split_size == 0 and n != 0):
+                raise RuntimeError(
+                    f"split: split_size must be positive (0 only for an empty dimension), got {split_size} "
+                    f"for dimension {dim} of size {n}"
+                )
+            sizes = [split_size] * (n // split_size) + [n % split_size] if n else [0]
+            sizes = [s for s in sizes if s] or [0]
+        starts = np.cumsum([0] + sizes[:-1])
+        return tuple(self._slice(axis, slice(int(a), int(a) + s)) for a, s in zip(starts, sizes))
+
+    def chunk(self, chunks, dim=0):
+        """Up to ``chunks`` pieces of ``ceil(n / chunks)`` elements along ``dim`` (fewer when they run out)."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk: expects chunks to be greater than 0, got {chunks}")
+        n = self.shape[self._along(dim, "chunk")]
+        return self.split([0] * chunks if n == 0 else -(-n // chunks), dim)
+
+    def index_select(self, dim, index):
+        """The entries at positions ``index`` (a 1-d integer tensor) along ``dim``; they may repeat."""
+        index = as_array(index)
+        axis = _axis(dim, self.ndim)
+        n = self.shape[axis] if self.ndim else 1
+        if index.ndim > 1 or index.dtype.kind not in "iu":
+            raise RuntimeError(
+                f"index_select: index must be a 1-d integer tensor, got shape {index.shape} and dtype {index.dtype}; "
+                "hint: flatten it, or convert it with .long()"
+            )
+        if index.size and not (-n <= index.min() and index.max() < n):
+            raise IndexError(
+                f"index_select: index {index.max() if index.max() >= n else index.min()} is out of range for "
+                f"dimension {dim} of size {n} (input shape {tuple(self.shape)})"
+            )
+        if self.ndim == 0:
+            return self.reshape(1)[index.reshape(-1)].reshape(index.shape)
+        return self._slice(axis, index.reshape(-1))
+
+    # ------------------------------------------------ writing at positions (new tensors)
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` (bool, broadcast to ``self``) is true, ``self`` elsewhere, in ``self``'s dtype."""
+        mask = as_array(mask)
+        if mask.dtype != np.bool_:
+            raise RuntimeError(
+                f"masked_fill: expected a boolean mask, got dtype {mask.dtype}; hint: build one with a comparison, e.g. x > 0"
+            )
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    f"masked_fill: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}; "
+                    "hint: use glassnet.where for tensor values"
+                )
+            value = value if value.array.dtype == self.array.dtype else value.to(self.array.dtype)
+        else:
+            value = Tensor._from_array(np.asarray(value, dtype=self.array.dtype))
+        try:
+            np.broadcast_shapes(mask.shape, self.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"masked_fill: mask of shape {mask.shape} does not broadcast with input of shape {tuple(self.shape)}; "
+                "hint: sizes must match or be 1, aligned from the right"
+            ) from None
+        return selection.Where.apply(value, self, condition=mask)
+
+    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+        """A copy of ``self`` with ``src`` (a tensor, or a number ``value``) written at ``index`` along ``dim``.
+
+        For 2-d and dim=1: ``out[i][index[i][j]] = src[i][j]``.  ``reduce="add"``
+        adds instead (``scatter_add``); unlike PyTorch, ``reduce="multiply"`` is not available.
+
+        Shape:
+            index: as many dims as ``self``, each no larger than ``src``'s and, except along ``dim``, than ``self``'s.
+        """
+        if src is None:
+            src = value
+        if reduce not in (None, "add"):
+            raise RuntimeError(
+                f"scatter: reduce={reduce!r} is not supported in glassnet (unlike PyTorch); hint: use None or 'add'"
+            )
+        index, axis = self._scatter_index(dim, index, src, "scatter")
+        if not isinstance(src, Tensor):
+            src = Tensor._from_array(np.full(index.shape, src, dtype=self.array.dtype))
+        op = indexing.ScatterAdd if reduce == "add" else indexing.Scatter
+        return op.apply(self, src, dim=axis, index=index)
+
+    def scatter_add(self, dim, index, src):
+        """A copy of ``self`` with ``src`` added at ``index`` along ``dim`` (repeated positions add up)."""
+        index, axis = self._scatter_index(dim, index, src, "scatter_add")
+        return indexing.ScatterAdd.apply(self, src, dim=axis, index=index)
+
+    def _scatter_index(self, dim, index, src, op):
+        """``index`` as an array and ``dim`` as an axis, both checked against ``self`` and ``src``."""
+        index, axis = as_array(index), _axis(dim, self.ndim)
+        source = src.shape if isinstance(src, Tensor) else index.shape
+        if isinstance(src, Tensor) and src.array.dtype != self.array.dtype:
+            raise RuntimeError(
+                f"{op}: expected src of dtype {self.dtype} like the input, got {src.dtype}; hint: convert with src.to(x.dtype)"
+            )
+        fits = index.ndim == self.ndim == len(source) and all(
+            i <= s and (d == axis or i <= n) for d, (i, s, n) in enumerate(zip(index.shape, source, self.shape))
+        )
+        if index.dtype.kind not in "iu" or not fits:
+            raise RuntimeError(
+                f"{op}: index of shape {index.shape} and dtype {index.dtype} does not fit input of shape "
+                f"{tuple(self.shape)} and src of shape {tuple(source)} at dim {dim}; hint: an integer index with as "
+                "many dims as the input, no larger than src, and no larger than the input except along dim"
+            )
+        n = self.shape[axis] if self.ndim else 1
+        if index.size and (index.min() < 0 or index.max() >= n):
+            raise RuntimeError(
+                f"{op}: index {index.min() if index.min() < 0 else index.max()} is out of bounds for dimension {dim} "
+                f"with size {n}; hint: indices run from 0 to {n - 1}"
+            )
+        return index, axis
+
+    # ------------------------------------------------------------- ordering
+    def sort(self, dim=-1, descending=False, *, stable=False):
+        """``(values, indices)`` sorted along ``dim``; ties keep their order (always stable); NaN is largest."""
+        return self._ordered(dim, descending, None, "sort")
+
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        """The indices that sort ``self`` along ``dim`` (see ``sort``)."""
+        if self.ndim == 0:
+            return Tensor._from_array(np.zeros((), np.int64))
+        return Tensor._from_array(sorting.argsort(self.array, _axis(dim, self.ndim), descending))
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, largest first.
+
+        Unlike PyTorch, ``sorted=False`` still returns them sorted (PyTorch leaves the order unspecified).
+        """
+        n = self.shape[_axis(dim, self.ndim)] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError(
+                f"topk: k={k} is out of range for dimension {dim} of size {n} (input shape {tuple(self.shape)}); "
+                f"hint: k must be between 0 and {n}"
+            )
+        return self._ordered(dim, largest, k, "topk")
+
+    def _ordered(self, dim, descending, k, op):
+        if self.ndim == 0:
+            values, indices = self.reshape(1)._ordered(0, descending, k, op)
+            return values_indices[op](values.reshape(()), Tensor._from_array(indices.array.reshape(())))
+        axis = _axis(dim, self.ndim)
+        order = sorting.argsort(self.array, axis, descending)
+        if k is not None:
+            order = order[(slice(None),) * axis + (slice(0, k),)]
+        values = reduction.PickAlongDim.apply(self, index=order, dim=axis)
+        return values_indices[op](values, Tensor._from_array(order))
+
+    # ------------------------------------------------------------ rearranging
+    def flip(self, *dims):
+        """The elements in reverse order along each of ``dims`` (a copy, as in PyTorch)."""
+        dims = _shape_args(dims)
+        return reorder.Flip.apply(self, dims=reduction.normalize_dims(dims, self.ndim))
+
+    def roll(self, shifts, dims=None):
+        """Shift elements by ``shifts`` along ``dims``, wrapping around; without ``dims``, over the flattened tensor."""
+        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        if dims is not None:
+            dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        if (dims is None and len(shifts) != 1) or (dims is not None and len(dims) != len(shifts)):
+            raise RuntimeError(
+                f"roll: shifts {shifts} and dims {dims} must have the same length; hint: one shift per dim, "
+                "or a single shift without dims"
+            )
+        axes = None if dims is None else tuple(_axis(d, self.ndim) for d in dims)
+        return reorder.Roll.apply(self, shifts=shifts, dims=axes)
+
+    def tril(self, diagonal=0):
+        """The lower triangle of the last two dims (on and below diagonal ``diagonal``), zeros above."""
+        return self._triangle(diagonal, "tril")
+
+    def triu(self, diagonal=0):
+        """The upper triangle of the last two dims (on and above diagonal ``diagonal``), zeros below."""
+        return self._triangle(diagonal, "triu")
+
+    def _triangle(self, diagonal, op):
+        if self.ndim < 2:
+            raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape {tuple(self.shape)}")
+        rows, cols = self.shape[-2:]
+        keep = np.tri(rows, cols, diagonal, dtype=bool) if op == "tril" else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+        return selection.Where.apply(self, Tensor._from_array(np.zeros((), self.array.dtype)), condition=keep)
+
+    def diag(self, diagonal=0):
+        """A 1-d tensor placed on diagonal ``diagonal`` of a square matrix, or the diagonal of a 2-d tensor."""
+        if self.ndim not in (1, 2):
+            raise RuntimeError(
+                f"diag: expected a 1-d or 2-d tensor, got shape {tuple(self.shape)}; hint: use diagonal for batches"
+            )
+        return diagonal_ops.Diag.apply(self, diagonal=diagonal)
+
+    def repeat(self, *sizes):
+        """The tensor tiled ``sizes[d]`` times along each dim (new leading dims for extra sizes).
+
+        Shape:
+            (s_1, ..., s_n) with sizes (r_0, ..., r_k, r_1', ..., r_n') -> (r_0, ..., r_k, r_1'·s_1, ..., r_n'·s_n).
+        """
+        sizes = _shape_args(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(
+                f"repeat: number of repeat dims ({len(sizes)}) can not be smaller than number of tensor dims "
+                f"({self.ndim}); hint: give one count per dimension, e.g. x.repeat({', '.join(['1'] * self.ndim)})"
+            )
+        shape = (1,) * (len(sizes) - self.ndim) + tuple(self.shape)
+        pairs = [n for s in shape for n in (1, s)]  # (1, s_1, 1, s_2, ...) -> expand the 1s to the counts
+        counts = [n for r, s in zip(sizes, shape) for n in (r, s)]
+        return self.reshape(pairs).expand(counts).reshape([r * s for r, s in zip(sizes, shape)])
+
+    def tile(self, *dims):
+        """``repeat`` with ``dims`` padded with leading 1s to the number of dimensions."""
+        dims = _shape_args(dims)
+        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        """Each element repeated ``repeats`` times (an int, or one count per element along ``dim``) in place.
+
+        Without ``dim`` the tensor is flattened first.
+        """
+        t, axis = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.ndim))
+        n = t.shape[axis] if t.ndim else 1
+        counts = as_array(repeats)
+        if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.size not in (1, n) or (counts < 0).any():
+            raise RuntimeError(
+                f"repeat_interleave: repeats must be a non-negative int or one count per element ({n}) along "
+                f"dim {dim}, got {counts.tolist()}; hint: input shape {tuple(self.shape)}"
+            )
+        return t.index_select(axis, np.repeat(np.arange(n), counts.reshape(-1) if counts.size == n else counts.item()))
+
+    # ------------------------------------------------------ types and new tensors
+    def type(self, dtype=None, non_blocking=False):
+        """Without ``dtype``, the type name (``"glassnet.FloatTensor"``); with it, ``self.to(dtype)``.
+
+        ``dtype`` may also be a type name, "glassnet.LongTensor" (or "torch.LongTensor").
+        """
+        if dtype is None:
+            return "glassnet." + TYPE_NAMES[self.array.dtype]
+        if isinstance(dtype, str):
+            by_name = {name: numpy_dtype for numpy_dtype, name in TYPE_NAMES.items()}
+            prefix, _, name = dtype.rpartition(".")
+            if prefix not in ("glassnet", "torch") or name not in by_name:
+                raise RuntimeError(
+                    f"type: invalid type {dtype!r}; hint: use a dtype or a name such as 'glassnet.FloatTensor'"
+                )
+            dtype = by_name[name]
+        return self.to(dtype)
+
+    def type_as(self, other):
+        """``self`` converted to ``other``'s dtype."""
+        return self.to(other.array.dtype)
+
+    def _new(self, fill, size, dtype, device, requires_grad, op):
+        check_device(device, op)
+        dtype = self.array.dtype if dtype is None else dtypes.to_dtype(dtype).dtype
+        t = Tensor._from_array(fill(_shape_args(size), dtype))
+        return t.requires_grad_(True) if requires_grad else t
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        return self._new(np.zeros, size, dtype, device, requires_grad, "new_zeros")
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.ones, size, dtype, device, requires_grad, "new_ones")
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.empty, size, dtype, device, requires_grad, "new_empty")
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        return self._new(lambda shape, d: np.full(shape, fill_value, d), (size,), dtype, device, requires_grad, "new_full")
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        """A copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
+        return self._new(lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor")
 
 
 def _resolve_shape(shape_, size):

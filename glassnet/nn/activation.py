@@ -5,8 +5,11 @@ The math and derivatives are in ``glassnet/ops/activation.py`` and
 compatibility; unlike PyTorch the result is always a new tensor.
 """
 
+from .. import creation
 from . import functional as F
+from . import init
 from .module import Module
+from .parameter import Parameter
 
 
 def _inplace_repr(inplace):
@@ -42,11 +45,122 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
+class PReLU(Module):
+    """x where x > 0, else w·x with a learned slope w: one shared slope, or one per channel.
+
+    Shape:
+        input: (N, C, *) with C = ``num_parameters``, or any shape when ``num_parameters=1``.
+        output: the input's shape.
+
+    Attributes:
+        weight: Parameter of shape (num_parameters,), filled with ``init`` (0.25).
+    """
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(creation.empty(num_parameters, dtype=dtype).to(device=device))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.constant_(self.weight, self.init)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class ELU(Module):
+    """x where x > 0, else α(e^x - 1)."""
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Hardtanh(Module):
+    """x clamped to [min_val, max_val] (gradient 0 outside and at the ends).
+
+    Unlike PyTorch, the deprecated ``min_value``/``max_value`` arguments are not accepted,
+    and ``max_val <= min_val`` raises ``ValueError`` (PyTorch's ``assert`` raises ``AssertionError``).
+    """
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        super().__init__()
+        if not max_val > min_val:
+            raise ValueError(f"Hardtanh: max_val ({max_val}) must be greater than min_val ({min_val})")
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """min(max(0, x), 6): ``Hardtanh(0, 6)``, common in mobile networks."""
+
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return _inplace_repr(self.inplace)
+
+
 class Sigmoid(Module):
     """σ(x) = 1 / (1 + e^-x), squashing to (0, 1)."""
 
     def forward(self, input):
         return F.sigmoid(input)
+
+
+class LogSigmoid(Module):
+    """log σ(x), finite for any x."""
+
+    def forward(self, input):
+        return F.logsigmoid(input)
+
+
+class SiLU(Module):
+    """x · σ(x) (swish)."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.silu(input)
+
+    def extra_repr(self):
+        return _inplace_repr(self.inplace)
+
+
+class Softplus(Module):
+    """log(1 + e^(βx)) / β, a smooth ReLU; linear where βx > ``threshold``."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Tanh(Module):

@@ -26,6 +26,7 @@ import numpy as np
 from ..ops import activation
 from ..ops.conv import conv2d  # noqa: F401  (re-exported as F.conv2d)
 from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d  # noqa: F401
+from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
 from ..ops import linear as linear_ops
 from ..ops import loss as loss_ops
 from ..random import numpy_generator
@@ -104,6 +105,69 @@ def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate argument must be either 'none' or 'tanh', got {approximate!r}")
     return activation.GELU.apply(input, approximate=approximate)
+
+
+def _floating_input(name, input):
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name}: input must be floating point, got dtype {input.dtype}; hint: input.float()")
+    return input
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x where x > 0, else α(e^x - 1): smooth at 0 for α = 1, and negative outputs down to -α."""
+    return activation.ELU.apply(_floating_input("elu", input), alpha=float(alpha))
+
+
+def silu(input, inplace=False):
+    """x · σ(x) (also called swish)."""
+    return activation.SiLU.apply(_floating_input("silu", input))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(βx)) / β, a smooth ReLU; x itself where βx > ``threshold``."""
+    return activation.Softplus.apply(_floating_input("softplus", input), beta=float(beta), threshold=float(threshold))
+
+
+def logsigmoid(input):
+    """log σ(x) = -softplus(-x), finite for any x (log(sigmoid(x)) gives -inf below about -100)."""
+    return activation.LogSigmoid.apply(_floating_input("logsigmoid", input))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 elsewhere (also at the ends)."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} > max_val={max_val}")
+    return activation.Hardtanh.apply(input, min_val=min_val, max_val=max_val)
+
+
+def relu6(input, inplace=False):
+    """min(max(0, x), 6): ``hardtanh(input, 0, 6)``."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def prelu(input, weight):
+    """x where x > 0, else w·x, with learned slopes ``weight``: one (shared) or one per channel.
+
+    Shape:
+        input: (N, C, *) or any shape when ``weight`` has one element; a 1-d input has one channel.
+        weight: (1,), () or (C,).  Returns: the input's shape.
+    """
+    w = weight.array
+    if w.ndim > 1:
+        raise RuntimeError(f"prelu: expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}")
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if w.size != 1 and (input.ndim == 0 or w.size != channels):
+        raise RuntimeError(
+            f"prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = {w.size} and "
+            f"channel size = {channels} (input shape {tuple(input.shape)}); hint: PReLU(num_parameters) needs one "
+            "slope per channel (dimension 1 of the input), or num_parameters=1"
+        )
+    if input.array.dtype != w.dtype:
+        raise RuntimeError(
+            f"prelu: input has dtype {input.dtype} but weight has dtype {weight.dtype}; hint: convert the input "
+            f"with .to(weight.dtype), or the model with .double() / .float()"
+        )
+    return activation.PReLU.apply(input, weight)
 
 
 def _implicit_dim(name, ndim):
@@ -276,7 +340,7 @@ def _class_indices(name, input, target, ignore_index):
     """The integer ``target`` checked against ``input`` and flattened to one class index per row."""
     classes = input.shape[0 if input.ndim == 1 else 1]
     expected = _batch_shape(input)
-    if target.dtype.kind not in "iu":
+    if target.array.dtype.kind not in "iu":
         extra = " or class probabilities of the input's shape" if name == "cross_entropy" else ""
         raise RuntimeError(
             f"{name}: expected class indices (an integer tensor of shape {expected}){extra} as target, got dtype "
@@ -346,7 +410,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     logits = _class_rows(name, input)
     rows, classes = logits.shape
     weight = _class_weight(name, weight, classes, input.dtype)
-    if target.dtype.kind == "f" and target.shape == input.shape:  # class probabilities
+    if target.is_floating_point() and target.shape == input.shape:  # class probabilities
         if ignore_index >= 0:
             raise ValueError(f"{name}: ignore_index is not supported for class-probability targets (as in PyTorch)")
         q = _class_rows(name, target.to(input.dtype))

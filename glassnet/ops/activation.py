@@ -5,13 +5,22 @@ name               φ(x)                             φ'(x)
 =================  ===============================  ===================================
 relu               max(0, x)                        1 if x > 0 else 0  (0 at x = 0)
 leaky_relu         x if x > 0 else s·x              1 if x > 0 else s
+prelu              x if x > 0 else w·x              1 if x > 0 else w;  ∂φ/∂w = x if x <= 0 else 0
+elu                x if x > 0 else α(e^x - 1)       1 if x > 0 else α·e^x
+hardtanh           clamp(x, lo, hi)                 1 if lo < x < hi else 0  (relu6: lo=0, hi=6)
 sigmoid            σ(x) = 1 / (1 + e^-x)            σ(x)·(1 - σ(x))
+log_sigmoid        log σ(x) = -log(1 + e^-x)        σ(-x) = 1 - σ(x)
+silu               x·σ(x)                           σ(x)·(1 + x·(1 - σ(x)))
+softplus           log(1 + e^(βx)) / β              σ(βx)
 tanh               tanh x                           1 - tanh² x
 gelu               x·Φ(x)                           Φ(x) + x·φ_N(x)
 =================  ===============================  ===================================
 
 Φ is the standard normal CDF and φ_N its density.  ``gelu(approximate='tanh')``
-uses PyTorch's tanh approximation of Φ.
+uses PyTorch's tanh approximation of Φ.  ``softplus`` is x itself where
+βx > ``threshold`` (there log(1 + e^(βx)) / β and x agree to float precision),
+with derivative 1, as in PyTorch.  Every e^t below is taken of t <= 0 only
+(or through ``np.logaddexp``), so no input overflows.
 """
 import math
 
@@ -20,6 +29,11 @@ import numpy as np
 from ..autograd.function import Function
 from .special import normal_cdf
 
+
+def stable_sigmoid(x):
+    """σ(x) = 1 / (1 + e^-x) with two branches so that exp never overflows: e^-x for x >= 0, e^x for x < 0."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class ReLU(Function):
@@ -55,11 +69,8 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        # Two branches so that exp never overflows: e^-x for x >= 0, e^x for x < 0.
-        e = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        ctx.out = out
-        return out
+        ctx.out = stable_sigmoid(x)
+        return ctx.out
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -99,3 +110,99 @@ class GELU(Function):
             return (grad_output * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner),)
         density = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return (grad_output * (ctx.cdf + x * density),)
+
+
+class PReLU(Function):
+    """Leaky ReLU whose negative slope ``w`` is learned: one slope for all, or one per channel (dimension 1)."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        slope = w.reshape(()) if w.size == 1 else w.reshape((-1,) + (1,) * (x.ndim - 2))  # broadcasts over dim 1
+        ctx.x, ctx.w, ctx.slope, ctx.positive = x, w, slope, x > 0
+        return np.where(ctx.positive, x, slope * x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        positive = ctx.positive
+        dx = np.where(positive, grad_output, ctx.slope * grad_output) if ctx.needs_input_grad[0] else None
+        dw = None
+        if ctx.needs_input_grad[1]:
+            per_element = np.where(positive, 0, ctx.x * grad_output)
+            channel = () if ctx.w.size == 1 else (1,)
+            dw = per_element.sum(axis=tuple(a for a in range(per_element.ndim) if a not in channel))
+            dw = dw.reshape(ctx.w.shape).astype(ctx.w.dtype, copy=False)
+        return dx, dw
+
+
+class ELU(Function):
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x, alpha=1.0):
+        positive, negative_part = x > 0, np.minimum(x, 0)
+        if ctx.needs_input_grad[0]:
+            ctx.slope = np.where(positive, 1, alpha * np.exp(negative_part))
+        return np.where(positive, x, alpha * np.expm1(negative_part))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * ctx.slope,)
+
+
+class Hardtanh(Function):
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x, min_val=-1.0, max_val=1.0):
+        if ctx.needs_input_grad[0]:
+            ctx.inside = (x > min_val) & (x < max_val)
+        return np.clip(x, min_val, max_val).astype(x.dtype, copy=False)  # integers stay integers, as in PyTorch
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * ctx.inside,)
+
+
+class LogSigmoid(Function):
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x):
+        if ctx.needs_input_grad[0]:
+            ctx.slope = stable_sigmoid(-x)
+        return -np.logaddexp(0, -x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * ctx.slope,)
+
+
+class SiLU(Function):
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x):
+        s = stable_sigmoid(x)
+        if ctx.needs_input_grad[0]:
+            ctx.slope = s * (1 + x * (1 - s))
+        return x * s
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * ctx.slope,)
+
+
+class Softplus(Function):
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x, beta=1.0, threshold=20.0):
+        scaled = x * beta
+        linear = scaled > threshold
+        if ctx.needs_input_grad[0]:
+            ctx.slope = np.where(linear, 1, stable_sigmoid(scaled))
+        return np.where(linear, x, np.logaddexp(0, scaled) / beta)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * ctx.slope,)
