@@ -14,15 +14,24 @@ from .creation import (
     arange, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
+from .devices import device
 from .dtypes import (
-    bool, double, float, float16, float32, float64, get_default_dtype, half, int, int32, int64, long,
-    set_default_dtype, uint8,
+    bool, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
+    int16, int32, int64, long, set_default_dtype, short, uint8,
 )
+from .size import Size
 from .functions import (
     abs, add, allclose, argmax, argmin, cat, clamp, clip, concat, concatenate, div, eq, exp, flatten,
     gather, ge, gt, is_tensor, le, log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min,
     minimum, mm, mul, ne, neg, numel, permute, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze,
     stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
+)
+from .functions import (
+    addmm, all, any, argsort, as_tensor, baddbmm, bmm, ceil, chunk, clamp_max, clamp_min, cos, cumprod, cumsum,
+    diag, divide, dot, einsum, expm1, flip, floor, floor_divide, fmod, ger, index_select, inner, isfinite, isinf,
+    isnan, log1p, logical_and, logical_not, logical_or, logical_xor, masked_fill, multiply, narrow, norm, outer,
+    remainder, repeat_interleave, roll, round, rsqrt, scatter, scatter_add, select, sign, sin, sort, split, square,
+    subtract, tile, topk, tril, triu, true_divide, trunc, unbind,
 )
 from .random import Generator, initial_seed, manual_seed
 from .runtime import get_num_threads, set_num_threads
@@ -30,7 +39,7 @@ from .tensor import Tensor
 
 __version__ = "0.1.0"
 
-from . import autograd, data, models, nn, optim  # noqa: E402  (subpackages need Tensor first)
+from . import accelerator, autograd, backends, cuda, data, models, nn, optim, utils  # noqa: E402  (subpackages need Tensor first)
 from .serialization import load, save  # noqa: E402
 from .summary import summary  # noqa: E402
 from .explain import explain  # noqa: E402

@@ -189,7 +189,7 @@ def test_matmul_shape_mismatch_names_both_shapes():
         glassnet.ones(2, 3) @ glassnet.ones(4, 5)
     with pytest.raises(RuntimeError, match=r"batch dimensions of \(2, 3, 4\) and \(5, 4, 1\)"):
         glassnet.ones(2, 3, 4) @ glassnet.ones(5, 4, 1)
-    with pytest.raises(RuntimeError, match=r"same dtype.*float32 and float64"):
+    with pytest.raises(RuntimeError, match=r"same dtype.*float32 and glassnet.float64"):
         glassnet.ones(2, 3) @ glassnet.ones(3, dtype=glassnet.float64)
 
 

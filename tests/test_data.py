@@ -78,7 +78,7 @@ def test_default_collate_matches_torch():
     assert type(ours) is type(theirs)
     for o, t in zip(ours, theirs):
         assert o.shape == tuple(t.shape)
-        assert str(o.dtype) == str(t.dtype).replace("torch.", "")
+        assert str(o.dtype) == str(t.dtype).replace("torch.", "glassnet.")
         np.testing.assert_array_equal(o.numpy(), t.numpy())
 
 

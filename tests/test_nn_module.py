@@ -232,7 +232,7 @@ def test_to_double_keeps_parameter_objects():
     assert net(glassnet.ones(1, 2, dtype=glassnet.float64)).dtype == glassnet.float64
     net.to("cpu", glassnet.float32)
     assert weight.dtype == glassnet.float32
-    with pytest.raises(RuntimeError, match="CPU only"):
+    with pytest.raises(RuntimeError, match="glassnet runs on the CPU"):
         net.to("cuda")
 
 

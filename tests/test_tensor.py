@@ -6,7 +6,7 @@ import glassnet
 
 
 def torch_dtype_name(t):
-    return str(t.dtype).replace("torch.", "")
+    return str(t.dtype).replace("torch.", "glassnet.")
 
 
 # --- dtypes -------------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_to_and_dtype_shortcuts():
     assert x.to(dtype=glassnet.float64, device="cpu").dtype == glassnet.float64
     assert x.to("cpu") is x and x.float() is x
     assert x.long().tolist() == [1, -2] and x.int().dtype == glassnet.int32 and x.bool().tolist() == [True, True]
-    with pytest.raises(RuntimeError, match="CPU only"):
+    with pytest.raises(RuntimeError, match="glassnet runs on the CPU"):
         x.to("cuda")
     y = x.double() * 2  # the gradient flows back through the cast, in x's dtype
     y.sum().backward()
@@ -147,7 +147,7 @@ def test_setitem_and_in_place_updates_outside_the_graph():
     with glassnet.no_grad():
         w -= 0.5
     assert w.tolist() == [0.5, 0.5] and w.requires_grad
-    with pytest.raises(RuntimeError, match="result type float32 can't be cast to the desired output type int64"):
+    with pytest.raises(RuntimeError, match="result type float32 can't be cast to the desired output type glassnet.int64"):
         counts = glassnet.arange(3)
         counts += 1.5
 

@@ -26,6 +26,8 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from ..devices import check_device
+from ..devices import device as device_type
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -375,12 +377,13 @@ class Module:
         optimizers holding them stay valid.  Only the "cpu" device exists.
         """
         for arg in args:
-            if isinstance(arg, str):
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (str, device_type)) or (isinstance(arg, int) and not isinstance(arg, bool)):
                 device = arg
             else:
                 dtype = arg
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"to: glassnet runs on the CPU only, got device {device!r}; hint: use 'cpu'")
+        check_device(device, "to")
         if dtype is not None:
             dtype = np.dtype(dtype)
             for tensor in [*self.parameters(), *self.buffers()]:
@@ -388,6 +391,14 @@ class Module:
                     tensor.array = tensor.array.astype(dtype, copy=False)
                     if tensor.grad is not None:
                         tensor.grad.array = tensor.grad.array.astype(dtype, copy=False)
+        return self
+
+    def cuda(self, device=None):
+        """Raises: glassnet runs on the CPU (use ``.to(device)`` with device chosen by ``glassnet.cuda.is_available()``)."""
+        check_device(device if device is not None else "cuda", "cuda")
+
+    def cpu(self):
+        """``self``: parameters always live on the CPU."""
         return self
 
     def float(self):
