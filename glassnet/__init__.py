@@ -9,7 +9,7 @@ A deep-learning framework on NumPy with PyTorch's API, small enough to read::
     x.grad  # tensor(-2.6487)
 """
 from . import dtypes, random, runtime  # runtime: process-wide performance settings (see its docstring)
-from .autograd import enable_grad, is_grad_enabled, no_grad
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,

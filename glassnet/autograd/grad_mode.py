@@ -49,3 +49,45 @@ class enable_grad(_SetGradMode):
     """Context manager and decorator that turns graph recording back on."""
 
     mode = True
+
+
+class set_grad_enabled(_SetGradMode):
+    """Turn graph recording on or off: at once when called, and back as it was after a ``with`` block.
+
+    ``glassnet.set_grad_enabled(False)`` switches it off until switched on again;
+    ``with glassnet.set_grad_enabled(is_training):`` does so only inside the block,
+    the idiom of PyTorch training loops that share code between training and evaluation.
+    """
+
+    def __new__(cls, mode):
+        return object.__new__(cls)
+
+    def __init__(self, mode):
+        self._previous = _GradMode.enabled
+        self.mode = _GradMode.enabled = bool(mode)
+
+    def __enter__(self):
+        return self  # already switched by __init__; __exit__ restores the previous mode
+
+
+class inference_mode(_SetGradMode):
+    """``no_grad`` for inference, under PyTorch's name: ``with glassnet.inference_mode():`` or ``@inference_mode()``.
+
+    Unlike PyTorch, tensors made inside are ordinary tensors (PyTorch marks them as
+    inference tensors that may never enter a graph later); ``inference_mode(False)``
+    leaves recording as it is.
+    """
+
+    def __new__(cls, mode=True):
+        self = super().__new__(cls)
+        self.switch_off = True
+        return self(mode) if callable(mode) else self  # @inference_mode without parentheses wraps at once
+
+    def __init__(self, mode=True):
+        self.switch_off = bool(mode)
+
+    def __enter__(self):
+        self._previous = _GradMode.enabled
+        if self.switch_off:
+            _GradMode.enabled = False
+        return self
