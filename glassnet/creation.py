@@ -1,20 +1,23 @@
 """Functions that make new tensors, with PyTorch's names and arguments.
 
 Random ones draw from glassnet's single seeded generator (``glassnet.manual_seed``)
-unless a ``generator=`` is given.
+unless a ``generator=`` is given.  All take ``device=``: None or "cpu" (glassnet
+runs on the CPU; any other device raises, see ``glassnet.devices``).
 """
 import numpy as np
 
 from . import dtypes
+from .devices import check_device
 from .random import numpy_generator
 from .tensor import Tensor, _shape_args, as_array
 
 
-def tensor(data, dtype=None, requires_grad=False):
+def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (number, nested list, array or tensor).
 
     Python floats become float32 and ints int64, as in PyTorch.
     """
+    check_device(device, "tensor")
     return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
 
 
@@ -34,42 +37,50 @@ def _float_dtype(dtype):
     return np.dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
-def zeros(*size, dtype=None, requires_grad=False):
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    check_device(device, "zeros")
     return _new(np.zeros(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad=False):
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    check_device(device, "ones")
     return _new(np.ones(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad=False):
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    check_device(device, "empty")
     return _new(np.empty(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    check_device(device, "full")
     if dtype is None:
         dtype = as_array(fill_value).dtype
     return _new(np.full(_shape_args((size,)), fill_value, dtype=np.dtype(dtype)), requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    check_device(device, "eye")
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples from [0, 1)."""
+    check_device(device, "rand")
     values = numpy_generator(generator).random(_shape_args(size), dtype=np.float64)
     return _new(values.astype(_float_dtype(dtype)), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Samples from the standard normal distribution N(0, 1)."""
+    check_device(device, "randn")
     values = numpy_generator(generator).standard_normal(_shape_args(size))
     return _new(values.astype(_float_dtype(dtype)), requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None):
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
     """Integers uniform in [low, high); ``randint(high, size)`` starts at 0, as in PyTorch."""
+    check_device(device, "randint")
     if size is None:
         if not isinstance(high, (tuple, list)):
             raise TypeError("randint: size must be given as a tuple, e.g. randint(0, 10, (3,))")
@@ -80,12 +91,14 @@ def randint(low, high=None, size=None, generator=None, dtype=None):
     return Tensor._from_array(values.astype(dtype or dtypes.int64))
 
 
-def randperm(n, generator=None):
+def randperm(n, generator=None, device=None):
+    check_device(device, "randperm")
     return Tensor._from_array(numpy_generator(generator).permutation(n).astype(np.int64))
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints."""
+    check_device(device, "arange")
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -94,8 +107,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return _new(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False):
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
+    check_device(device, "linspace")
     return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
 
 
@@ -115,5 +129,5 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-def full_like(input, fill_value, dtype=None, requires_grad=False):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

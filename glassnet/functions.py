@@ -1,11 +1,16 @@
 """The ``glassnet.*`` functions that mirror ``torch.*`` (``glassnet.exp(x)``, ``glassnet.cat``…).
 
-Most are the Tensor method of the same name; ``cat``, ``stack`` and ``where``
-take several tensors.
+Most are the Tensor method of the same name; ``cat``, ``stack``, ``where`` and
+``einsum`` take several tensors.  Some share a name with a Python built-in
+(``all``, ``any``, ``max``, ``round``…), so code here reaches those through ``builtins``.
 """
+import builtins
+
 import numpy as np
 
 from . import dtypes
+from .devices import check_device
+from .ops import einsum as einsum_ops
 from .ops import selection, shape
 from .tensor import Tensor, _axis, as_array
 
@@ -54,12 +59,62 @@ flatten = _method("flatten")
 squeeze = _method("squeeze")
 unsqueeze = _method("unsqueeze")
 gather = _method("gather")
-add = _method("__add__")
-sub = _method("__sub__")
-mul = _method("__mul__")
-div = _method("__truediv__")
+add = _method("add")
+sub = subtract = _method("sub")
+mul = multiply = _method("mul")
+div = divide = true_divide = _method("div")
+floor_divide = _method("floor_divide")
+remainder = _method("remainder")
+fmod = _method("fmod")
 neg = _method("__neg__")
-pow = _method("__pow__")
+pow = _method("pow")
+square = _method("square")
+sin = _method("sin")
+cos = _method("cos")
+log1p = _method("log1p")
+expm1 = _method("expm1")
+rsqrt = _method("rsqrt")
+sign = _method("sign")
+floor = _method("floor")
+ceil = _method("ceil")
+trunc = _method("trunc")
+round = _method("round")
+clamp_min = _method("clamp_min")
+clamp_max = _method("clamp_max")
+isnan = _method("isnan")
+isinf = _method("isinf")
+isfinite = _method("isfinite")
+logical_and = _method("logical_and")
+logical_or = _method("logical_or")
+logical_xor = _method("logical_xor")
+logical_not = _method("logical_not")
+all = _method("all")
+any = _method("any")
+cumsum = _method("cumsum")
+cumprod = _method("cumprod")
+norm = _method("norm")
+sort = _method("sort")
+argsort = _method("argsort")
+topk = _method("topk")
+bmm = _method("bmm")
+baddbmm = _method("baddbmm")
+addmm = _method("addmm")
+dot = inner = _method("dot")
+outer = ger = _method("outer")
+chunk = _method("chunk")
+unbind = _method("unbind")
+narrow = _method("narrow")
+select = _method("select")
+index_select = _method("index_select")
+masked_fill = _method("masked_fill")
+scatter = _method("scatter")
+scatter_add = _method("scatter_add")
+flip = _method("flip")
+roll = _method("roll")
+tril = _method("tril")
+triu = _method("triu")
+diag = _method("diag")
+tile = _method("tile")
 eq = _method("__eq__")
 ne = _method("__ne__")
 lt = _method("__lt__")
@@ -86,7 +141,7 @@ def cat(tensors, dim=0):
         raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; hint: use stack")
     axis = _axis(dim, first.ndim)
     for i, t in enumerate(tensors):
-        if t.ndim != first.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, first.shape)) if j != axis):
+        if t.ndim != first.ndim or builtins.any(a != b for j, (a, b) in enumerate(zip(t.shape, first.shape)) if j != axis):
             raise RuntimeError(
                 f"cat: sizes of tensors must match except in dimension {dim}; tensor 0 has shape "
                 f"{tuple(first.shape)} but tensor {i} has shape {tuple(t.shape)}"
@@ -129,3 +184,55 @@ def is_tensor(obj):
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.allclose(as_array(input), as_array(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``tensor`` along ``dim``: of ``split_size_or_sections`` elements each, or of the sizes in a list."""
+    return _tensor(tensor).split(split_size_or_sections, dim)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated ``repeats`` times along ``dim`` (see ``Tensor.repeat_interleave``).
+
+    With ``input`` alone, ``input`` holds the counts: ``repeat_interleave(tensor([2, 1]))`` is ``tensor([0, 0, 1])``.
+    """
+    if repeats is None:
+        counts = _tensor(input)
+        return Tensor(np.arange(counts.numel())).repeat_interleave(counts)
+    return _tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, sharing memory with it when it already is a tensor or an array of that dtype."""
+    check_device(device, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or dtypes.to_dtype(dtype) == data.dtype):
+        return Tensor._from_array(data)
+    return Tensor(data, dtype)
+
+
+def einsum(equation, *operands):
+    """Sums of products of the operands named by subscripts: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``.
+
+    Letters shared by operands are multiplied, letters missing from the output
+    are summed over; ``...`` stands for the remaining (broadcast) dimensions, and
+    without ``->`` the output is the letters used once, in alphabetical order.
+    The operands may also come as one list.  All must have the same dtype, as in PyTorch.
+    Unlike PyTorch, the sublist form ``einsum(a, [0, 1], b, [1, 2])`` is not available.
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    if not isinstance(equation, str):
+        raise TypeError(
+            "einsum(): the first argument must be an equation such as 'ij,jk->ik'; hint: unlike PyTorch, "
+            "glassnet has no sublist form"
+        )
+    tensors = [_tensor(t) for t in operands]
+    if len({t.array.dtype for t in tensors}) > 1:
+        raise RuntimeError(
+            f"einsum(): operands have different dtypes {[str(t.dtype) for t in tensors]} (shapes "
+            f"{[tuple(t.shape) for t in tensors]}); hint: convert them with .to(dtype), PyTorch does not promote here either"
+        )
+    inputs, output, sizes = einsum_ops.parse(equation, [t.array.shape for t in tensors])
+    return einsum_ops.Einsum.apply(*tensors, inputs=tuple(inputs), output=output, sizes=sizes)

@@ -465,10 +465,10 @@ class Tensor:
     subtract = sub
 
     def floor_divide(self, other):
-        return self.div(other, rounding_mode="floor")
+        """``self // other``, rounded down; unlike PyTorch's (which has no backward), its gradient is 0."""
+        return rounding.FloorDivide.apply(*self._integer_division_operands(other, "floor_divide"))
 
-    def __floordiv__(self, other):
-        return self.div(other, rounding_mode="floor")
+    __floordiv__ = floor_divide
 
     def __rfloordiv__(self, other):
         b, a = self._integer_division_operands(other, "floor_divide")
@@ -571,7 +571,7 @@ class Tensor:
         return self._scaled_add(mat1.matmul(mat2), beta, alpha, "addmm")
 
     def _scaled_add(self, product, beta, alpha, op):
-        if np.broadcast_shapes(self.shape, product.shape) != product.shape:
+        if not _broadcasts_to(self.shape, product.shape):
             raise RuntimeError(
                 f"{op}: input of shape {tuple(self.shape)} does not broadcast to the product's shape "
                 f"{tuple(product.shape)}; hint: the input must be broadcastable to the result"
@@ -1409,6 +1409,14 @@ class Tensor:
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         """A copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor")
+
+
+def _broadcasts_to(shape_, target):
+    """True if ``shape_`` broadcasts to ``target`` itself (not to a larger shape)."""
+    try:
+        return np.broadcast_shapes(shape_, target) == tuple(target)
+    except ValueError:
+        return False
 
 
 def _resolve_shape(shape_, size):

@@ -1,8 +1,11 @@
-"""Elementwise maths on one tensor: exp, log, sqrt, abs, clamp.
+"""Elementwise maths on one tensor: exp, log, sqrt, abs, clamp, sin, cos, log1p, expm1, rsqrt.
 
 Each backward multiplies the upstream gradient by the local derivative:
 exp' = exp, log' = 1/x, sqrt' = 1/(2·sqrt x), abs' = sign x (0 at 0, as in
-PyTorch), clamp' = 1 inside [min, max] (bounds included) and 0 outside.
+PyTorch), clamp' = 1 inside [min, max] (bounds included) and 0 outside,
+sin' = cos, cos' = -sin, log1p' = 1/(1 + x), expm1' = eˣ = expm1 + 1,
+rsqrt' = (x^(-1/2))' = -x^(-3/2)/2 = -rsqrt³/2.  ``log1p(x) = log(1 + x)`` and
+``expm1(x) = eˣ - 1`` keep full precision for tiny x, where 1 + x would round.
 """
 import numpy as np
 
@@ -72,3 +75,65 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * ctx.inside,)
+
+
+class Sin(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.a = a
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * np.cos(ctx.a),)
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.a = a
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (-grad_output * np.sin(ctx.a),)
+
+
+class Log1p(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.a = a
+        return np.log1p(a)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output / (1 + ctx.a),)
+
+
+class Expm1(Function):
+    saved_inputs = ()
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.out = np.expm1(a)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * (ctx.out + 1),)
+
+
+class Rsqrt(Function):
+    saved_inputs = ()
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            ctx.out = 1 / np.sqrt(a)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * -0.5 * ctx.out**3,)
