@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import glassnet
-from glassnet.autograd import Function
+from glassnet.autograd.function import Function
 
 
 def test_lecture_example():

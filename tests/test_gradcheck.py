@@ -9,6 +9,7 @@ import pytest
 import glassnet
 from glassnet.autograd import gradcheck
 from glassnet.autograd.gradcheck import GradcheckError
+from glassnet.autograd.function import Function
 from glassnet.ops import activation
 
 POSITIVE = (0.5, 2.0)
@@ -79,7 +80,7 @@ def test_gradcheck(shapes, fn, values):
 
 
 def test_gradcheck_catches_a_wrong_backward_and_names_the_element():
-    class WrongSquare(glassnet.autograd.Function):
+    class WrongSquare(Function):
         @staticmethod
         def forward(ctx, a):
             ctx.a = a

@@ -1,6 +1,10 @@
-"""Automatic differentiation: ``Function``, the backward engine, grad modes and ``gradcheck``."""
-from .function import Context, Function
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+"""Automatic differentiation: the backward engine, grad modes and ``gradcheck``.
+
+glassnet's own ops subclass ``glassnet.autograd.function.Function`` and work on
+NumPy arrays (see ``glassnet/ops/``).
+"""
+from .function import Context
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 
-__all__ = ["Context", "Function", "enable_grad", "gradcheck", "is_grad_enabled", "inference_mode", "no_grad", "set_grad_enabled"]
+__all__ = ["Context", "enable_grad", "gradcheck", "is_grad_enabled", "no_grad"]
