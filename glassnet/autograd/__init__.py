@@ -4,7 +4,7 @@ glassnet's own ops subclass ``glassnet.autograd.function.Function`` and work on
 NumPy arrays (see ``glassnet/ops/``).
 """
 from .function import Context
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
 
-__all__ = ["Context", "enable_grad", "gradcheck", "is_grad_enabled", "no_grad"]
+__all__ = ["Context", "enable_grad", "gradcheck", "is_grad_enabled", "inference_mode", "no_grad", "set_grad_enabled"]
