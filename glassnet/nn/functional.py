@@ -26,6 +26,7 @@ import numpy as np
 from ..ops import activation
 from ..ops.conv import conv2d  # noqa: F401  (re-exported as F.conv2d)
 from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d  # noqa: F401
+from ..ops.embedding import embedding  # noqa: F401
 from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
 from ..ops import linear as linear_ops
 from ..ops import loss as loss_ops
