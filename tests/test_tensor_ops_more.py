@@ -137,6 +137,7 @@ CASES = [
     case([(3, 4)], *both(lambda L, x: L.square(x)), id="square"),
     case([(3, 4), (4,)], lambda x, y: x.add(y, alpha=-2.5), id="add-alpha"),
     case([(3, 4), (4,)], *both(lambda L, x, y: L.sub(x, y, alpha=3)), id="sub-alpha"),
+    case([(2, 2)], *both(lambda L, x: x.add(L.tensor([1.0, 2.0]), alpha=2).sub(L.tensor([[0.5], [1.5]]), alpha=-1)), id="add-sub-alpha-tensor"),
     case([(3, 4), (4,)], lambda x, y: x.mul(y).pow(2), id="mul-pow"),
     case([(3, 4), (4,)], *both(lambda L, x, y: L.div(x, y.abs() + 0.5)), id="div"),
     case([(3, 4), (4,)], lambda x, y: x.remainder(y.abs() + 0.5), id="remainder"),
@@ -458,6 +459,10 @@ def test_as_tensor_shares_memory_like_torch():
     assert glassnet.as_tensor(shared, dtype=glassnet.float32).dtype == glassnet.float32
 
 
+def test_add_alpha_scales_a_list_instead_of_repeating_it():
+    assert glassnet.zeros(2).add([1.0, 2.0], alpha=2).tolist() == [2.0, 4.0]
+
+
 def test_repeat_interleave_of_counts_alone():
     assert glassnet.repeat_interleave(glassnet.tensor([2, 0, 1])).tolist() == [0, 0, 2]
     compare_with_torch(None, lambda x: x.repeat_interleave(3, dim=0), values=[np.array([[1.0, 2.0], [3.0, 4.0]])])
@@ -605,3 +610,15 @@ def test_einsum_equals_matmul_for_batched_products(batch, n, k, m, dtype):
         dtype=dtype,
     )
     assert out[0].shape == tuple(batch) + (n, m)
+
+
+def test_topk_matches_torch_for_every_k_and_dim():
+    values = np.random.default_rng(3).standard_normal((4, 6, 5))
+    values[0, 0, 0] = np.nan
+    for dim in range(3):
+        for k in range(values.shape[dim] + 1):
+            for largest in (True, False):
+                ours = glassnet.tensor(values).topk(k, dim, largest)
+                theirs = torch.tensor(values).topk(k, dim, largest)
+                np.testing.assert_array_equal(ours.indices.array, theirs.indices.numpy())
+                np.testing.assert_array_equal(ours.values.array, theirs.values.numpy())
