@@ -1,14 +1,22 @@
-"""Containers: ``Sequential`` (a pipeline) and ``ModuleList`` (a registered list).
+"""Containers: ``Sequential`` (a pipeline), ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``.
 
-Both keep their modules in ``_modules`` under the names ``"0"``, ``"1"``, ...
-(a ``Sequential`` built from an ``OrderedDict`` keeps the given names), which
-is where state_dict keys such as ``"0.weight"`` come from.
+A plain Python list or dict attribute hides what it holds from
+``parameters()`` and ``state_dict()``; these containers register it.
+``Sequential`` and ``ModuleList`` keep their modules in ``_modules`` under the
+names ``"0"``, ``"1"``, ... (a ``Sequential`` built from an ``OrderedDict``
+keeps the given names), which is where state_dict keys such as
+``"0.weight"`` come from; ``ModuleDict`` uses its keys.  ``ParameterList``
+and ``ParameterDict`` register each tensor as a parameter under its index or
+key (keys ``"0"`` or ``"scale"``) and keep other values as plain attributes.
 """
 
 import operator
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 
+from ..tensor import Tensor
 from .module import Module, _addindent
+from .parameter import Parameter
 
 
 class _ModuleSequence(Module):
@@ -52,6 +60,20 @@ class _ModuleSequence(Module):
         for module in modules:
             self.append(module)
         return self
+
+    def pop(self, index):
+        """Remove the module at ``index`` (or the modules of a slice) and return it."""
+        module = self[index]
+        del self[index]
+        return module
+
+    def __add__(self, other):
+        """A new container of the same type holding the modules of ``self`` then those of ``other``."""
+        combined = type(self)()
+        return combined.extend(self).extend(other)
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
 
     def insert(self, index, module):
         """Insert ``module`` before position ``index``, renumbering the ones after it."""
@@ -133,3 +155,273 @@ class ModuleList(_ModuleSequence):
             for first, last, text in runs
         ]
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _pairs(name, items, sort_plain_dicts=False):
+    """The ``(key, value)`` pairs of a mapping or of an iterable of pairs, as ``update`` takes them.
+
+    ``ParameterDict`` sorts the keys of a mapping that is not an ``OrderedDict``
+    or a ``ParameterDict``, as PyTorch does (``sort_plain_dicts``).
+    """
+    if not isinstance(items, Iterable):
+        raise TypeError(
+            f"{name}.update should be called with an iterable of key/value pairs, but got {type(items).__name__}"
+        )
+    if isinstance(items, Mapping) or isinstance(items, (ModuleDict, ParameterDict)):
+        pairs = list(items.items())
+        ordered = isinstance(items, (OrderedDict, ModuleDict, ParameterDict))
+        return pairs if ordered or not sort_plain_dicts else sorted(pairs)
+    pairs = []
+    for j, pair in enumerate(items):
+        if not isinstance(pair, Iterable):
+            raise TypeError(f"{name} update sequence element #{j} should be Iterable; is{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{name} update sequence element #{j} has length {len(pair)}; 2 is required")
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+class ModuleDict(Module):
+    """A Python dict of modules whose parameters the parent module can see; keys keep their insertion order.
+
+    Example::
+
+        >>> heads = ModuleDict({"digit": Linear(8, 10), "parity": Linear(8, 2)})
+        >>> list(heads.state_dict())
+        ['digit.weight', 'digit.bias', 'parity.weight', 'parity.bias']
+
+    It has no ``forward``: pick the module by key in the parent's ``forward``.
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def clear(self):
+        self._modules.clear()
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def update(self, modules):
+        """Add (or replace) the modules of a mapping, or of an iterable of ``(key, module)`` pairs."""
+        for key, module in _pairs("ModuleDict", modules):
+            self[key] = module
+
+
+def _parameter_lines(items, type_name):
+    """PyTorch's lines for ParameterList/ParameterDict: ``(key): Parameter containing: [<type> of size 2x3]``."""
+    lines = []
+    for key, value in items:
+        if isinstance(value, Tensor):
+            size = "x".join(str(s) for s in value.shape)
+            what = "Parameter" if isinstance(value, Parameter) else "Tensor"
+            lines.append(f"  ({key}): {what} containing: [{type_name(value)} of size {size}]")
+        else:
+            lines.append(f"  ({key}): Object of type: {type(value).__name__}")
+    return "\n".join(lines)
+
+
+def _as_parameter(value):
+    """Tensors stored in a ParameterList/ParameterDict become Parameters (sharing memory), as in PyTorch."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+class ParameterList(Module):
+    """A Python list of parameters that the parent module can see (state_dict keys ``"0"``, ``"1"``, ...).
+
+    Tensors put into it become ``Parameter``s; other values are kept, unregistered.
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self += values
+
+    def _name(self, index):
+        index = operator.index(index)
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for ParameterList of length {len(self)}")
+        return str(index % len(self))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)(self[i] for i in range(*index.indices(len(self))))
+        return getattr(self, self._name(index))
+
+    def __setitem__(self, index, value):
+        setattr(self, self._name(index), _as_parameter(value))
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def __dir__(self):
+        return [name for name in super().__dir__() if not name.isdigit()]
+
+    def append(self, value):
+        """Add ``value`` at the end; returns self."""
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values):
+        """Append every element of the iterable ``values`` (a tensor is one element, not an iterable); returns self."""
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):
+            raise TypeError(f"ParameterList.extend should be called with an iterable, but got {type(values).__name__}")
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        return _parameter_lines(enumerate(self), lambda t: str(t.dtype))
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")
+
+
+class ParameterDict(Module):
+    """A Python dict of parameters that the parent module can see (state_dict keys are the dict's keys).
+
+    Tensors put into it become ``Parameter``s; other values are kept, unregistered.
+    As in PyTorch, a plain ``dict`` given to the constructor or ``update`` is
+    added in sorted key order; an ``OrderedDict`` or a list of pairs keeps its order.
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _check_key(key):
+        if not isinstance(key, str):
+            raise TypeError(
+                "Index given to ParameterDict cannot be used as a key as it is "
+                f"not a string (type is '{type(key).__name__}'); hint: use string keys"
+            )
+        return key
+
+    def __getitem__(self, key):
+        return getattr(self, self._check_key(key))
+
+    def __setitem__(self, key, value):
+        setattr(self, self._check_key(key), _as_parameter(value))
+        self._keys[key] = None
+
+    def __delitem__(self, key):
+        del self._keys[key]
+        delattr(self, self._check_key(key))
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __reversed__(self):
+        return reversed(self._keys)
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def copy(self):
+        return ParameterDict(OrderedDict((key, self[key]) for key in self._keys))
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self):
+        for key in list(self._keys):
+            del self[key]
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self):
+        """Remove and return the last added ``(key, value)`` pair."""
+        if not self._keys:
+            raise KeyError("popitem(): ParameterDict is empty")
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def fromkeys(self, keys, default=None):
+        return ParameterDict((key, default) for key in keys)
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self):
+        return ((key, self[key]) for key in self._keys)
+
+    def values(self):
+        return (self[key] for key in self._keys)
+
+    def update(self, parameters):
+        """Add (or replace) the values of a mapping, or of an iterable of ``(key, value)`` pairs."""
+        for key, value in _pairs("ParameterDict", parameters, sort_plain_dicts=True):
+            self[key] = value
+
+    def __or__(self, other):
+        combined = self.copy()
+        combined.update(other)
+        return combined
+
+    def __ror__(self, other):
+        combined = other.copy()
+        combined.update(self)
+        return combined
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def extra_repr(self):
+        return _parameter_lines(self.items(), lambda t: t.type())
+
+    def __call__(self, input):
+        raise RuntimeError("ParameterDict should not be called.")

@@ -1,5 +1,6 @@
-"""``Flatten``: merge a range of dimensions into one (e.g. images into feature vectors)."""
+"""``Flatten`` merges a range of dimensions into one (e.g. images into feature vectors); ``Unflatten`` splits one."""
 
+from ..tensor import _resolve_shape
 from .module import Module
 
 
@@ -20,3 +21,48 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into ``unflattened_size`` (one size may be -1): the inverse of ``Flatten``.
+
+    Shape:
+        input: (*, S, *) with S the size of ``dim``.  output: (*, *unflattened_size, *),
+        e.g. ``Unflatten(1, (1, 28, 28))``: (64, 784) -> (64, 1, 28, 28).
+    """
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(
+                f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}"
+            )
+        for position, size in enumerate(unflattened_size):
+            if not isinstance(size, int):
+                raise TypeError(
+                    f"unflattened_size must be tuple of ints, but found element of type {type(size).__name__} "
+                    f"at pos {position}"
+                )
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input):
+        sizes, shape = tuple(self.unflattened_size), tuple(input.shape)
+        if not sizes:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        if not -len(shape) <= self.dim < len(shape):
+            raise IndexError(
+                f"unflatten: dimension out of range (expected to be in range of [{-len(shape)}, {len(shape) - 1}], "
+                f"but got {self.dim}) for input shape {shape}"
+            )
+        dim = self.dim % len(shape)
+        if _resolve_shape(sizes, shape[dim]) is None:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {self.dim} "
+                f"({shape[dim]}) in the input tensor (shape {shape}); hint: the sizes' product must equal "
+                f"{shape[dim]}, and at most one size may be -1"
+            )
+        return input.reshape(shape[:dim] + sizes + shape[dim + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

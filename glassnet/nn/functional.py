@@ -24,7 +24,9 @@ import warnings
 import numpy as np
 
 from ..ops import activation
-from ..ops.conv import conv2d  # noqa: F401  (re-exported as F.conv2d)
+from ..ops.conv import conv1d, conv2d  # noqa: F401  (re-exported as F.conv2d)
+from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: F401
+from ..ops.padding import pad  # noqa: F401
 from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d  # noqa: F401
 from ..ops.embedding import embedding  # noqa: F401
 from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
@@ -319,6 +321,86 @@ def l1_loss(input, target, *, reduction="mean", weight=None):
     """
     target, weight = _regression_inputs("l1_loss", input, target, reduction, weight)
     return _weighted_reduce((input - target).abs(), weight, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss: (input - target)² / 2 where |input - target| < delta, else delta · (|input - target| - delta / 2).
+
+    Quadratic near the target and linear far from it, so outliers pull with a
+    force of at most ``delta``.  ``weight`` (the input's shape) multiplies each
+    element's loss; 'mean' then divides by the number of elements, as in PyTorch.
+    ``reduction`` may be passed positionally, as in PyTorch.
+
+    Shape:
+        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+    """
+    name = "huber_loss"
+    target, _ = _regression_inputs(name, input, target, reduction, None)
+    if not delta > 0:
+        raise RuntimeError(f"{name}: does not support non-positive values for delta, got delta={delta}")
+    loss = loss_ops.Huber.apply(input, target, delta=float(delta))
+    if weight is not None:
+        weight = _constant(name, "weight", weight, input.dtype)
+        if weight.shape != tuple(input.shape):
+            raise ValueError(
+                f"{name}: weights and input must have the same size, got weight shape {weight.shape} and input "
+                f"shape {tuple(input.shape)} (PyTorch does not broadcast huber_loss's weight); hint: one weight per element"
+            )
+        loss = loss * Tensor._from_array(weight)
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
+    """Smooth L1 loss: (input - target)² / (2 beta) where |input - target| < beta, else |input - target| - beta / 2.
+
+    The Huber loss with delta = beta, divided by beta: its gradient is at most 1
+    in size (the L1 loss's), for any beta.  ``beta=0`` gives the L1 loss.
+
+    Shape:
+        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+    """
+    name = "smooth_l1_loss"
+    target, _ = _regression_inputs(name, input, target, reduction, None)
+    if beta < 0:
+        raise RuntimeError(f"{name}: does not support negative values for beta, got beta={beta}")
+    if beta == 0:
+        return _reduce((input - target).abs(), reduction)
+    return _reduce(loss_ops.Huber.apply(input, target, delta=float(beta)) / float(beta), reduction)
+
+
+def kl_div(input, target, *, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence KL(target ‖ p) of log-probabilities ``input`` = log p, elementwise summed.
+
+    ``loss = target · (log target - input)`` per element (0 where target is 0);
+    with ``log_target=True`` the target is given as log-probabilities too.  Pass
+    ``input`` as ``log_softmax(scores, dim)``.  ``reduction='batchmean'``
+    divides the sum by the batch size, which is the KL divergence per sample;
+    'mean' (the default, as in PyTorch) divides by the number of elements and
+    warns, as PyTorch does.
+
+    Shape:
+        input, target: the same shape (N, *).  Returns: () or (N, *) with reduction='none'.
+    """
+    name = "kl_div"
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError(
+            f"{name}: {reduction!r} is not a valid value for reduction; hint: use 'batchmean' (the KL divergence "
+            "per sample), 'sum', 'mean' or 'none'"
+        )
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+            stacklevel=2,
+        )
+    target = _as_tensor(target)
+    _check_floating(name, input, target)
+    _check_same_shape(name, input, target)
+    loss = loss_ops.KLDivergence.apply(input, target, log_target=log_target)
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
 
 
 def _class_rows(name, input):

@@ -1,7 +1,8 @@
 """Loss modules: each stores its options and calls the function of the same name in ``functional``.
 
 All take ``reduction`` = 'mean' (default), 'sum' or 'none' (one loss per
-element or prediction), keyword-only; the deprecated ``size_average`` and
+element or prediction), keyword-only (``HuberLoss``, whose PyTorch signature
+starts with it, also positionally); the deprecated ``size_average`` and
 ``reduce`` arguments of PyTorch are not accepted.  Class weights are buffers,
 so they appear in ``state_dict()`` under PyTorch's keys (``weight``,
 ``pos_weight``).  The math and shapes are documented in ``functional``.
@@ -41,6 +42,45 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class HuberLoss(_Loss):
+    """Huber loss: squared error where |input - target| < delta, absolute error (times delta) beyond.
+
+    As in PyTorch, ``reduction`` and ``delta`` may be passed positionally.  See ``functional.huber_loss``.
+    """
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss: the Huber loss with delta = ``beta``, divided by ``beta``. See ``functional.smooth_l1_loss``."""
+
+    def __init__(self, *, reduction="mean", beta=1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class KLDivLoss(_Loss):
+    """KL divergence of a target distribution from log-probabilities; use ``reduction='batchmean'``.
+
+    See ``functional.kl_div``; the default 'mean' warns, as in PyTorch.
+    """
+
+    def __init__(self, *, reduction="mean", log_target=False):
+        super().__init__(reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
 class CrossEntropyLoss(_WeightedLoss):

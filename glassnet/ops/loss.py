@@ -36,6 +36,22 @@ loss stays finite where log(sigmoid(x)) would give log(0).
 
 Fused for speed, not stability: one node instead of four (sub, mul, sum,
 div), which made the playground's training step 1.5× faster.
+
+**Huber** loss of ``x`` against ``y`` with threshold δ > 0, elementwise (d = x - y)::
+
+    loss  = d² / 2              where |d| < δ   (squared error near the target)
+          = δ (|d| - δ / 2)     elsewhere       (absolute error far from it: outliers pull less)
+    dL/dx = clamp(d, -δ, δ),    dL/dy = -dL/dx
+
+``smooth_l1_loss`` with ``beta`` β is the Huber loss with δ = β, divided by β.
+
+**KL divergence** terms of log-probabilities ``x`` against a target distribution
+``t`` (or its logarithm ``s = log t`` with ``log_target``), elementwise::
+
+    loss = t (log t - x)    (0 where t = 0: t log t -> 0)     dL/dx = -t    dL/dt = log t + 1 - x
+    loss = e^s (s - x)      with log_target                   dL/dx = -e^s  dL/ds = e^s (s - x + 1)
+
+As in PyTorch, dL/dt is nan where t = 0 (the true derivative is -∞ there).
 """
 
 import numpy as np
@@ -181,3 +197,52 @@ class BinaryCrossEntropyWithLogits(Function):
             dy = -x if ctx.pos_weight is None else -x + (ctx.pos_weight - 1) * ctx.softplus_neg_x
             dy = grad_output * dy
         return dx, dy
+
+
+class Huber(Function):
+    """Elementwise Huber loss of ``x`` against ``y`` (same shape) with threshold ``delta``."""
+
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x, y, delta=1.0):
+        diff = x - y  # float32 and float64 give float64, as in PyTorch
+        ctx.slope, ctx.dtypes = np.clip(diff, -delta, delta), (x.dtype, y.dtype)
+        size = np.abs(diff)
+        return np.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        d = grad_output * ctx.slope
+        x_dtype, y_dtype = ctx.dtypes
+        dy = (-d).astype(y_dtype, copy=False) if ctx.needs_input_grad[1] else None
+        return d.astype(x_dtype, copy=False), dy
+
+
+class KLDivergence(Function):
+    """Elementwise KL divergence terms of log-probabilities ``x`` against ``t`` (log-probabilities if ``log_target``)."""
+
+    @staticmethod
+    def forward(ctx, x, t, log_target=False):
+        ctx.x, ctx.t, ctx.log_target = x, t, log_target
+        if log_target:
+            return np.exp(t) * (t - x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf is not used; log of t < 0 is nan
+            t_log_t = np.where(t == 0, 0, t * np.log(t))
+        return t_log_t - t * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, t = ctx.x, ctx.t
+        dx = dt = None
+        p = np.exp(t) if ctx.log_target else t  # the target probabilities
+        if ctx.needs_input_grad[0]:
+            dx = (-grad_output * p).astype(x.dtype, copy=False)
+        if ctx.needs_input_grad[1]:
+            if ctx.log_target:
+                dt = grad_output * p * (t - x + 1)
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    dt = grad_output * (np.where(t == 0, np.nan, np.log(t) + 1) - x)
+            dt = dt.astype(t.dtype, copy=False)
+        return dx, dt
