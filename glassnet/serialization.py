@@ -7,6 +7,10 @@ The same file opens in PyTorch with ``safetensors.torch.load_file``, and keys
 and layouts are PyTorch's, so a glassnet ``state_dict`` loads into the same
 PyTorch architecture.
 
+``load`` also reads checkpoints written by ``torch.save`` (PyTorch's zip
+format), without PyTorch and without running code from their pickle: see
+``glassnet/serialization_torch.py``.
+
 Nothing is lost:
 
 * writes are atomic: the bytes go to a temporary file in the same folder,
@@ -108,14 +112,41 @@ def save(tensors, path, metadata=None):
 def load(path, with_metadata=False):
     """Read a file written by ``save`` (or any safetensors file) as a dict of name → Tensor.
 
+    A file written by PyTorch's ``torch.save`` (its zip format, recognised by
+    the zip signature) gives back the saved object, e.g. a ``state_dict`` as an
+    ``OrderedDict`` of name → Tensor, read by a restricted unpickler that
+    builds tensors, dicts, lists, tuples and numbers and refuses anything else
+    (see ``glassnet/serialization_torch.py``); its metadata is ``{}``.
+
     Raises ``CheckpointError`` naming the file if it is missing, truncated or corrupt.
     With ``with_metadata=True`` returns ``(tensors, metadata)``.
     """
+    from . import serialization_torch  # imported here: it imports CheckpointError from this module
     from .tensor import Tensor
 
+    path = os.fspath(path)
+    head = _head(path)
+    if serialization_torch.is_torch_zip(head):
+        loaded = serialization_torch.load_torch_zip(path)
+        return (loaded, {}) if with_metadata else loaded
+    if serialization_torch.is_legacy_torch(head):
+        raise CheckpointError(
+            f"load: {path} is in torch.save's legacy format (PyTorch < 1.6 or _use_new_zipfile_serialization=False), "
+            "a bare pickle that glassnet does not read; hint: in PyTorch, torch.save(torch.load(path, "
+            "weights_only=True), new_path) writes the zip format, which glassnet.load reads"
+        )
     arrays, metadata = load_arrays(path)
     tensors = {name: Tensor._from_array(a) for name, a in arrays.items()}
     return (tensors, metadata) if with_metadata else tensors
+
+
+def _head(path, size=16):
+    """The first ``size`` bytes of the file at ``path`` (enough to tell its format)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(size)
+    except FileNotFoundError:
+        raise CheckpointError(f"load: no checkpoint at {path}") from None
 
 
 def load_arrays(path):
