@@ -437,11 +437,11 @@ class Tensor:
 
     def add(self, other, *, alpha=1):
         """``self + alpha * other``."""
-        return self + (other * alpha if alpha != 1 else other)
+        return self + _scaled(other, alpha)
 
     def sub(self, other, *, alpha=1):
         """``self - alpha * other``."""
-        return self - (other * alpha if alpha != 1 else other)
+        return self - _scaled(other, alpha)
 
     def mul(self, other):
         return self * other
@@ -1280,9 +1280,10 @@ class Tensor:
             values, indices = self.reshape(1)._ordered(0, descending, k, op)
             return values_indices[op](values.reshape(()), Tensor._from_array(indices.array.reshape(())))
         axis = _axis(dim, self.ndim)
-        order = sorting.argsort(self.array, axis, descending)
-        if k is not None:
-            order = order[(slice(None),) * axis + (slice(0, k),)]
+        if k is None:
+            order = sorting.argsort(self.array, axis, descending)
+        else:
+            order = sorting.top_indices(self.array, k, axis, descending)
         values = reduction.PickAlongDim.apply(self, index=order, dim=axis)
         return values_indices[op](values, Tensor._from_array(order))
 
@@ -1353,7 +1354,8 @@ class Tensor:
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):
         """Each element repeated ``repeats`` times (an int, or one count per element along ``dim``) in place.
 
-        Without ``dim`` the tensor is flattened first.
+        Without ``dim`` the tensor is flattened first.  ``output_size`` (a hint for
+        PyTorch's GPU kernels) is accepted and not needed.
         """
         t, axis = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.ndim))
         n = t.shape[axis] if t.ndim else 1
@@ -1409,6 +1411,13 @@ class Tensor:
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         """A copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor")
+
+
+def _scaled(other, alpha):
+    """``alpha * other`` for a tensor, array, nested list or number (a list is not repeated)."""
+    if alpha == 1:
+        return other
+    return (Tensor(other) if isinstance(other, (list, tuple)) else other) * alpha
 
 
 def _broadcasts_to(shape_, target):
