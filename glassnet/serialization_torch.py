@@ -126,6 +126,8 @@ def load_torch_zip(path):
 
 
 class _Reader:
+    """One open checkpoint: finds its folder and byte order, reads storages on demand, rebuilds tensors."""
+
     def __init__(self, path, archive):
         self.path = path
         self.archive = archive
