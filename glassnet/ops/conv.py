@@ -1,5 +1,9 @@
 """2-D convolution as im2col plus one matrix multiply, and the sliding-window helpers pooling reuses.
 
+``conv1d`` is ``conv2d`` on images one pixel high, and the transposed
+convolution (``ops/conv_transpose.py``) is made of this file's parts: its
+forward is the input gradient below, its backward the forward and dW.
+
 A convolution slides a kH×kW window over the zero-padded input ``xp``; at each
 output position (y, x) it takes the dot product of the window with every filter::
 
@@ -245,19 +249,9 @@ class Conv2d(Function):
         view = window_view(xp, windows)
         cols = np.empty(view.shape, x.dtype) if keep else None
         out = np.empty((N, groups, O // groups, oH * oW), x.dtype)
-
-        def forward_part(part):
-            samples, rows = part
-            part_view = view[samples, ..., rows, :]
-            part_cols = cols[samples, ..., rows, :] if keep else np.empty(part_view.shape, x.dtype)
-            np.copyto(part_cols, part_view)  # im2col: the one copy
-            part_out = out[samples, ..., rows.start * oW : rows.stop * oW]
-            np.matmul(w, part_cols.reshape(part_out.shape[0], groups, w.shape[2], part_out.shape[-1]), out=part_out)
-            if bias:  # while this part of the output is still in the cache
-                part_out += bias[0].reshape(groups, O // groups, 1)
-
+        bias = bias[0].reshape(groups, O // groups, 1) if bias else None
         ctx.parts = conv_parts(N, oH, image_bytes)
-        parallel_for(forward_part, ctx.parts)
+        parallel_for(lambda part: multiply_columns(w, columns(view, part, cols), out, part, oW, bias), ctx.parts)
         ctx.cols, ctx.weight, ctx.windows, ctx.groups, ctx.input_shape = cols, weight, windows, groups, x.shape
         ctx.view = view if rebuild else None
         return out.reshape((N, O, oH, oW))
@@ -283,12 +277,11 @@ class Conv2d(Function):
             samples, rows = part
             if need_dx and not banded:
                 add_dx(samples)
-            part_g = g[samples, ..., rows.start * oW : rows.stop * oW]
+            part_g = positions(g, part, oW)
             dw_t = db = None
-            if need_dw:  # dWᵀ (g, C/g·kH·kW, O/g): measured faster than dW
-                part_cols = ctx.cols[samples, ..., rows, :] if ctx.view is None else ctx.view[samples, ..., rows, :].copy()
-                part_cols = part_cols.reshape(part_g.shape[0], groups, weight[0].size, part_g.shape[-1])
-                dw_t = np.matmul(part_cols, part_g.transpose(0, 1, 3, 2)).sum(axis=0)
+            if need_dw:
+                part_cols = ctx.cols[samples, ..., rows, :] if ctx.view is None else columns(ctx.view, part)
+                dw_t = weight_gradient_share(part_cols, part_g)
             if need_db:  # Σ over positions as a matrix-vector product: 3× faster than .sum(axis=(0, 2, 3))
                 db = (part_g @ ones[: part_g.shape[-1]]).sum(axis=0).reshape(O)
             return dw_t, db
@@ -297,9 +290,57 @@ class Conv2d(Function):
         if need_dx and banded:  # the input's gradient works on whole images
             parallel_for(add_dx, [slice(i, i + 1) for i in range(N)])
         dx = windows.unpad(dxp) if need_dx else None
-        dw = total(dw_shares).transpose(0, 2, 1).reshape(weight.shape) if need_dw else None
+        dw = weight_gradient(dw_shares, weight.shape) if need_dw else None
         db = total(db_shares) if need_db else None
         return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)
+
+
+def columns(view, part, cols=None):
+    """im2col for one part: its windows of ``view`` copied (the one copy) into ``cols``, if given, or a new array.
+
+    Shape:
+        view: (N, C, kH, kW, oH, oW) (``window_view``). Returns: (n, C, kH, kW, rows, oW) for the
+        part's n samples and rows.
+    """
+    samples, rows = part
+    part_view = view[samples, ..., rows, :]
+    part_cols = cols[samples, ..., rows, :] if cols is not None else np.empty(part_view.shape, view.dtype)
+    np.copyto(part_cols, part_view)
+    return part_cols
+
+
+def positions(a, part, width):
+    """The output positions of ``part`` in ``a`` (N, g, channels/g, oH·oW), whose rows are ``width`` long (a view)."""
+    samples, rows = part
+    return a[samples, ..., rows.start * width : rows.stop * width]
+
+
+def multiply_columns(w, part_cols, out, part, width, bias=None):
+    """The convolution of one part: ``out[n] = W · cols[n] (+ bias)``, written into ``out`` (N, g, O/g, oH·oW).
+
+    Shape:
+        w: (g, O/g, C/g·kH·kW). part_cols: ``columns``'s. bias: (g, O/g, 1) or None.
+    """
+    part_out = positions(out, part, width)
+    np.matmul(w, part_cols.reshape(part_out.shape[0], w.shape[0], w.shape[2], part_out.shape[-1]), out=part_out)
+    if bias is not None:  # while this part of the output is still in the cache
+        part_out += bias
+
+
+def weight_gradient_share(part_cols, part_g):
+    """One part's share of dWᵀ = Σ_n cols[n] · G[n]ᵀ (measured faster than dW).
+
+    Shape:
+        part_cols: ``columns``'s. part_g: (n, g, O/g, positions). Returns: (g, C/g·kH·kW, O/g).
+    """
+    n, groups, _, size = part_g.shape
+    part_cols = part_cols.reshape(n, groups, math.prod(part_cols.shape[1:4]) // groups, size)
+    return np.matmul(part_cols, part_g.transpose(0, 1, 3, 2)).sum(axis=0)
+
+
+def weight_gradient(shares, weight_shape):
+    """dW of ``weight_shape`` (O, C/g, kH, kW) from the parts' shares of dWᵀ (``weight_gradient_share``)."""
+    return total(shares).transpose(0, 2, 1).reshape(weight_shape)
 
 
 def total(shares):
@@ -335,14 +376,24 @@ def add_input_gradient(dxp, grad, w_rows, windows):
         dxp[:, :, i * dH : i * dH + sH * (oH - 1) + 1 : sH] += t[:, :, i]
 
 
+SPATIAL = {1: "L", 2: "H, W"}  # an input's spatial axes, by their number
+KERNEL = {1: "kW", 2: "kH, kW"}  # a weight's kernel axes
+
+
+def ntuple(value, name, op, n):
+    """``value`` as a tuple of ``n`` ints, one per spatial axis: ``3 -> (3, 3)`` for n = 2, ``(3, 5)`` stays."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    if len(values) == 1:
+        values = values * n
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        form = "a pair of ints (height, width)" if n == 2 else f"a tuple of {n} int{'s' * (n > 1)}"
+        raise TypeError(f"{op}: {name} must be an int or {form}, but got {value!r}")
+    return tuple(int(v) for v in values)
+
+
 def pair(value, name, op):
     """``value`` as a pair of ints (height, width): ``3 -> (3, 3)``, ``(3, 5)`` stays."""
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) == 1:
-        values = values * 2
-    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints (height, width), but got {value!r}")
-    return tuple(int(v) for v in values)
+    return ntuple(value, name, op, 2)
 
 
 def check_at_least(values, minimum, name, op):
@@ -352,25 +403,123 @@ def check_at_least(values, minimum, name, op):
         raise RuntimeError(f"{op}: {name} must be {rule}, but got {values}")
 
 
-def conv_padding(padding, kernel_size, stride, dilation):
-    """``conv2d``'s ``padding`` argument as ``((top, bottom), (left, right))``.
+def conv_padding(padding, kernel_size, stride, dilation, op="conv2d"):
+    """A convolution's ``padding`` argument as ``((before, after), ...)``, one pair per spatial axis.
 
     ``'valid'`` is no padding.  ``'same'`` pads ``d·(k − 1)`` in total so the
     output keeps the input's size; when that total is odd (an even kernel) the
     extra pixel goes to the bottom/right, as in PyTorch.
     """
+    n = len(kernel_size)
     if isinstance(padding, str):
         if padding == "valid":
-            return (0, 0), (0, 0)
+            return ((0, 0),) * n
         if padding != "same":
-            raise RuntimeError(f"conv2d: padding={padding!r} is not supported; use an int, a pair, 'same' or 'valid'")
-        if stride != (1, 1):
-            raise RuntimeError(f"conv2d: padding='same' is not supported for strided convolutions (stride={stride})")
+            form = "a pair" if n == 2 else f"a tuple of {n}"
+            raise RuntimeError(f"{op}: padding={padding!r} is not supported; use an int, {form}, 'same' or 'valid'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions (stride={stride})")
         totals = [d * (k - 1) for k, d in zip(kernel_size, dilation)]
         return tuple((total // 2, total - total // 2) for total in totals)
-    pads = pair(padding, "padding", "conv2d")
-    check_at_least(pads, 0, "padding", "conv2d")
+    pads = ntuple(padding, "padding", op, n)
+    check_at_least(pads, 0, "padding", op)
     return tuple((p, p) for p in pads)
+
+
+def on_one_row(windows):
+    """1-D ``windows`` (along L) as the windows of an image one pixel high: how ``conv1d`` and ``max_pool1d`` run."""
+    w = windows
+    return Windows((1,) + w.kernel_size, (1,) + w.stride, ((0, 0),) + w.padding, (1,) + w.dilation, (1,) + w.output_size)
+
+
+def check_convolution(op, input, weight, bias, groups, dims, transposed=False):
+    """Check a convolution's tensors and ``groups``; the errors name ``op``, the shapes and a fix.
+
+    ``weight`` is (out_channels, in_channels/groups, *kernel), or for a
+    transposed convolution (in_channels, out_channels/groups, *kernel);
+    ``dims`` is the number of spatial axes (1 or 2).
+    """
+    spatial, kernel, shape = SPATIAL[dims], KERNEL[dims], tuple(weight.shape)
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"{op}: expected a {dims + 1}-D (C, {spatial}) or {dims + 2}-D (N, C, {spatial}) input, "
+            f"but got shape {tuple(input.shape)}"
+        )
+    layout = "in_channels, out_channels/groups" if transposed else "out_channels, in_channels/groups"
+    if weight.ndim != dims + 2:
+        raise RuntimeError(f"{op}: weight must be {dims + 2}-D ({layout}, {kernel}), but got shape {shape}")
+    if not isinstance(groups, int) or groups < 1:
+        raise RuntimeError(f"{op}: groups must be a positive int, but got {groups!r}")
+    channels = input.shape[-dims - 1]
+    if transposed:
+        expected, out_channels = shape[0], shape[1] * groups
+        if expected % groups:
+            raise RuntimeError(f"{op}: groups={groups} must divide the weight's in_channels {expected} (weight shape {shape})")
+        if channels != expected:
+            raise RuntimeError(
+                f"{op}: input has {channels} channels but weight expects {expected} (weight shape {shape}); "
+                f"hint: a transposed convolution's weight is ({layout}, {kernel}), in_channels first"
+            )
+    else:
+        out_channels, per_group = shape[:2]
+        if out_channels % groups:
+            raise RuntimeError(
+                f"{op}: groups={groups} must divide the weight's out_channels {out_channels} (weight shape {shape})"
+            )
+        if channels != per_group * groups:
+            per = f" ({per_group} per group × groups={groups})" if groups > 1 else ""
+            raise RuntimeError(
+                f"{op}: input has {channels} channels but weight expects {per_group * groups}{per} (weight shape {shape})"
+            )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise RuntimeError(f"{op}: bias has shape {tuple(bias.shape)} but the weight has {out_channels} output channels")
+    tensors = [input, weight] + ([] if bias is None else [bias])
+    if any(t.dtype != weight.dtype for t in tensors) or not dtypes.is_floating(weight.dtype):
+        raise RuntimeError(
+            f"{op}: input, weight and bias must have one floating dtype, but got "
+            f"{', '.join(str(t.array.dtype) for t in tensors)}; hint: convert the input with "
+            f".to(glassnet.{weight.array.dtype}), "
+            "or the model with .double() / .float()"
+        )
+
+
+def conv_windows(op, size, kernel_size, stride, padding, dilation):
+    """Check a convolution's stride, padding and dilation for an input of spatial ``size``; return its ``Windows``.
+
+    A 1-D convolution's windows lie on an image one pixel high (``on_one_row``).
+    """
+    n = len(size)
+    stride, dilation = ntuple(stride, "stride", op, n), ntuple(dilation, "dilation", op, n)
+    check_at_least(stride, 1, "stride", op)
+    check_at_least(dilation, 1, "dilation", op)
+    pads = conv_padding(padding, kernel_size, stride, dilation, op)
+    out = tuple(conv_output_size(*args) for args in zip(size, kernel_size, stride, pads, dilation))
+    if min(out) < 1:
+        padded = tuple(s + before + after for s, (before, after) in zip(size, pads))
+        span = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+        raise RuntimeError(
+            f"{op}: input of spatial size {size} (padded: {padded}) is smaller than the kernel "
+            f"{kernel_size} (spanning {span} with dilation {dilation}); hint: pad the input or use a smaller kernel"
+        )
+    windows = Windows(kernel_size, stride, pads, dilation, out)
+    return windows if n == 2 else on_one_row(windows)
+
+
+def convolve(op, dims, input, weight, bias, stride, padding, dilation, groups):
+    """``conv1d`` or ``conv2d`` (``dims`` spatial axes): check the arguments, then run ``Conv2d``.
+
+    An unbatched input is a batch of one; a 1-D input (N, C, L) is an image one pixel high, (N, C, 1, L).
+    """
+    check_convolution(op, input, weight, bias, groups, dims)
+    batched = input.ndim == dims + 2
+    x = input if batched else input.unsqueeze(0)
+    windows = conv_windows(op, tuple(x.shape[2:]), tuple(weight.shape[2:]), stride, padding, dilation)
+    if dims == 1:
+        x, weight = x.unsqueeze(2), weight.unsqueeze(2)
+    out = Conv2d.apply(*([x, weight] + ([] if bias is None else [bias])), windows=windows, groups=groups)
+    if dims == 1:
+        out = out.squeeze(2)
+    return out if batched else out.squeeze(0)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -393,49 +542,24 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         ``oH = floor((H + pad_top + pad_bottom − dH·(kH − 1) − 1) / sH) + 1``
         (``conv_output_size``), likewise oW.
     """
-    if input.ndim == 3:
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
-    if input.ndim != 4:
-        raise RuntimeError(
-            f"conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape {tuple(input.shape)}"
-        )
-    if weight.ndim != 4:
-        raise RuntimeError(
-            f"conv2d: weight must be 4-D (out_channels, in_channels/groups, kH, kW), but got shape {tuple(weight.shape)}"
-        )
-    if not isinstance(groups, int) or groups < 1:
-        raise RuntimeError(f"conv2d: groups must be a positive int, but got {groups!r}")
-    O, C_per_group, kH, kW = weight.shape
-    if O % groups:
-        raise RuntimeError(
-            f"conv2d: groups={groups} must divide the weight's out_channels {O} (weight shape {tuple(weight.shape)})"
-        )
-    if input.shape[1] != C_per_group * groups:
-        per_group = f" ({C_per_group} per group × groups={groups})" if groups > 1 else ""
-        raise RuntimeError(
-            f"conv2d: input has {input.shape[1]} channels but weight expects {C_per_group * groups}{per_group} "
-            f"(weight shape {tuple(weight.shape)})"
-        )
-    if bias is not None and tuple(bias.shape) != (O,):
-        raise RuntimeError(f"conv2d: bias has shape {tuple(bias.shape)} but the weight has {O} output channels")
-    stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
-    check_at_least(stride, 1, "stride", "conv2d")
-    check_at_least(dilation, 1, "dilation", "conv2d")
-    pads = conv_padding(padding, (kH, kW), stride, dilation)
-    size = input.shape[2:]
-    out = tuple(conv_output_size(*args) for args in zip(size, (kH, kW), stride, pads, dilation))
-    if min(out) < 1:
-        padded = tuple(n + before + after for n, (before, after) in zip(size, pads))
-        span = tuple(d * (k - 1) + 1 for k, d in zip((kH, kW), dilation))
-        raise RuntimeError(
-            f"conv2d: input of spatial size {tuple(size)} (padded: {padded}) is smaller than the kernel "
-            f"{(kH, kW)} (spanning {span} with dilation {dilation}); hint: pad the input or use a smaller kernel"
-        )
-    tensors = [input, weight] + ([] if bias is None else [bias])
-    if any(t.dtype != weight.dtype for t in tensors) or not dtypes.is_floating(weight.dtype):
-        raise RuntimeError(
-            f"conv2d: input, weight and bias must have one floating dtype, but got "
-            f"{', '.join(str(t.dtype) for t in tensors)}; hint: convert the input with .to(glassnet.{weight.dtype}), "
-            "or the model with .double() / .float()"
-        )
-    return Conv2d.apply(*tensors, windows=Windows((kH, kW), stride, pads, dilation, out), groups=groups)
+    return convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution over an (N, C, L) batch of sequences, as ``torch.nn.functional.conv1d``.
+
+    ``out[n, o, x] = bias[o] + Σ_{c,j} weight[o, c, j] · xp[n, c, x·s + j·d]``: ``conv2d``
+    on images one pixel high, (N, C, 1, L) with a (O, C/groups, 1, kW) kernel.
+
+    Args:
+        input: (N, C, L), or (C, L) unbatched.
+        weight: (O, C/groups, kW).
+        bias: (O,) or None.
+        stride, dilation: an int (or a tuple of one).
+        padding: an int (zeros on both ends), ``'valid'`` or ``'same'``.
+        groups: split the channels into this many independent convolutions.
+
+    Shape:
+        input: (N, C, L). Output: (N, O, oL) with ``oL = floor((L + 2·padding − d·(kW − 1) − 1) / s) + 1``.
+    """
+    return convolve("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
