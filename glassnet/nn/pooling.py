@@ -1,10 +1,11 @@
-"""Pooling layers: ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d`` and ``MinPool2d`` (see ``glassnet.ops.pooling``)."""
-from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, min_pool2d
+"""Pooling layers: ``MaxPool1d``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d`` and
+``MinPool2d`` (see ``glassnet.ops.pooling``)."""
+from ..ops.pooling import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool1d, max_pool2d, min_pool2d
 from .module import Module
 
 
-class _ExtremePool2d(Module):
-    """The arguments and repr shared by ``MaxPool2d`` and ``MinPool2d`` (PyTorch's ``_MaxPoolNd``)."""
+class _ExtremePool(Module):
+    """The arguments and repr shared by ``MaxPool1d``, ``MaxPool2d`` and ``MinPool2d`` (PyTorch's ``_MaxPoolNd``)."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
@@ -25,7 +26,7 @@ class _ExtremePool2d(Module):
         )
 
 
-class MaxPool2d(_ExtremePool2d):
+class MaxPool2d(_ExtremePool):
     """The largest value of each kH×kW window of each channel, as ``torch.nn.MaxPool2d``.
 
     ``stride`` defaults to ``kernel_size`` (windows side by side).  The gradient
@@ -43,7 +44,23 @@ class MaxPool2d(_ExtremePool2d):
         return max_pool2d(input, *self._pool_args())
 
 
-class MinPool2d(_ExtremePool2d):
+class MaxPool1d(_ExtremePool):
+    """The largest value of each window of ``kernel_size`` steps along L, as ``torch.nn.MaxPool1d``.
+
+    ``MaxPool2d`` on sequences: same arguments (ints), ties and indices (here
+    the position along L).
+
+    Shape:
+        input: (N, C, L) or (C, L).  output: (N, C, oL) with
+        ``oL = floor((L + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1``
+        (ceil instead of floor with ``ceil_mode=True``).
+    """
+
+    def forward(self, input):
+        return max_pool1d(input, *self._pool_args())
+
+
+class MinPool2d(_ExtremePool):
     """The smallest value of each window: ``MaxPool2d`` of ``−input``, negated.  Not in PyTorch.
 
     Same arguments, shapes and repr as ``MaxPool2d``; ties go to the first minimum.
@@ -98,6 +115,29 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, input):
         return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max pooling to a fixed output size, whatever the input size, as ``torch.nn.AdaptiveMaxPool2d``.
+
+    The windows are ``AdaptiveAvgPool2d``'s; ``output_size`` is an int or a
+    pair, ``None`` in the pair keeps that input size.  ``return_indices=True``
+    also returns the flat index ``row·W + col`` of each maximum.
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW).
+    """
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input):
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"

@@ -1,4 +1,4 @@
-"""2-D pooling: max, average, adaptive average and min, over (N, C, H, W).
+"""2-D pooling: max, average, adaptive average, adaptive max and min, over (N, C, H, W); 1-D max pooling.
 
 A pool slides a kH×kW window (stride s, dilation d, padding p) over each
 channel separately, like a convolution without weights, and reduces each window
@@ -30,6 +30,17 @@ and differ in size when H is not a multiple of ``out``.  The average is
 separable, so it is two small matrix products: ``out = A_H · x · A_Wᵀ`` with
 averaging matrices ``A`` of shape (out, in); backward is ``A_Hᵀ · g · A_W``.
 
+**Adaptive max.**  The adaptive windows, each reduced to its maximum.  Max is
+separable too: the maximum of a window is the maximum, over its rows, of each
+row's maximum within the window's columns.  So a first pass takes, for every
+input row, the maximum over each output column's window (an ``argmax`` over
+the window's taps, gathered side by side), and a second pass the maximum of
+those over each output row's window.  The first maximum wins in both passes,
+which is the first in row-major window order, as in PyTorch.  Backward adds
+each gradient to its maximum's pixel.
+
+**1-D max** (``max_pool1d``) is ``max_pool2d`` on images one pixel high.
+
 **Min** (``min_pool2d``, not in PyTorch): ``min_pool2d(x) = −max_pool2d(−x)``.
 """
 import numpy as np
@@ -37,19 +48,20 @@ import numpy as np
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
-from .conv import Windows, check_at_least, conv_output_size, pair
+from .conv import SPATIAL, Windows, check_at_least, conv_output_size, ntuple, on_one_row, pair
 from .parallel import batch_parts, parallel_for
 
 
-def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=False):
+def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=False, dims=2):
     """Check a pool's arguments against ``input`` (N, C, H, W) and return its ``Windows``.
 
     ``stride=None`` means ``kernel_size``.  In ``ceil_mode`` the bottom/right
-    padding grows so that the last, partial window fits.
+    padding grows so that the last, partial window fits.  With ``dims=1`` the
+    input is (N, C, L), and its windows lie on an image one pixel high (``on_one_row``).
     """
-    k = pair(kernel_size, "kernel_size", op)
-    s = k if stride is None else pair(stride, "stride", op)
-    p, d = pair(padding, "padding", op), pair(dilation, "dilation", op)
+    k = ntuple(kernel_size, "kernel_size", op, dims)
+    s = k if stride is None else ntuple(stride, "stride", op, dims)
+    p, d = ntuple(padding, "padding", op, dims), ntuple(dilation, "dilation", op, dims)
     check_at_least(k, 1, "kernel_size", op)
     check_at_least(s, 1, "stride", op)
     check_at_least(p, 0, "padding", op)
@@ -60,7 +72,7 @@ def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=
             f"{op}: padding {p} should be at most half of the effective kernel size {span} "
             f"(kernel_size={k}, dilation={d}), as in PyTorch; hint: a wider pad would make windows of padding only"
         )
-    size = tuple(input.shape[-2:])
+    size = tuple(input.shape[-dims:])
     out = tuple(conv_output_size(n, ki, si, pi, di, ceil_mode) for n, ki, si, pi, di in zip(size, k, s, p, d))
     if min(out) < 1:
         padded = tuple(n + 2 * pi for n, pi in zip(size, p))
@@ -71,7 +83,8 @@ def pool_windows(op, input, kernel_size, stride, padding, dilation=1, ceil_mode=
     # ceil_mode: the last window may reach past the padded input; pad the bottom/right a little more.
     reach = tuple((o - 1) * si + sp for o, si, sp in zip(out, s, span))
     pads = tuple((pi, pi + max(0, r - n - 2 * pi)) for pi, r, n in zip(p, reach, size))
-    return Windows(k, s, pads, d, out)
+    windows = Windows(k, s, pads, d, out)
+    return windows if dims == 2 else on_one_row(windows)
 
 
 def window_max(xp, windows, best, arg=None):
@@ -198,10 +211,15 @@ class AvgPool2d(Function):
         return (ctx.windows.scatter(lambda i, j: share, ctx.input_shape, grad_output.dtype),)
 
 
-def adaptive_matrix(size, out, dtype):
-    """The (out, size) matrix whose row ``o`` averages inputs ``floor(o·size/out) .. ceil((o+1)·size/out) − 1``."""
+def adaptive_bounds(size, out):
+    """``(start, end)``: output ``o``'s window covers inputs ``floor(o·size/out) .. ceil((o+1)·size/out) − 1``."""
     o = np.arange(out)
-    start, end = o * size // out, -(-(o + 1) * size // out)
+    return o * size // out, -(-(o + 1) * size // out)
+
+
+def adaptive_matrix(size, out, dtype):
+    """The (out, size) matrix whose row ``o`` averages its window's inputs (``adaptive_bounds``)."""
+    start, end = adaptive_bounds(size, out)
     inside = (np.arange(size) >= start[:, None]) & (np.arange(size) < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)
 
@@ -220,12 +238,70 @@ class AdaptiveAvgPool2d(Function):
         return (ctx.a_h.T @ grad_output @ ctx.a_w,)
 
 
-def _batched(pool, input, op):
-    """Run ``pool`` on a 4-D batch; a 3-D (C, H, W) input is treated as a batch of one and returned 3-D."""
-    if input.ndim == 4:
+def adaptive_taps(size, out):
+    """The input index of each tap of each adaptive window, (taps, out); short windows repeat their last input."""
+    start, end = adaptive_bounds(size, out)
+    taps = max(end - start, default=0)
+    return np.minimum(start + np.arange(taps)[:, None], end - 1)
+
+
+def window_argmax(x, taps):
+    """For each adaptive window along the last axis: the index of its first maximum, and the maximum.
+
+    Shape:
+        x: (..., size). taps: (k, out), ``adaptive_taps``. Returns: two (..., out) arrays.
+    """
+    first = np.argmax(x[..., taps], axis=-2)  # (..., out): which tap
+    index = taps[first, np.arange(taps.shape[1])]
+    return index, np.take_along_axis(x, index, axis=-1)
+
+
+def adaptive_max(x, output_size):
+    """Each adaptive window's maximum, and its flat index ``row·W + col`` in the (H, W) plane, in two passes.
+
+    Shape:
+        x: (N, C, H, W). Returns: two (N, C, oH, oW) arrays.
+    """
+    (H, W), (oH, oW) = x.shape[-2:], output_size
+    cols, row_max = window_argmax(x, adaptive_taps(W, oW))  # (N, C, H, oW): per row, each column window's max
+    rows, out = window_argmax(row_max.swapaxes(-1, -2), adaptive_taps(H, oH))  # (N, C, oW, oH)
+    rows, out = rows.swapaxes(-1, -2), out.swapaxes(-1, -2)
+    return np.ascontiguousarray(out), rows * W + np.take_along_axis(cols, rows, axis=-2)
+
+
+class AdaptiveMaxPool2d(Function):
+    """Max over each adaptive window (see the module docstring)."""
+
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, x, output_size):
+        out, ctx.arg = adaptive_max(x, output_size)
+        ctx.input_shape = x.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        N, C, H, W = ctx.input_shape
+        dx = np.zeros(N * C * H * W, grad_output.dtype)
+        planes = np.arange(N * C).reshape(N, C, 1, 1) * (H * W)
+        np.add.at(dx, (ctx.arg + planes).reshape(-1), grad_output.reshape(-1))  # windows may share a maximum
+        return (dx.reshape(ctx.input_shape),)
+
+
+def _batched(pool, input, op, dims=2):
+    """Run ``pool`` on a batch (N, C, *spatial); an unbatched (C, *spatial) input is a batch of one, returned unbatched.
+
+    ``dims``: the number of spatial axes, 2 (H, W) or 1 (L).
+    """
+    if input.ndim == dims + 2:
         return pool(input)
-    if input.ndim != 3:
-        raise RuntimeError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape {tuple(input.shape)}")
+    if input.ndim != dims + 1:
+        spatial = SPATIAL[dims]
+        raise RuntimeError(
+            f"{op}: expected a {dims + 1}-D (C, {spatial}) or {dims + 2}-D (N, C, {spatial}) input, but got shape "
+            f"{tuple(input.shape)}"
+        )
     out = pool(input.unsqueeze(0))
     return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
 
@@ -249,15 +325,39 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
     def pool(x):
         windows = pool_windows("max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode)
-        out = MaxPool2d.apply(x, windows=windows)
-        if not return_indices:
-            return out
-        xp = windows.pad(x.array, lowest(x.dtype))
-        arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1]))  # recomputed: only when asked
-        window_max(xp, windows, np.empty_like(out.array), arg)
-        return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1], xp.shape[-1]))
+        return _max_pool(x, windows, return_indices)
 
     return _batched(pool, input, "max_pool2d")
+
+
+def _max_pool(x, windows, return_indices):
+    """``MaxPool2d`` of the batch ``x`` (N, C, H, W) over ``windows``, and the indices if asked."""
+    out = MaxPool2d.apply(x, windows=windows)
+    if not return_indices:
+        return out
+    xp = windows.pad(x.array, lowest(x.array.dtype))
+    arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1]))  # recomputed: only when asked
+    window_max(xp, windows, np.empty_like(out.array), arg)
+    return out, Tensor._from_array(flat_indices(arg, windows, x.shape[-1], xp.shape[-1]))
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over each window of ``kernel_size`` taps along L, as ``torch.nn.functional.max_pool1d``.
+
+    ``max_pool2d`` on images one pixel high; ``return_indices=True`` also returns
+    each maximum's position along L (int64).
+
+    Shape:
+        input: (N, C, L) or (C, L). Output: (N, C, oL) with
+        ``oL = conv_output_size(L, k, s, p, d, ceil_mode)``.
+    """
+
+    def pool(x):
+        windows = pool_windows("max_pool1d", x, kernel_size, stride, padding, dilation, ceil_mode, dims=1)
+        out = _max_pool(x.unsqueeze(2), windows, return_indices)
+        return tuple(t.squeeze(2) for t in out) if return_indices else out.squeeze(2)
+
+    return _batched(pool, input, "max_pool1d", dims=1)
 
 
 def flat_indices(arg, windows, width, padded_width):
@@ -309,13 +409,42 @@ def adaptive_avg_pool2d(input, output_size):
     Shape:
         input: (N, C, H, W) or (C, H, W). Output: (N, C, oH, oW).
     """
-    _floating(input, "adaptive_avg_pool2d")
+    out = adaptive_output_size("adaptive_avg_pool2d", input, output_size)
+    return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=out), input, "adaptive_avg_pool2d")
+
+
+def adaptive_output_size(op, input, output_size):
+    """Check an adaptive pool's ``input`` and ``output_size``; return (oH, oW), ``None`` replaced by the input's size."""
+    _floating(input, op)
     size = tuple(input.shape[-2:])
     if min(size, default=0) < 1:
-        raise RuntimeError(f"adaptive_avg_pool2d: expected a non-empty input, but got shape {tuple(input.shape)}")
+        raise RuntimeError(f"{op}: expected a non-empty input, but got shape {tuple(input.shape)}")
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
-        raise TypeError(f"adaptive_avg_pool2d: output_size must be an int or a pair, but got {output_size!r}")
-    out = pair(tuple(n if o is None else o for o, n in zip(sizes, size)), "output_size", "adaptive_avg_pool2d")
-    check_at_least(out, 0, "output_size", "adaptive_avg_pool2d")
-    return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=out), input, "adaptive_avg_pool2d")
+        raise TypeError(f"{op}: output_size must be an int or a pair, but got {output_size!r}")
+    out = pair(tuple(n if o is None else o for o, n in zip(sizes, size)), "output_size", op)
+    check_at_least(out, 0, "output_size", op)
+    return out
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max over windows chosen to give exactly ``output_size`` (oH, oW), as ``torch.nn.functional.adaptive_max_pool2d``.
+
+    The windows are ``adaptive_avg_pool2d``'s; ``output_size`` is an int, or a
+    pair where ``None`` keeps that input size.  ``return_indices=True`` also
+    returns each maximum's flat index ``row·W + col`` in its (H, W) plane (int64).
+    Ties go to the first maximum in row-major window order, as in PyTorch (a
+    NaN's gradient goes to the window's first NaN; PyTorch picks the last).
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W). Output: (N, C, oH, oW).
+    """
+    out = adaptive_output_size("adaptive_max_pool2d", input, output_size)
+
+    def pool(x):
+        result = AdaptiveMaxPool2d.apply(x, output_size=out)
+        if not return_indices:
+            return result
+        return result, Tensor._from_array(adaptive_max(x.array, out)[1])  # recomputed: only when asked
+
+    return _batched(pool, input, "adaptive_max_pool2d")
