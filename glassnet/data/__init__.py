@@ -1,7 +1,7 @@
 """Feeding data to a model: datasets, batching and image transforms.
 
-The counterpart of ``torch.utils.data`` (``Dataset``, ``TensorDataset``,
-``DataLoader``, ``default_collate``) together with the parts of torchvision a
+The counterpart of ``torch.utils.data`` (``Dataset``, ``TensorDataset``, ``Subset``,
+``ConcatDataset``, ``random_split``, ``DataLoader``, the samplers, ``default_collate``) together with the parts of torchvision a
 first training run needs (``glassnet.data.transforms``, ``glassnet.data.datasets``)::
 
     from glassnet.data import DataLoader, transforms as T
@@ -14,6 +14,17 @@ first training run needs (``glassnet.data.transforms``, ``glassnet.data.datasets
 from . import datasets, transforms
 from .collate import default_collate
 from .dataloader import DataLoader
-from .dataset import Dataset, TensorDataset
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .sampler import (
+    BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler,
+)
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "datasets", "transforms"]
+
+def get_worker_info():
+    """None: glassnet loads every batch in the main process, where PyTorch's answer is None too."""
+    return None
+
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
+           "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "BatchSampler", "default_collate", "get_worker_info", "datasets", "transforms"]

@@ -3,24 +3,8 @@ import warnings
 
 import numpy as np
 
-from glassnet.random import numpy_generator
-
 from .collate import default_collate
-
-
-_NO_WORKERS = "glassnet has no worker processes, batches are built in the main process"
-
-# PyTorch arguments accepted at their default only: name -> (default, hint)
-_DEFAULTS_ONLY = {
-    "sampler": (None, "use shuffle=True for a random order, or pass a dataset holding only "
-                      "the samples you want"),
-    "batch_sampler": (None, "use batch_size, shuffle and drop_last"),
-    "timeout": (0, _NO_WORKERS),
-    "worker_init_fn": (None, _NO_WORKERS + "; set things up before the loop instead"),
-    "multiprocessing_context": (None, _NO_WORKERS),
-    "prefetch_factor": (None, _NO_WORKERS),
-    "persistent_workers": (False, _NO_WORKERS),
-}
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
 class DataLoader:
@@ -33,41 +17,51 @@ class DataLoader:
         dataset: anything with ``len(dataset)`` and ``dataset[i]``, usually a ``Dataset``.
         batch_size (int): samples per batch. Default: 1.
         shuffle (bool): draw a new random order every epoch. Default: False.
+        sampler (iterable of int, optional): the indices to visit and their order,
+            e.g. a ``SubsetRandomSampler`` or ``WeightedRandomSampler``; replaces
+            ``shuffle``. Default: ``RandomSampler`` if ``shuffle`` else ``SequentialSampler``.
+        batch_sampler (iterable of lists of int, optional): whole batches of indices;
+            replaces ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``.
+        num_workers (int): how many worker processes PyTorch would load batches in.
+            Unlike PyTorch, glassnet builds every batch in this process, between
+            training steps, whatever the number: the batches are the same, only
+            not prepared in parallel. Default: 0.
         collate_fn (callable, optional): turns a list of samples into a batch.
             Default: ``default_collate``, which stacks them into Tensors.
+        pin_memory (bool): accepted and ignored: pinned memory speeds up copies to
+            a GPU, and glassnet runs on the CPU. ``True`` warns, as PyTorch does on
+            a machine without an accelerator.
         drop_last (bool): skip the last batch when it has fewer than
             ``batch_size`` samples. Default: False.
+        timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
+        persistent_workers, pin_memory_device, in_order: worker-process settings,
+            checked as PyTorch checks them and otherwise without effect, since there
+            are no worker processes (``worker_init_fn`` is never called, as in
+            PyTorch with ``num_workers=0``).
         generator (glassnet.random.Generator, optional): where the shuffle order
             comes from. Default: glassnet's default generator, so
             ``glassnet.manual_seed(s)`` makes the order reproducible.
-        num_workers (int): must be 0, PyTorch's default. Unlike PyTorch, glassnet
-            has no worker processes: batches are built in this process, between
-            training steps. ``num_workers > 0`` is a ValueError saying so.
-        pin_memory (bool): accepted and ignored: pinned memory speeds up copies to
-            a GPU, and glassnet runs on the CPU. ``True`` warns once, as PyTorch
-            does on a machine without an accelerator.
 
-    These PyTorch arguments are accepted with their default values only, so that
-    code copied from a PyTorch tutorial runs; any other value is a ValueError
-    with a hint: ``sampler=None`` and ``batch_sampler=None`` (use ``shuffle``,
-    ``batch_size`` and ``drop_last``), and the worker-process settings
-    ``timeout=0``, ``worker_init_fn=None``, ``multiprocessing_context=None``,
-    ``prefetch_factor=None``, ``persistent_workers=False``.
+    Attributes:
+        sampler: the sampler of single indices (built from ``shuffle`` if not given).
+        batch_sampler: the sampler of batches (a ``BatchSampler`` of ``sampler``
+            if not given).
 
     Positional use: ``dataset``, ``batch_size`` and ``shuffle`` may be passed by
     position, in PyTorch's order; every other argument is keyword-only (unlike
     PyTorch, which also takes ``sampler``, ``batch_sampler``, ``num_workers``, ...
     by position: here such a call is a TypeError, never a silent mix-up).
 
-    The order of an epoch is drawn when the epoch starts (``iter(loader)``) with one
-    ``permutation`` call, so it depends only on the generator's state at that
-    moment: to resume a run, restore the generator state saved at the start of the
-    epoch (``generator.get_state()``) and the same order comes out again.
+    The order of an epoch is drawn when the epoch starts (``iter(loader)``), from
+    ``sampler`` (with ``shuffle=True``: one ``permutation`` call), so it depends
+    only on the generator's state at that moment: to resume a run, restore the
+    generator state saved at the start of the epoch (``generator.get_state()``) and
+    the same order comes out again.
 
     Fast path (unlike PyTorch): when ``collate_fn`` is not given and the dataset
-    has a ``get_batch(indices)`` method (``TensorDataset`` and ``MNIST`` do), the
-    whole batch comes from that one call, typically one NumPy fancy-index, instead
-    of ``batch_size`` calls to ``dataset[i]``. The batches are the same either way.
+    has a ``get_batch(indices)`` method (``TensorDataset``, ``Subset`` and ``MNIST``
+    do), the whole batch comes from that one call, typically one NumPy fancy-index,
+    instead of ``batch_size`` calls to ``dataset[i]``. The batches are the same either way.
 
     Shape:
         With ``(x, y)`` samples, each batch is a list ``[X, Y]`` with
@@ -84,52 +78,69 @@ class DataLoader:
     def __init__(self, dataset, batch_size=1, shuffle=False, *, sampler=None, batch_sampler=None,
                  num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
                  worker_init_fn=None, multiprocessing_context=None, generator=None,
-                 prefetch_factor=None, persistent_workers=False):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="", in_order=True):
+        _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor,
+                               persistent_workers)
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last; hint: give the batch_sampler alone")
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size should be a positive integer value, "
                              f"but got batch_size={batch_size!r}")
-        if num_workers != 0:
-            raise ValueError(f"DataLoader: num_workers={num_workers!r}: glassnet loads batches "
-                             "in the main process (unlike PyTorch); use num_workers=0")
-        given = {"sampler": sampler, "batch_sampler": batch_sampler, "timeout": timeout,
-                 "worker_init_fn": worker_init_fn,
-                 "multiprocessing_context": multiprocessing_context,
-                 "prefetch_factor": prefetch_factor, "persistent_workers": persistent_workers}
-        for name, (default, hint) in _DEFAULTS_ONLY.items():
-            value = given[name]
-            # a None default is compared by identity: a sampler may be an array
-            if value is not default and (default is None or value != default):
-                raise ValueError(f"DataLoader: {name}={value!r} is not supported (unlike "
-                                 f"PyTorch); leave {name}={default!r}: {hint}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle; "
+                             "hint: a random sampler already shuffles, drop shuffle=True")
         if pin_memory:
             warnings.warn("DataLoader: pin_memory=True has no effect: glassnet runs on the CPU, "
                           "so there is no GPU copy to speed up", stacklevel=2)
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, bool(drop_last))
+        else:
+            batch_size, drop_last = None, False
         self.dataset = dataset
         self.batch_size = batch_size
-        self.shuffle = bool(shuffle)
-        self.collate_fn = collate_fn
         self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.num_workers = num_workers
+        self.collate_fn = collate_fn
         self.generator = generator
 
     def __len__(self):
         """The number of batches per epoch."""
-        full, rest = divmod(len(self.dataset), self.batch_size)
-        return full if self.drop_last or rest == 0 else full + 1
+        return len(self.batch_sampler)
 
     def __iter__(self):
-        n = len(self.dataset)
-        if self.shuffle:
-            order = numpy_generator(self.generator).permutation(n)  # drawn now, at epoch start
-        else:
-            order = np.arange(n)
-        return self._batches(order)
-
-    def _batches(self, order):
-        for b in range(len(self)):
-            yield self._fetch(order[b * self.batch_size:(b + 1) * self.batch_size])
+        batches = iter(self.batch_sampler)  # glassnet's random samplers draw the epoch's order now
+        return (self._fetch(np.asarray(batch, dtype=np.int64)) for batch in batches)
 
     def _fetch(self, indices):
         if self.collate_fn is None and hasattr(self.dataset, "get_batch"):
             return self.dataset.get_batch(indices)
         collate = self.collate_fn or default_collate
         return collate([self.dataset[int(i)] for i in indices])
+
+
+def _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor, persistent_workers):
+    """Refuse the worker settings PyTorch refuses, with its reasons; the rest have no effect here."""
+    if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
+        raise ValueError(f"DataLoader: num_workers option should be a non-negative integer, got "
+                         f"num_workers={num_workers!r}; use num_workers=0 to disable multiprocessing")
+    if timeout < 0:
+        raise ValueError(f"DataLoader: timeout option should be non-negative, got timeout={timeout!r}")
+    if num_workers == 0:
+        if multiprocessing_context is not None:
+            raise ValueError("DataLoader: multiprocessing_context can only be used with multi-process "
+                             "loading (num_workers > 0), but got num_workers=0")
+        if prefetch_factor is not None:
+            raise ValueError("DataLoader: prefetch_factor option could only be specified in "
+                             "multiprocessing; let num_workers > 0 to enable multiprocessing, "
+                             "otherwise set prefetch_factor to None")
+        if persistent_workers:
+            raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+    elif prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError(f"DataLoader: prefetch_factor option should be non-negative, got "
+                         f"prefetch_factor={prefetch_factor!r}")

@@ -1,4 +1,13 @@
 """Datasets: anything with ``len(ds)`` and ``ds[i]``, as in ``torch.utils.data``."""
+import bisect
+import itertools
+import math
+import warnings
+
+import numpy as np
+
+from glassnet.random import numpy_generator
+
 from .collate import default_collate
 from ._interop import to_numpy, to_tensor
 
@@ -30,6 +39,10 @@ class Dataset:
         would; overriding it is only ever about speed.
         """
         return default_collate([self[int(i)] for i in indices])
+
+    def __add__(self, other):
+        """``a + b`` is ``ConcatDataset([a, b])``, as in PyTorch."""
+        return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -71,3 +84,132 @@ class TensorDataset(Dataset):
     def get_batch(self, indices):
         """One fancy-index per tensor; returns a list of Tensors with ``len(indices)`` rows."""
         return [to_tensor(a[indices]) for a in self._arrays]
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order: ``Subset(ds, idx)[i]`` is ``ds[idx[i]]``.
+
+    Args:
+        dataset: any dataset (``len`` and indexing).
+        indices (sequence of int): positions in ``dataset``; a list, a range, an
+            int array or Tensor. Repeats are allowed.
+
+    Shape:
+        - ``len(subset) == len(indices)``; samples are the dataset's own.
+
+    ``get_batch`` (used by ``DataLoader``) hands the mapped positions to the
+    dataset's own ``get_batch``, so a ``Subset`` of ``MNIST`` or of a
+    ``TensorDataset`` keeps their one-fancy-index batches.
+
+    Example::
+
+        >>> first_thousand = Subset(train_set, range(1000))
+    """
+
+    def __init__(self, dataset, indices):
+        self.dataset = dataset
+        self.indices = indices
+
+    @property
+    def indices(self):
+        return self._indices
+
+    @indices.setter
+    def indices(self, indices):
+        self._indices = indices
+        self._positions = np.asarray(to_numpy(indices), dtype=np.int64).reshape(-1)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
+
+    def __len__(self):
+        return len(self.indices)
+
+    def get_batch(self, indices):
+        """The dataset's samples at ``indices[indices]``, batched by the dataset's ``get_batch`` if it has one."""
+        positions = self._positions[indices]
+        if hasattr(self.dataset, "get_batch"):
+            return self.dataset.get_batch(positions)
+        return default_collate([self.dataset[int(i)] for i in positions])
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other: the samples of ``datasets[0]``, then of ``datasets[1]``, ...
+
+    Args:
+        datasets (iterable of datasets): at least one.
+
+    Attributes:
+        cumulative_sizes (list of int): ``cumulative_sizes[k]`` is the number of
+            samples in ``datasets[0..k]``; sample ``i`` lives in the first dataset
+            whose cumulative size exceeds ``i``.
+
+    ``a + b`` on two datasets builds ``ConcatDataset([a, b])``.
+    """
+
+    @staticmethod
+    def cumsum(sequence):
+        return list(itertools.accumulate(len(dataset) for dataset in sequence))
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx):
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError(f"ConcatDataset: index {idx} is out of range for {len(self)} samples; "
+                                 "hint: the absolute value of an index should not exceed the dataset length")
+            idx = len(self) + idx
+        dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
+        sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
+        return self.datasets[dataset_idx][sample_idx]
+
+
+def random_split(dataset, lengths, generator=None):
+    """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
+
+    Args:
+        dataset: the dataset to split.
+        lengths (sequence): the sizes of the parts, summing to ``len(dataset)``;
+            or fractions summing to 1, e.g. ``[0.8, 0.2]``: each part gets
+            ``floor(len(dataset) * fraction)`` samples and the samples left over
+            go one each to the parts in turn, from the first (as in PyTorch).
+        generator (glassnet.random.Generator, optional): where the random order
+            comes from. Default: glassnet's default generator (``glassnet.manual_seed``).
+
+    Returns:
+        list of ``Subset``, one per length.
+
+    Example::
+
+        >>> train_set, val_set = random_split(full_set, [0.9, 0.1],
+        ...                                   generator=glassnet.Generator().manual_seed(42))
+    """
+    lengths = list(lengths)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        for i, fraction in enumerate(lengths):
+            if not 0 <= fraction <= 1:
+                raise ValueError(f"random_split: fraction at index {i} is {fraction}, not between 0 and 1")
+        counts = [int(math.floor(len(dataset) * fraction)) for fraction in lengths]
+        for i in range(len(dataset) - sum(counts)):
+            counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(f"random_split: length of split at index {i} is 0; "
+                              "this might result in an empty dataset", stacklevel=2)
+        lengths = counts
+    if sum(lengths) != len(dataset):
+        raise ValueError(f"random_split: the lengths {lengths} sum to {sum(lengths)}, but the dataset "
+                         f"has {len(dataset)} samples; hint: give lengths summing to {len(dataset)} "
+                         "or fractions summing to 1")
+    order = numpy_generator(generator).permutation(len(dataset)).tolist()
+    ends = itertools.accumulate(lengths)
+    return [Subset(dataset, order[end - length:end]) for end, length in zip(ends, lengths)]

@@ -165,6 +165,74 @@ class Normalize:
         return f"Normalize(mean={self.mean}, std={self.std})"
 
 
+class Lambda:
+    """Apply a function of your own, e.g. to one-hot encode a label.
+
+    Args:
+        lambd (callable): called on each sample; its result is the transform's.
+
+    It sees one sample at a time (no ``batch`` method), so a dataset using it
+    builds batches sample by sample.
+
+    Example::
+
+        >>> one_hot = Lambda(lambda y: glassnet.zeros(10).scatter_(0, glassnet.tensor(y), value=1))
+    """
+
+    def __init__(self, lambd):
+        if not callable(lambd):
+            raise TypeError(f"Lambda: argument lambd should be callable, got {type(lambd).__name__!r}")
+        self.lambd = lambd
+
+    def __call__(self, img):
+        return self.lambd(img)
+
+    def __repr__(self):
+        return "Lambda()"
+
+
+class RandomHorizontalFlip:
+    """Mirror the image left to right with probability ``p``: a cheap data augmentation.
+
+    Args:
+        p (float): the probability of flipping. Default: 0.5.
+
+    Shape:
+        - Input: ``(..., H, W)`` Tensor or array (e.g. ``(C, H, W)`` after ``ToTensor``),
+          or an ``(H, W, C)`` uint8 image array before it: NumPy arrays of three
+          dimensions with a last axis of 1, 3 or 4 are read as ``(H, W, C)``, as
+          torchvision reads a PIL image. Output: the same shape and type.
+        - ``batch``: ``(N, ...)`` with each image flipped or not on its own draw.
+    """
+
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def __call__(self, img):
+        if numpy_generator().random() >= self.p:
+            return img
+        x = to_numpy(img)
+        out = np.ascontiguousarray(x[:, ::-1] if _channels_last(img) else x[..., ::-1])
+        return out if isinstance(img, np.ndarray) else to_tensor(out)
+
+    def batch(self, imgs):
+        """Flip each image of ``imgs`` ``(N, ...)`` with probability ``p``, independently."""
+        x = to_numpy(imgs)
+        flip = numpy_generator().random(len(x)) < self.p
+        width_axis = 2 if isinstance(imgs, np.ndarray) and x.ndim == 4 and x.shape[-1] in (1, 3, 4) else -1
+        out = x.copy()
+        out[flip] = np.flip(x[flip], axis=width_axis)
+        return out if isinstance(imgs, np.ndarray) else to_tensor(out)
+
+    def __repr__(self):
+        return f"RandomHorizontalFlip(p={self.p})"
+
+
+def _channels_last(img):
+    """True for an ``(H, W, C)`` NumPy image as datasets store colour images (C of 1, 3 or 4)."""
+    return isinstance(img, np.ndarray) and img.ndim == 3 and img.shape[-1] in (1, 3, 4)
+
+
 class RandomCrop:
     """Crop a random ``size`` window out of the image, after optional padding.
 

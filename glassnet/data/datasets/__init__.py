@@ -1,6 +1,7 @@
 """Ready-made datasets (torchvision.datasets' counterpart) and where to keep them."""
 import os
 
+from .fake import FakeData
 from .mnist import MNIST, FashionMNIST
 
 
@@ -16,4 +17,4 @@ def default_root():
     return os.path.join(cache, "glassnet")
 
 
-__all__ = ["MNIST", "FashionMNIST", "default_root"]
+__all__ = ["FakeData", "MNIST", "FashionMNIST", "default_root"]
