@@ -148,6 +148,8 @@ def _layer_shape(layer):
         return f"({layer.in_channels} x {layer.out_channels} x {kh} x {kw}) pad {padding} stride {stride}"
     if isinstance(layer, nn.Linear):
         return f"({layer.in_features} x {layer.out_features})"
+    if isinstance(layer, nn.Embedding):
+        return f"({layer.num_embeddings} x {layer.embedding_dim})"
     if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d, nn.MinPool2d)):
         kernel = "x".join(map(str, _pair(layer.kernel_size)))
         return f"{kernel} stride {layer.stride or layer.kernel_size}"
@@ -223,6 +225,24 @@ def _same_shape(layer, shape):
     return shape, 0
 
 
+def _channels(shape, channels, layout, fits):
+    """Normalisation layers: the input must be laid out as ``layout`` (``fits``) with ``channels`` on dim 1."""
+    if not fits or shape[1] != channels:
+        raise ShapeError(f"expects an input {layout} with C = {channels}, got shape {shape}")
+    return shape, 0
+
+
+def _layer_norm(layer, shape):
+    k = len(layer.normalized_shape)
+    if k > len(shape) or tuple(shape[len(shape) - k :]) != layer.normalized_shape:
+        raise ShapeError(f"expects an input ending in {layer.normalized_shape}, got shape {shape}")
+    return shape, 0
+
+
+def _embedding(layer, shape):
+    return (*shape, layer.embedding_dim), 0
+
+
 SHAPE_RULES = {
     nn.Conv2d: _conv2d,
     nn.MaxPool2d: _pool2d,
@@ -231,6 +251,11 @@ SHAPE_RULES = {
     nn.AdaptiveAvgPool2d: _adaptive_pool2d,
     nn.Linear: _linear,
     nn.Flatten: _flatten,
+    nn.BatchNorm1d: lambda layer, s: _channels(s, layer.num_features, "(N, C) or (N, C, L)", len(s) in (2, 3)),
+    nn.BatchNorm2d: lambda layer, s: _channels(s, layer.num_features, "(N, C, H, W)", len(s) == 4),
+    nn.GroupNorm: lambda layer, s: _channels(s, layer.num_channels, "(N, C, *)", len(s) >= 2),
+    nn.LayerNorm: _layer_norm,
+    nn.Embedding: _embedding,
     **{
         layer: _same_shape
         for layer in (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.Identity)

@@ -317,7 +317,7 @@ def test_gradcheck_can_fail_on_a_wrong_backward(monkeypatch):
 def test_one_fused_node_and_saved_weight_checked():
     layer = nn.LayerNorm(3)
     out = layer(glassnet.randn(2, 3, requires_grad=True))
-    assert out.grad_fn.name() == "NormalizeBackward"
+    assert out.grad_fn.name() == "NormalizeBackward0"
     with glassnet.no_grad():
         layer.weight.mul_(2)
     with pytest.raises(RuntimeError):
@@ -390,3 +390,63 @@ def test_batch_norm_trains_a_small_classifier():
     net.eval()
     accuracy = (net(glassnet.tensor(x)).argmax(1).array == y).mean()
     assert accuracy > 0.9, accuracy
+
+
+# -------------------------------------------- summary, to_torch/from_torch, ONNX
+def test_summary_rows_and_shape_errors():
+    net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.GroupNorm(2, 8), nn.Flatten(), nn.LayerNorm(288),
+                        nn.Linear(288, 4), nn.BatchNorm1d(4))
+    table = glassnet.summary(net, (5, 3, 8, 8))
+    assert [row.output_shape for row in table.rows[1:3]] == [(5, 8, 6, 6)] * 2
+    assert [row.params for row in table.rows] == [224, 16, 16, 0, 576, 1156, 8]
+    with pytest.raises(ValueError, match=r"layer 1 .*expects an input \(N, C, H, W\) with C = 8, got shape \(5, 3, 6, 6\)"):
+        glassnet.summary(nn.Sequential(nn.Conv2d(3, 3, 3), nn.BatchNorm2d(8)), (5, 3, 8, 8))
+    with pytest.raises(ValueError, match=r"expects an input ending in \(4,\), got shape \(5, 3\)"):
+        glassnet.summary(nn.LayerNorm(4), (5, 3))
+
+
+def test_to_torch_and_back_keeps_running_statistics_and_outputs():
+    interop = pytest.importorskip("glassnet.interop")
+    net = nn.Sequential(
+        nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8, momentum=None), nn.GroupNorm(2, 8, affine=False), nn.Flatten(),
+        nn.LayerNorm(288, bias=False), nn.Linear(288, 4), nn.BatchNorm1d(4, affine=False),
+        nn.BatchNorm1d(4, track_running_stats=False),
+    ).double()
+    for _ in range(2):
+        net(glassnet.randn(6, 3, 8, 8, dtype=glassnet.float64) * 2 + 1)
+    theirs = interop.to_torch(net)
+    assert repr(theirs) == repr(net)
+    assert theirs[1].num_batches_tracked.item() == 2 and theirs[6].running_mean.dtype == torch.float64
+    back = interop.from_torch(theirs)
+    x = np.random.default_rng(0).standard_normal((5, 3, 8, 8))
+    for mode in ("train", "eval"):
+        getattr(net, mode)(), getattr(theirs, mode)(), getattr(back, mode)()
+        ours = net(glassnet.tensor(x)).array
+        np.testing.assert_allclose(ours, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(back(glassnet.tensor(x)).array, ours, rtol=1e-10, atol=1e-10)
+
+
+def test_onnx_export_runs_in_onnxruntime_in_evaluation_mode(tmp_path):
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from glassnet.onnx import ExportError, export
+
+    glassnet.manual_seed(0)
+    net = nn.Sequential(
+        nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.GroupNorm(2, 8), nn.Flatten(), nn.LayerNorm(288),
+        nn.Linear(288, 6), nn.BatchNorm1d(6, affine=False), nn.GroupNorm(3, 6, affine=False),
+    )
+    for _ in range(3):  # running statistics away from 0 and 1
+        net(glassnet.randn(8, 3, 8, 8) * 3 + 1)
+    net.eval()
+    export(net, glassnet.zeros(1, 3, 8, 8), tmp_path / "net.onnx")
+    session = ort.InferenceSession(str(tmp_path / "net.onnx"), providers=["CPUExecutionProvider"])
+    for batch in (1, 7):
+        x = np.random.default_rng(batch).standard_normal((batch, 3, 8, 8)).astype(np.float32)
+        (got,) = session.run(None, {"input": x})
+        with glassnet.no_grad():
+            np.testing.assert_allclose(got, net(glassnet.tensor(x)).array, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ExportError, match="LayerNormalization, from opset 17 on"):
+        export(nn.LayerNorm(4), glassnet.zeros(1, 4), tmp_path / "old.onnx", opset_version=13)
+    with pytest.raises(ExportError, match="has no running statistics"):
+        export(nn.BatchNorm1d(4, track_running_stats=False), glassnet.zeros(1, 4), tmp_path / "no.onnx")

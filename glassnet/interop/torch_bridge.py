@@ -62,7 +62,9 @@ class MinPool2d(torch.nn.MaxPool2d):
 
 
 # (glassnet layer, PyTorch layer, constructor arguments read from the source's attributes of the same name).
-# "bias" is passed as ``module.bias is not None``; "dtype" is the weight's dtype in the target framework.
+# "bias" is passed as ``module.bias is not None``; "dtype" is the dtype of the first floating parameter or buffer
+# (the weight, or batch norm's running_mean without affine) in the target framework, left out if there is none.
+BATCH_NORM_ARGUMENTS = ("num_features", "eps", "momentum", "affine", "track_running_stats", "bias", "dtype")
 LAYERS = [
     (nn.Linear, torch.nn.Linear, ("in_features", "out_features", "bias", "dtype")),
     (
@@ -87,6 +89,15 @@ LAYERS = [
     (nn.Dropout, torch.nn.Dropout, ("p", "inplace")),
     (nn.Flatten, torch.nn.Flatten, ("start_dim", "end_dim")),
     (nn.Identity, torch.nn.Identity, ()),
+    (nn.BatchNorm1d, torch.nn.BatchNorm1d, BATCH_NORM_ARGUMENTS),
+    (nn.BatchNorm2d, torch.nn.BatchNorm2d, BATCH_NORM_ARGUMENTS),
+    (nn.LayerNorm, torch.nn.LayerNorm, ("normalized_shape", "eps", "elementwise_affine", "bias", "dtype")),
+    (nn.GroupNorm, torch.nn.GroupNorm, ("num_groups", "num_channels", "eps", "affine", "bias", "dtype")),
+    (
+        nn.Embedding, torch.nn.Embedding,
+        ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse",
+         "dtype"),
+    ),
     # Containers (arguments None): rebuilt empty, then their converted children are added under the same names.
     (nn.Sequential, torch.nn.Sequential, None),
     (nn.ModuleList, torch.nn.ModuleList, None),
@@ -115,7 +126,9 @@ def _arguments(module, names, convert_dtype):
         if name == "bias":
             arguments[name] = module.bias is not None
         elif name == "dtype":
-            arguments[name] = convert_dtype(module.weight.dtype)
+            floating = [t for t in (*module.parameters(), *module.buffers()) if t.is_floating_point()]
+            if floating:
+                arguments[name] = convert_dtype(floating[0].dtype)
         else:
             arguments[name] = getattr(module, name)
     return arguments

@@ -29,6 +29,12 @@ Softmax, LogSoftmax    Softmax, LogSoftmax (axis = dim)
 Flatten                Reshape (0 keeps the batch size, whatever it is)
 Dropout, Identity      Identity (export is for inference: like PyTorch,
                        Dropout is exported as in ``model.eval()``)
+BatchNorm1d/2d         BatchNormalization with the running statistics
+                       (as in ``model.eval()``)
+LayerNorm              LayerNormalization (opset 17 on)
+GroupNorm              Reshape (N, G, rest) → InstanceNormalization →
+                       Reshape back → Mul γ → Add β
+Embedding              Gather (the input holds integer indices)
 =====================  ======================================================
 
 Shapes come from ``glassnet.summary``'s shape rules (no forward pass, so no
@@ -252,6 +258,80 @@ def _flatten(graph, layer, x, shape, scope):
     return graph.node("Reshape", [x, graph.constant(_key(scope, "shape"), np.array(target, dtype=np.int64))], scope)
 
 
+def _affine(graph, layer, scope, shape):
+    """The layer's weight and bias, or the constants 1 and 0 of ``shape`` that stand in for them."""
+    weight, bias = getattr(layer, "weight", None), getattr(layer, "bias", None)
+    return (
+        graph.parameter(scope, "weight", weight) if weight is not None
+        else graph.constant(_key(scope, "ones"), np.ones(shape, dtype=graph.dtype)),
+        graph.parameter(scope, "bias", bias) if bias is not None
+        else graph.constant(_key(scope, "zeros"), np.zeros(shape, dtype=graph.dtype)),
+    )
+
+
+def _batch_norm(graph, layer, x, shape, scope):
+    """BatchNormalization with the running statistics: the model in evaluation mode."""
+    if layer.running_mean is None:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}) has no running statistics, so in evaluation mode it "
+            "normalises by each batch's own; ONNX export writes the layer with fixed statistics; hint: train it "
+            "with track_running_stats=True"
+        )
+    weight, bias = _affine(graph, layer, scope, (layer.num_features,))
+    mean = graph.parameter(scope, "running_mean", layer.running_mean)
+    var = graph.parameter(scope, "running_var", layer.running_var)
+    return graph.node("BatchNormalization", [x, weight, bias, mean, var], scope, epsilon=layer.eps)
+
+
+def _layer_norm(graph, layer, x, shape, scope):
+    """LayerNormalization (opset 17 on) over the last len(normalized_shape) axes."""
+    if graph.opset_version < 17:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({type(layer).__name__}) needs ONNX's LayerNormalization, "
+            f"from opset 17 on, got opset_version={graph.opset_version}; hint: export with opset_version=17"
+        )
+    weight, bias = _affine(graph, layer, scope, layer.normalized_shape)
+    axis = -len(layer.normalized_shape)
+    return graph.node("LayerNormalization", [x, weight, bias], scope, axis=axis, epsilon=layer.eps)
+
+
+def _group_norm(graph, layer, x, shape, scope):
+    """Reshape to (N, G, rest), InstanceNormalization (one (μ, σ²) per sample and group), reshape back, γ·x̂ + β.
+
+    ONNX's own GroupNormalization has per-group scales before opset 21 and is
+    missing from older runtimes; this runs on every opset from 13 on.
+    """
+    groups, channels = layer.num_groups, layer.num_channels
+
+    def constant(name, array):
+        return graph.constant(_key(scope, name), array)
+
+    grouped = graph.node("Reshape", [x, constant("grouped_shape", np.array([0, groups, -1], dtype=np.int64))], scope)
+    normalised = graph.node(
+        "InstanceNormalization",
+        [grouped, constant("group_ones", np.ones(groups, graph.dtype)),
+         constant("group_zeros", np.zeros(groups, graph.dtype))],
+        scope, epsilon=layer.eps,
+    )
+    y = graph.node("Reshape", [normalised, constant("shape", np.array([0, *shape[1:]], dtype=np.int64))], scope)
+    per_channel = (channels,) + (1,) * (len(shape) - 2)  # γ and β broadcast over the positions
+    if layer.weight is not None:
+        y = graph.node("Mul", [y, constant("weight", layer.weight.array.reshape(per_channel))], scope)
+    if layer.bias is not None:
+        y = graph.node("Add", [y, constant("bias", layer.bias.array.reshape(per_channel))], scope)
+    return y
+
+
+def _embedding(graph, layer, x, shape, scope):
+    """Gather: row ``x[p]`` of the weight for every index (max_norm's renormalisation is not written)."""
+    if layer.max_norm is not None:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}) renormalises its weight on every call (max_norm), "
+            "which ONNX cannot express; hint: export a copy with max_norm=None"
+        )
+    return graph.node("Gather", [graph.parameter(scope, "weight", layer.weight), x], scope, axis=0)
+
+
 def _simple(op_type, **attributes):
     """A layer that is one ONNX operator; attribute values are read from the layer by name."""
 
@@ -278,7 +358,19 @@ EMITTERS = {
     nn.Flatten: _flatten,
     nn.Dropout: _simple("Identity"),
     nn.Identity: _simple("Identity"),
+    nn.BatchNorm1d: _batch_norm,
+    nn.BatchNorm2d: _batch_norm,
+    nn.LayerNorm: _layer_norm,
+    nn.GroupNorm: _group_norm,
+    nn.Embedding: _embedding,
 }
+
+
+def _first_layer(module):
+    """The layer that reads the model's input: the first leaf of nested ``Sequential``s."""
+    while type(module) is nn.Sequential and len(module):
+        module = module[0]
+    return module
 
 
 def _walk(graph, module, x, shape, scope):
@@ -327,10 +419,19 @@ def export(
             f"(the newest this onnx package knows), got {opset_version}"
         )
     example = np.asarray(example_input.array if isinstance(example_input, Tensor) else example_input)
-    if not np.issubdtype(example.dtype, np.floating):
+    dtype = example.dtype  # of the values flowing through the model; an Embedding's input holds integer indices
+    first = _first_layer(model)
+    if type(first) is nn.Embedding:
+        if example.dtype.kind not in "iu":
+            raise ExportError(
+                f"export: the model starts with an Embedding, so example_input must hold integer indices, got dtype "
+                f"{example.dtype}; hint: glassnet.zeros(..., dtype=glassnet.int64)"
+            )
+        dtype = np.dtype(first.weight.array.dtype)
+    if not np.issubdtype(dtype, np.floating):
         raise ExportError(f"export: example_input must be floating point, got dtype {example.dtype}")
     weight_dtypes = {p.dtype for p in model.parameters()}
-    if weight_dtypes - {example.dtype}:
+    if weight_dtypes - {dtype}:
         raise ExportError(
             f"export: example_input has dtype {example.dtype} but the model's parameters are "
             f"{', '.join(sorted(str(d) for d in weight_dtypes))}; hint: convert one of them (e.g. model.float())"
@@ -347,17 +448,17 @@ def export(
         )
     (input_name,), (output_name,) = input_names, output_names
 
-    graph = Graph(example.dtype, opset_version)
+    graph = Graph(dtype, opset_version)
     output, _ = _walk(graph, model, input_name, tuple(example.shape), "")
     if output == input_name:  # an empty Sequential
         output = graph.node("Identity", [input_name], "")
     graph.rename(output, output_name)
 
-    elem_type = helper.np_dtype_to_tensor_dtype(example.dtype)
+    input_type, elem_type = helper.np_dtype_to_tensor_dtype(example.dtype), helper.np_dtype_to_tensor_dtype(dtype)
     dims = ["batch", *example.shape[1:]] if dynamic_batch else list(example.shape)
     onnx_model = helper.make_model(
         helper.make_graph(
-            graph.nodes, type(model).__name__, [helper.make_tensor_value_info(input_name, elem_type, dims)],
+            graph.nodes, type(model).__name__, [helper.make_tensor_value_info(input_name, input_type, dims)],
             [helper.make_tensor_value_info(output_name, elem_type, None)], initializer=graph.initializers,
         ),
         opset_imports=[helper.make_opsetid("", opset_version)],
