@@ -8,6 +8,8 @@ parameter gradients and the running statistics after several training steps,
 then evaluation.  ``gradcheck`` checks each backward without torch.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -217,7 +219,12 @@ def test_batch_norm_buffers_and_dtype_conversion():
 
 def test_batch_norm_eval_with_one_sample_and_empty_batch():
     layer = nn.BatchNorm1d(3)
-    layer(glassnet.randn(0, 3))  # as PyTorch: an empty batch counts but leaves the statistics alone
+    empty = glassnet.randn(0, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by zero
+        layer(empty).sum().backward()  # as PyTorch: an empty batch counts but leaves the statistics alone
+    assert empty.grad.shape == (0, 3)
+    np.testing.assert_array_equal(layer.weight.grad.array, 0)
     assert layer.num_batches_tracked.item() == 1
     np.testing.assert_array_equal(layer.running_mean.array, 0)
     np.testing.assert_array_equal(layer.running_var.array, 1)

@@ -68,7 +68,7 @@ class Normalize(Function):
         ctx.param_axes = tuple(i for i, n in enumerate(param_view) if n == 1)  # the axes dγ and dβ sum over
         ctx.param_shape = params[0].shape if params else None
         ctx.x_shape, ctx.view, ctx.axes, ctx.affine, ctx.fixed_stats = x.shape, view, axes, affine, stats is not None
-        ctx.count, ctx.weight = count, weight
+        ctx.count, ctx.weight = max(count, 1), weight  # an empty batch divides 0 by 1: no warning
         if stats is not None:  # fixed statistics: y = x·s + (β − μ·s) with s = γ/σ̂, two passes over x
             mean, var = (s.reshape(param_view) for s in stats)
             ctx.inv_std = inv_std = 1 / np.sqrt(var + eps)
@@ -77,9 +77,9 @@ class Normalize(Function):
             out += bias - mean * scale if has_bias else -mean * scale
             ctx.x_hat = (v - mean) * inv_std if has_weight and ctx.needs_input_grad[1] else None  # for dγ only
             return out.reshape(x.shape)
-        mean = v.sum(axis=axes, keepdims=True) / max(count, 1)  # an empty batch gives 0, not a warning
+        mean = v.sum(axis=axes, keepdims=True) / ctx.count
         x_hat = v - mean
-        var = sum_of_products(x_hat, x_hat, axes) / max(count, 1)
+        var = sum_of_products(x_hat, x_hat, axes) / ctx.count
         if running is not None and count:
             running_mean, running_var, momentum = running
             running_mean *= 1 - momentum
@@ -100,7 +100,7 @@ class Normalize(Function):
         x_hat, inv_std, axes, param_axes = ctx.x_hat, ctx.inv_std, ctx.axes, ctx.param_axes
         g = grad_output.reshape(ctx.view)
         # Batch norm: γ is constant over each statistic's elements, so mean(ĝ) and mean(ĝ·x̂) are γ/K times
-        # the sums Σg and Σg·x̂ that dβ and dγ need anyway: dx = s·(g − x̂·Σg·x̂/K − Σg/K) with s = γ/σ̂.
+        # the sums Σg and Σ(g·x̂) that dβ and dγ need anyway: dx = s·(g − x̂·Σ(g·x̂)/K − Σg/K) with s = γ/σ̂.
         shared = needs[0] and not ctx.fixed_stats and param_axes == axes
         sum_g = g.sum(axis=param_axes, keepdims=True) if shared or (has_bias and needs[-1]) else None
         sum_gx = sum_of_products(g, x_hat, param_axes) if shared or (has_weight and needs[1]) else None
