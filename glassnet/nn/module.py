@@ -19,9 +19,21 @@ Everything else walks these registries recursively: ``parameters()`` and
 and the ``repr``, which prints the tree exactly as PyTorch does.  Calling
 ``net(x)`` runs ``net.forward(x)``.
 
-Unlike PyTorch there are no hooks, so calling a module costs one Python call.
+**Hooks** are functions run around a module's forward and backward passes, as
+in PyTorch; each ``register_*_hook`` returns a handle whose ``remove()``
+unregisters it::
+
+    handle = net.fc.register_forward_hook(lambda module, args, output: print(output.shape))
+    net(x)             # prints the shape of fc's output
+    handle.remove()
+
+Forward pre-hooks may replace the inputs, forward hooks the output, backward
+pre-hooks the gradients w.r.t. the outputs and full backward hooks those
+w.r.t. the inputs (see ``hooks.py`` for how the backward ones work).  A
+module without hooks costs one Python call more than its ``forward``.
 """
 
+import warnings
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -29,6 +41,7 @@ import numpy as np
 from ..devices import check_device
 from ..devices import device as device_type
 from ..tensor import Tensor
+from .hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
 
@@ -43,6 +56,17 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
     __str__ = __repr__
+
+
+_HOOK_DICTS = (
+    "_forward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs",
+    "_forward_hooks",
+    "_forward_hooks_with_kwargs",
+    "_forward_hooks_always_called",
+    "_backward_pre_hooks",
+    "_backward_hooks",
+)
 
 
 def _addindent(text, spaces):
@@ -68,6 +92,8 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
+        for hooks in _HOOK_DICTS:  # OrderedDicts, as PyTorch's: handles keep weak references to them
+            object.__setattr__(self, hooks, OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
@@ -76,7 +102,133 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ----------------------------------------------------------------- hooks
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Run ``hook(module, args)`` before each ``forward``; it may return new args (a tuple, or one value).
+
+        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs)`` and
+        returns None or ``(new_args, new_kwargs)``.  ``prepend=True`` runs it
+        before the hooks already registered.  Returns a handle with ``remove()``.
+        """
+        handle = RemovableHandle(self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs)
+        self._forward_pre_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        if prepend:
+            self._forward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """Run ``hook(module, args, output)`` after each ``forward``; a return value other than None replaces the output.
+
+        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
+        With ``always_call=True`` it runs even when ``forward`` raises (with
+        ``output`` None), before the error propagates.  Returns a handle with ``remove()``.
+        """
+        handle = RemovableHandle(
+            self._forward_hooks, extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called]
+        )
+        self._forward_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Run ``hook(module, grad_output)`` when the gradients w.r.t. the module's outputs are known.
+
+        ``grad_output`` has one entry per output (None for non-tensors and
+        outputs that got no gradient); the hook may return a replacement tuple,
+        which the module's backward then uses.  Returns a handle with ``remove()``.
+        """
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Run ``hook(module, grad_input, grad_output)`` when the gradients w.r.t. the module's inputs are known.
+
+        ``grad_input`` has one entry per positional input (None for
+        non-tensors; zeros for tensors that got no gradient) and
+        ``grad_output`` one per output.  The hook may return a replacement
+        ``grad_input`` tuple, which flows on to the inputs.  If no input
+        requires grad, the hook runs when the output gradients are known, with
+        ``grad_input`` all None (PyTorch warns then, and so does glassnet).
+        For this the module's forward receives views of its tensor inputs and
+        the caller views of its outputs.  Returns a handle with ``remove()``.
+        """
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def _call_with_hooks(self, args, kwargs):
+        """``__call__`` of a module with hooks: PyTorch's order, pre-hooks, forward, forward hooks, backward gates."""
+        result = None
+        always_called_done = set()
+        try:
+            for hook_id, hook in self._forward_pre_hooks.items():
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    new = hook(self, args, kwargs)
+                    if new is not None:
+                        if not (isinstance(new, tuple) and len(new) == 2):
+                            raise RuntimeError(
+                                f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {new}."
+                            )
+                        args, kwargs = new
+                else:
+                    new = hook(self, args)
+                    if new is not None:
+                        args = new if isinstance(new, tuple) else (new,)
+            backward_hook = None
+            if self._backward_hooks or self._backward_pre_hooks:
+                backward_hook = BackwardHook(
+                    self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+                )
+                args = backward_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            for hook_id, hook in self._forward_hooks.items():
+                if hook_id in self._forward_hooks_always_called:
+                    always_called_done.add(hook_id)
+                result = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+            if backward_hook is not None:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or a tuple of Tensors "
+                        f"but received {type(result)}",
+                        stacklevel=2,
+                    )
+                result = backward_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            for hook_id, hook in self._forward_hooks.items():
+                if hook_id in self._forward_hooks_always_called and hook_id not in always_called_done:
+                    try:
+                        result = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+                    except Exception as error:
+                        warnings.warn(
+                            "module forward hook with ``always_call=True`` raised an exception that was silenced as "
+                            f"another error was raised in forward: {error}",
+                            stacklevel=2,
+                        )
+            raise
+
+    def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
+        if hook_id in self._forward_hooks_with_kwargs:
+            new = hook(self, args, kwargs, result)
+        else:
+            new = hook(self, args, result)
+        return result if new is None else new
 
     # --------------------------------------------------------- registration
     def _check_name(self, name, kind, registry):
@@ -243,6 +395,37 @@ class Module:
     def children(self):
         for _, module in self.named_children():
             yield module
+
+    def get_submodule(self, target):
+        """The descendant named by the dotted path ``target`` (``"features.0"``); ``""`` is self."""
+        if target == "":
+            return self
+        module = self
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target):
+        """The parameter named by the dotted path ``target`` (``"features.0.weight"``)."""
+        return self._get_member(target, Parameter, "nn.Parameter")
+
+    def get_buffer(self, target):
+        """The buffer named by the dotted path ``target`` (``"bn.running_mean"``)."""
+        return self._get_member(target, None, "buffer")
+
+    def _get_member(self, target, kind, kind_name):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
+        member = getattr(module, name)
+        if (kind is not None and not isinstance(member, kind)) or (kind is None and name not in module._buffers):
+            raise AttributeError("`" + name + "` is not " + ("a " if kind is None else "an ") + kind_name)
+        return member
 
     def _named_members(self, registry, prefix, recurse, remove_duplicate):
         seen = set()
