@@ -409,3 +409,24 @@ def test_apply_modules_children_zero_grad_and_requires_grad_match_torch():
                 [type(m).__name__ for m in model.children()], zeroed, cleared, frozen, repr(model))
 
     both(scenario)
+
+
+def test_backward_hooks_fire_again_when_the_gradient_is_differentiated_like_torch():
+    if not hasattr(glassnet.autograd, "grad"):
+        pytest.skip("glassnet.autograd.grad (create_graph) is not available")
+
+    def scenario(lib):
+        log = []
+        module = lib.nn.Tanh()
+        module.register_full_backward_pre_hook(lambda m, grad_output: log.append(("pre", describe(grad_output))))
+        module.register_full_backward_hook(
+            lambda m, grad_input, grad_output: log.append(("post", describe(grad_input))) or (grad_input[0] * 2,)
+        )
+        x = lib.tensor([0.5, -1.0], requires_grad=True)
+        (gradient,) = lib.autograd.grad((module(x) ** 2).sum(), x, create_graph=True)
+        gradient.sum().backward()  # through the hooked module's backward, whose gradient the hook doubled
+        log.append(describe(x.grad))
+        return log
+
+    log = both(scenario)
+    assert [entry[0] for entry in log[:-1]] == ["pre", "post", "pre", "post"]
