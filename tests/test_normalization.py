@@ -324,7 +324,7 @@ def test_gradcheck_can_fail_on_a_wrong_backward(monkeypatch):
 def test_one_fused_node_and_saved_weight_checked():
     layer = nn.LayerNorm(3)
     out = layer(glassnet.randn(2, 3, requires_grad=True))
-    assert out.grad_fn.name() == "NormalizeBackward0"
+    assert out.grad_fn.name().startswith("NormalizeBackward")
     with glassnet.no_grad():
         layer.weight.mul_(2)
     with pytest.raises(RuntimeError):
