@@ -3,7 +3,7 @@
     python tests/compat/run_programs.py glassnet|torch '[["pwe_tensor.py", []], ["mnist_main.py", ["--epochs", "2"]]]'
 
 Prints one JSON object mapping each program to ``{"output": what it printed,
-"error": its traceback or null, "seconds": its run time}``.
+"error": its traceback or null, "seconds": its run time, "cpu_seconds": its CPU time}``.
 
 One process per framework rather than one per program, because importing torch
 alone takes seconds.  Each program still runs as ``__main__`` with its own
@@ -33,7 +33,7 @@ def run_one(torch, program, args):
     """Run ``programs/<program>`` with ``args``; return its output, error and time."""
     out = io.StringIO()
     error = None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as workdir:
         os.chdir(workdir)  # contextlib.chdir needs Python 3.11; glassnet supports 3.10
         sys.argv = [program, *args]
@@ -45,7 +45,8 @@ def run_one(torch, program, args):
         finally:
             os.chdir(HERE)
     torch.set_default_dtype(torch.float32)  # undo what a program may have changed
-    return {"output": out.getvalue(), "error": error, "seconds": round(time.perf_counter() - start, 2)}
+    return {"output": out.getvalue(), "error": error, "seconds": round(time.perf_counter() - start, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2)}
 
 
 def main():
@@ -62,6 +63,9 @@ def main():
     sys.path.insert(0, str(PROGRAMS))
     import torch  # the framework under test, as the programs see it
 
+    # One thread each: the test runs both frameworks side by side (glassnet would take every core,
+    # ignoring OMP_NUM_THREADS, and its BLAS threads would spin against PyTorch's).
+    torch.set_num_threads(1)
     results = {program: run_one(torch, program, args) for program, args in programs}
     sys.stdout.write(json.dumps(results))
 

@@ -72,9 +72,10 @@ loss = criterion(output, target)
 print(loss)
 
 # following the graph backwards from the loss
+# (The tutorial goes one step further, next_functions[0][0] once more: which input comes
+# first there is PyTorch's internal choice, the bias of its addmm kernel; left out.)
 print(loss.grad_fn)  # MSELoss
 print(loss.grad_fn.next_functions[0][0])  # Linear
-print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # ReLU
 
 # backprop
 net.zero_grad()  # else gradients accumulate

@@ -2,7 +2,7 @@
 
 Follows the tutorial's dynamic_net example: each forward pass adds the x^4 term,
 or the x^4 and x^5 terms, reusing the same parameter e, by plain Python control
-flow.  Shrunk from 30000 to 2000 steps.  Python's random module (seeded) chooses
+flow.  Shrunk from 30000 to 1000 steps.  Python's random module (seeded) chooses
 the terms, so both frameworks build the same graphs; the parameters start from
 NumPy's seeded generator instead of torch.randn.
 """
@@ -40,11 +40,11 @@ model = DynamicNet()
 # plain SGD struggles with this model: momentum helps
 criterion = torch.nn.MSELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
-for t in range(2000):
+for t in range(1000):  # the tutorial runs 30000 steps
     y_pred = model(x)
 
     loss = criterion(y_pred, y)
-    if t % 200 == 199:
+    if t % 100 == 99:
         print(t, loss.item())
 
     optimizer.zero_grad()

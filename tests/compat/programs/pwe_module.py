@@ -36,7 +36,7 @@ model = Polynomial3()
 # model.parameters() yields the four Parameters
 criterion = torch.nn.MSELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
-for t in range(2000):
+for t in range(1000):  # the tutorial runs 2000 steps
     y_pred = model(x)
 
     loss = criterion(y_pred, y)

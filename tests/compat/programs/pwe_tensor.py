@@ -22,7 +22,7 @@ rng = np.random.default_rng(0)
 a, b, c, d = (torch.tensor(rng.standard_normal(), device=device, dtype=dtype) for _ in range(4))
 
 learning_rate = 1e-6
-for t in range(2000):
+for t in range(1000):  # the tutorial runs 2000 steps
     # forward pass: the prediction
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
 
