@@ -20,12 +20,38 @@ def _tensor(x):
 
 
 def _method(name):
-    def function(input, *args, **kwargs):
-        return getattr(_tensor(input), name)(*args, **kwargs)
+    def function(input, *args, out=None, **kwargs):
+        result = getattr(_tensor(input), name)(*args, **kwargs)
+        return result if out is None else _write_out(result, out, name.strip("_"))
 
     function.__name__ = name
-    function.__doc__ = f"``glassnet.{name}(input, ...)`` is ``input.{name}(...)``; see ``Tensor.{name}``."
+    function.__doc__ = (
+        f"``glassnet.{name}(input, ...)`` is ``input.{name}(...)``; see ``Tensor.{name}``. "
+        "With ``out=`` the result is written into that tensor (or tuple of tensors) and returned."
+    )
     return function
+
+
+def _write_out(result, out, op):
+    """Write ``result`` into ``out`` as PyTorch's ``out=`` does: resized if its shape differs, never recorded for autograd."""
+    if isinstance(result, tuple):
+        written = [_write_out(r, o, op) for r, o in zip(result, out)]
+        return type(result)(*written)
+    if result.requires_grad:
+        raise RuntimeError(
+            f"{op}(): functions with out=... arguments don't support automatic differentiation, but one of the "
+            "arguments requires grad; hint: drop out= and assign the result, or compute under glassnet.no_grad()"
+        )
+    if not np.can_cast(result.array.dtype, out.array.dtype, "same_kind"):
+        raise RuntimeError(
+            f"{op}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}; "
+            "hint: give out= a tensor of the result's dtype"
+        )
+    if out.array.shape != result.array.shape:
+        out.array = np.empty(result.array.shape, dtype=out.array.dtype)  # PyTorch resizes out, too
+    out.array[...] = result.array
+    out._version[0] += 1
+    return out
 
 
 exp = _method("exp")

@@ -1215,22 +1215,29 @@ class Tensor:
             raise RuntimeError(
                 f"scatter: reduce={reduce!r} is not supported in glassnet (unlike PyTorch); hint: use None or 'add'"
             )
-        index, axis = self._scatter_index(dim, index, src, "scatter")
-        if not isinstance(src, Tensor):
-            src = Tensor._from_array(np.full(index.shape, src, dtype=self.array.dtype))
+        index, axis, src = self._scatter_operands(dim, index, src, "scatter")
         op = indexing.ScatterAdd if reduce == "add" else indexing.Scatter
         return op.apply(self, src, dim=axis, index=index)
 
     def scatter_add(self, dim, index, src):
         """A copy of ``self`` with ``src`` added at ``index`` along ``dim`` (repeated positions add up)."""
-        index, axis = self._scatter_index(dim, index, src, "scatter_add")
+        index, axis, src = self._scatter_operands(dim, index, src, "scatter_add")
         return indexing.ScatterAdd.apply(self, src, dim=axis, index=index)
 
-    def _scatter_index(self, dim, index, src, op):
-        """``index`` as an array and ``dim`` as an axis, both checked against ``self`` and ``src``."""
+    def _scatter_operands(self, dim, index, src, op):
+        """``index`` as an array, ``dim`` as an axis and ``src`` as a tensor, checked against ``self``.
+
+        As in PyTorch, a 0-d index or src counts as 1-d with one element (``zeros(10).scatter_(0, tensor(3), value=1)``
+        makes a one-hot vector), and a number ``src`` fills the shape of ``index``.
+        """
         index, axis = as_array(index), _axis(dim, self.ndim)
-        source = src.shape if isinstance(src, Tensor) else index.shape
-        if isinstance(src, Tensor) and src.array.dtype != self.array.dtype:
+        index = index.reshape(1) if index.ndim == 0 else index
+        if isinstance(src, Tensor):
+            src = src.reshape(1) if src.ndim == 0 else src
+        else:
+            src = Tensor._from_array(np.full(index.shape, src, dtype=self.array.dtype))
+        source = src.shape
+        if src.array.dtype != self.array.dtype:
             raise RuntimeError(
                 f"{op}: expected src of dtype {self.dtype} like the input, got {src.dtype}; hint: convert with src.to(x.dtype)"
             )
@@ -1249,7 +1256,7 @@ class Tensor:
                 f"{op}: index {index.min() if index.min() < 0 else index.max()} is out of bounds for dimension {dim} "
                 f"with size {n}; hint: indices run from 0 to {n - 1}"
             )
-        return index, axis
+        return index, axis, src
 
     # ------------------------------------------------------------- ordering
     def sort(self, dim=-1, descending=False, *, stable=False):

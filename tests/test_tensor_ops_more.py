@@ -622,3 +622,31 @@ def test_topk_matches_torch_for_every_k_and_dim():
                 theirs = torch.tensor(values).topk(k, dim, largest)
                 np.testing.assert_array_equal(ours.indices.array, theirs.indices.numpy())
                 np.testing.assert_array_equal(ours.values.array, theirs.values.numpy())
+
+
+def test_scatter_counts_a_0d_index_and_src_as_one_element_like_torch():
+    compare_with_torch(None, lambda x, i: x.scatter(0, i, 1.0), values=[np.zeros(10), np.array(3)])
+    compare_with_torch(None, lambda x, i, s: x.scatter(0, i, s), values=[np.zeros(5), np.array(3), np.array(7.5)])
+    compare_with_torch(None, lambda x, i, s: x.scatter_add(0, i, s), values=[np.ones(5), np.array([3]), np.array(7.5)])
+    one_hot = glassnet.zeros(4).scatter_(0, glassnet.tensor(2), value=1)
+    assert one_hot.tolist() == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_out_argument_writes_into_the_given_tensor_like_torch():
+    out = glassnet.empty(2)
+    assert glassnet.add(glassnet.ones(2), 1, out=out) is out and out.tolist() == [2.0, 2.0]
+    out = glassnet.zeros(2, dtype=glassnet.float64)
+    glassnet.matmul(glassnet.ones(2, 3), glassnet.ones(3), out=out)
+    assert out.tolist() == [3.0, 3.0] and out.dtype == glassnet.float64
+    resized = glassnet.empty(0)
+    glassnet.mul(glassnet.ones(2, 2), 3, out=resized)
+    assert resized.shape == (2, 2) and resized.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+    values, indices = glassnet.empty(0), glassnet.empty(0, dtype=glassnet.int64)
+    result = glassnet.sort(glassnet.tensor([3.0, 1.0]), out=(values, indices))
+    assert result.values is values and indices.tolist() == [1, 0]
+    with pytest.raises(RuntimeError, match=r"add\(\): functions with out=... arguments don't support automatic differentiation.*hint"):
+        glassnet.add(glassnet.ones(2, requires_grad=True), 1, out=glassnet.empty(2))
+    with pytest.raises(RuntimeError, match=r"add\(\): result type glassnet.float32 can't be cast to the desired output type glassnet.int64; hint"):
+        glassnet.add(glassnet.ones(2), 1, out=glassnet.empty(2, dtype=glassnet.int64))
+    with glassnet.no_grad():
+        glassnet.add(glassnet.ones(2, requires_grad=True), 1, out=out)
