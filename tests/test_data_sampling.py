@@ -4,7 +4,7 @@ import pytest
 
 import glassnet
 from glassnet.data import (
-    BatchSampler, ConcatDataset, DataLoader, RandomSampler, SequentialSampler, Subset, SubsetRandomSampler,
+    BatchSampler, ConcatDataset, DataLoader, IterableDataset, RandomSampler, SequentialSampler, Subset, SubsetRandomSampler,
     TensorDataset, WeightedRandomSampler, get_worker_info, random_split,
 )
 from glassnet.data import transforms as T
@@ -190,3 +190,63 @@ def test_random_horizontal_flip_matches_torch_flip_and_draws_per_image():
     out = T.RandomHorizontalFlip().batch(glassnet.from_numpy(batch)).numpy()
     was_flipped = (out == batch[..., ::-1]).all(axis=(1, 2, 3))
     assert ((out == batch).all(axis=(1, 2, 3)) | was_flipped).all() and 10 < was_flipped.sum() < 40
+
+
+# ---------------------------------------------------------------- IterableDataset, Pad, CenterCrop
+
+class Stream(IterableDataset):
+    def __init__(self, n, with_len=True):
+        self.n, self.with_len = n, with_len
+
+    def __iter__(self):
+        return ((float(i), i * i) for i in range(self.n))
+
+    def __len__(self):
+        if not self.with_len:
+            raise TypeError("Stream has no length")
+        return self.n
+
+
+def test_iterable_dataset_is_batched_in_its_own_order_as_torch_batches_it():
+    torch = pytest.importorskip("torch")
+
+    class TorchStream(torch.utils.data.IterableDataset):
+        def __iter__(self):
+            return ((float(i), i * i) for i in range(7))
+
+    for drop_last in (False, True):
+        ours = [[x.numpy().tolist(), y.numpy().tolist()] for x, y in DataLoader(Stream(7), 3, drop_last=drop_last)]
+        theirs = [[x.tolist(), y.tolist()] for x, y in torch.utils.data.DataLoader(TorchStream(), 3, drop_last=drop_last)]
+        assert ours == theirs
+    assert len(DataLoader(Stream(7), batch_size=3)) == 3
+    with pytest.raises(TypeError):
+        len(DataLoader(Stream(7, with_len=False), batch_size=3))
+    with pytest.raises(ValueError, match="DataLoader with IterableDataset: expected unspecified shuffle"):
+        DataLoader(Stream(7), shuffle=True)
+    with pytest.raises(ValueError, match="ConcatDataset does not support IterableDataset"):
+        ConcatDataset([Stream(2), numbers(2)])
+
+
+@pytest.mark.parametrize("mode, torch_mode", [("constant", "constant"), ("reflect", "reflect"), ("edge", "replicate")])
+def test_pad_matches_torch_pad(mode, torch_mode):
+    torch = pytest.importorskip("torch")
+    x = np.arange(2 * 4 * 5, dtype=np.float32).reshape(2, 4, 5)
+    for padding, sides in [(2, (2, 2, 2, 2)), ((1, 3), (1, 1, 3, 3)), ((1, 2, 3, 0), (1, 3, 2, 0))]:
+        ours = T.Pad(padding, padding_mode=mode)(glassnet.from_numpy(x)).numpy()
+        theirs = torch.nn.functional.pad(torch.from_numpy(x)[None], sides, mode=torch_mode)[0].numpy()
+        np.testing.assert_array_equal(ours, theirs)
+    assert T.Pad(2)(np.zeros((28, 28), np.uint8)).shape == (32, 32)
+    with pytest.raises(ValueError, match="Pad: padding must be an int or a sequence of length 1, 2 or 4"):
+        T.Pad((1, 2, 3))
+
+
+def test_center_crop_takes_torchvisions_window_and_pads_small_images():
+    x = np.arange(5 * 6).reshape(5, 6)
+    np.testing.assert_array_equal(T.CenterCrop(3)(x), x[1:4, 2:5])  # top = round(2 / 2), left = round(3 / 2)
+    np.testing.assert_array_equal(T.CenterCrop((2, 4))(x), x[2:4, 1:5])  # round(1.5) == 2, as in Python
+    grown = T.CenterCrop(7)(np.ones((5, 6)))
+    assert grown.shape == (7, 7) and grown.sum() == 30 and grown[0].sum() == 0 and grown[:, -1].sum() == 0  # odd growth: the extra column on the right
+    batch = glassnet.from_numpy(np.arange(2 * 1 * 5 * 6, dtype=np.float32).reshape(2, 1, 5, 6))
+    assert T.CenterCrop(3).batch(batch).shape == (2, 1, 3, 3)
+    with pytest.raises(ValueError, match="CenterCrop: size should be an int or a sequence of length 1 or 2"):
+        T.CenterCrop((1, 2, 3))

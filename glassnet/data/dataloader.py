@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 
 from .collate import default_collate
+from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
@@ -14,7 +15,8 @@ class DataLoader:
     or, with ``shuffle=True``, in a fresh random order.
 
     Args:
-        dataset: anything with ``len(dataset)`` and ``dataset[i]``, usually a ``Dataset``.
+        dataset: anything with ``len(dataset)`` and ``dataset[i]``, usually a ``Dataset``;
+            or an ``IterableDataset``, whose samples are batched in the order they come.
         batch_size (int): samples per batch. Default: 1.
         shuffle (bool): draw a new random order every epoch. Default: False.
         sampler (iterable of int, optional): the indices to visit and their order,
@@ -81,6 +83,9 @@ class DataLoader:
                  prefetch_factor=None, persistent_workers=False, pin_memory_device="", in_order=True):
         _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor,
                                persistent_workers)
+        if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None or batch_sampler is not None):
+            raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle, sampler and "
+                             "batch_sampler options; hint: an iterable dataset yields its samples in its own order")
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
                 raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, "
@@ -94,7 +99,9 @@ class DataLoader:
         if pin_memory:
             warnings.warn("DataLoader: pin_memory=True has no effect: glassnet runs on the CPU, "
                           "so there is no GPU copy to speed up", stacklevel=2)
-        if sampler is None:
+        if isinstance(dataset, IterableDataset):
+            sampler = dataset  # the stream itself; batch_sampler groups its samples
+        elif sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, bool(drop_last))
@@ -114,6 +121,9 @@ class DataLoader:
         return len(self.batch_sampler)
 
     def __iter__(self):
+        if isinstance(self.dataset, IterableDataset):
+            collate = self.collate_fn or default_collate
+            return (collate(samples) for samples in self.batch_sampler)
         batches = iter(self.batch_sampler)  # glassnet's random samplers draw the epoch's order now
         return (self._fetch(np.asarray(batch, dtype=np.int64)) for batch in batches)
 

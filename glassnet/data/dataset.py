@@ -45,6 +45,26 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset):
+    """A dataset read as a stream: subclasses define ``__iter__``, yielding one sample at a time.
+
+    For data that comes in order (lines of a file, samples generated on the fly)
+    rather than by index.  ``DataLoader`` groups the samples into batches as they
+    come; ``shuffle``, ``sampler`` and ``batch_sampler`` don't apply (the stream
+    decides its order), and ``len(loader)`` needs the dataset to define ``__len__``.
+
+    Example::
+
+        >>> class Squares(IterableDataset):
+        ...     def __iter__(self):
+        ...         return ((float(i), float(i * i)) for i in range(100))
+        >>> for x, y in DataLoader(Squares(), batch_size=10): ...
+    """
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__() to yield its samples")
+
+
 class TensorDataset(Dataset):
     """Samples are slices along the first dimension of the given tensors.
 
@@ -157,6 +177,9 @@ class ConcatDataset(Dataset):
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        if any(isinstance(dataset, IterableDataset) for dataset in self.datasets):
+            raise ValueError("ConcatDataset does not support IterableDataset; hint: chain the streams "
+                             "in an IterableDataset of your own (itertools.chain)")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
     def __len__(self):

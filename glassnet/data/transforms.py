@@ -262,7 +262,7 @@ class RandomCrop:
         if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
             raise ValueError(f"RandomCrop: padding_mode should be constant, edge, reflect or "
                              f"symmetric, got {padding_mode!r}")
-        self.size = _pair(size)
+        self.size = _pair(size, "RandomCrop")
         self.padding = padding
         self.pad_if_needed = pad_if_needed
         self.fill = fill
@@ -289,20 +289,13 @@ class RandomCrop:
     def _pad(self, x):
         """Apply ``padding``, then ``pad_if_needed``, to the last two axes of ``x``."""
         if self.padding is not None:
-            x = self._pad_sides(x, _sides(self.padding))
+            x = _pad_sides(x, _sides(self.padding, "RandomCrop"), self.fill, self.padding_mode)
         h, w = self.size
         if self.pad_if_needed and x.shape[-1] < w:
-            x = self._pad_sides(x, (w - x.shape[-1], 0, w - x.shape[-1], 0))
+            x = _pad_sides(x, (w - x.shape[-1], 0, w - x.shape[-1], 0), self.fill, self.padding_mode)
         if self.pad_if_needed and x.shape[-2] < h:
-            x = self._pad_sides(x, (0, h - x.shape[-2], 0, h - x.shape[-2]))
+            x = _pad_sides(x, (0, h - x.shape[-2], 0, h - x.shape[-2]), self.fill, self.padding_mode)
         return x
-
-    def _pad_sides(self, x, sides):
-        left, top, right, bottom = sides
-        widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
-        if self.padding_mode == "constant":
-            return np.pad(x, widths, mode="constant", constant_values=self.fill)
-        return np.pad(x, widths, mode=self.padding_mode)
 
     def _corners(self, x, count):
         """``count`` random top-left corners (rows, cols) of a ``size`` window in ``x``."""
@@ -318,7 +311,85 @@ class RandomCrop:
         return f"RandomCrop(size={self.size}, padding={self.padding})"
 
 
-def _pair(size):
+def _pad_sides(x, sides, fill, padding_mode):
+    """``x`` padded on its last two axes by ``(left, top, right, bottom)``."""
+    left, top, right, bottom = sides
+    widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
+    if padding_mode == "constant":
+        return np.pad(x, widths, mode="constant", constant_values=fill)
+    return np.pad(x, widths, mode=padding_mode)
+
+
+class Pad:
+    """Pad the image's borders, e.g. MNIST's 28x28 to LeNet's 32x32 with ``Pad(2)``.
+
+    Args:
+        padding (int or sequence): an int pads all four sides; ``(lr, tb)`` pads
+            left/right by ``lr`` and top/bottom by ``tb``; ``(left, top, right, bottom)``
+            pads each side.
+        fill (number): the value of new pixels when ``padding_mode="constant"``. Default: 0.
+        padding_mode (str): ``"constant"``, ``"edge"``, ``"reflect"`` or ``"symmetric"``.
+
+    Shape:
+        - Input: ``(..., H, W)`` Tensor or array.
+        - Output: ``(..., top + H + bottom, left + W + right)``, same type and dtype.
+        - ``batch``: the same on ``(N, ..., H, W)``.
+    """
+
+    def __init__(self, padding, fill=0, padding_mode="constant"):
+        if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+            raise ValueError(f"Pad: padding_mode should be constant, edge, reflect or symmetric, "
+                             f"got {padding_mode!r}")
+        self.sides = _sides(padding, "Pad")
+        self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
+
+    def __call__(self, img):
+        out = _pad_sides(to_numpy(img), self.sides, self.fill, self.padding_mode)
+        return out if isinstance(img, np.ndarray) else to_tensor(out)
+
+    def batch(self, imgs):
+        """Same as calling it: the padding acts on the last two axes only."""
+        return self(imgs)
+
+    def __repr__(self):
+        return f"Pad(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
+
+class CenterCrop:
+    """Cut the central ``size`` window out of the image.
+
+    Args:
+        size (int or (h, w)): the output's height and width. An image smaller
+            than that is first padded with zeros, as torchvision does.
+
+    Shape:
+        - Input: ``(..., H, W)`` Tensor or array. Output: ``(..., h, w)``, same type and dtype.
+        - ``batch``: the same on ``(N, ..., H, W)``.
+
+    The top-left corner is ``(round((H - h) / 2), round((W - w) / 2))``, torchvision's.
+    """
+
+    def __init__(self, size):
+        self.size = _pair(size, "CenterCrop")
+
+    def __call__(self, img):
+        x, (h, w) = to_numpy(img), self.size
+        grow_h, grow_w = max(h - x.shape[-2], 0), max(w - x.shape[-1], 0)
+        if grow_h or grow_w:
+            x = _pad_sides(x, (grow_w // 2, grow_h // 2, (grow_w + 1) // 2, (grow_h + 1) // 2), 0, "constant")
+        top, left = int(round((x.shape[-2] - h) / 2.0)), int(round((x.shape[-1] - w) / 2.0))
+        out = x[..., top:top + h, left:left + w]
+        return out if isinstance(img, np.ndarray) else to_tensor(np.ascontiguousarray(out))
+
+    def batch(self, imgs):
+        """Same as calling it: every image of the batch has the same size, so the same window."""
+        return self(imgs)
+
+    def __repr__(self):
+        return f"CenterCrop(size={self.size})"
+
+
+def _pair(size, op):
     """``28`` or ``(28,)`` -> ``(28, 28)``; ``(h, w)`` unchanged."""
     if isinstance(size, int):
         return (size, size)
@@ -326,12 +397,12 @@ def _pair(size):
     if len(size) == 1:
         return (size[0], size[0])
     if len(size) != 2:
-        raise ValueError(f"RandomCrop: size should be an int or a sequence of length 1 or 2, "
+        raise ValueError(f"{op}: size should be an int or a sequence of length 1 or 2, "
                          f"got {size}")
     return size
 
 
-def _sides(padding):
+def _sides(padding, op):
     """torchvision's padding forms -> ``(left, top, right, bottom)``."""
     if isinstance(padding, int):
         return (padding,) * 4
@@ -342,5 +413,5 @@ def _sides(padding):
         return padding + padding
     if len(padding) == 4:
         return padding
-    raise ValueError(f"RandomCrop: padding must be an int or a sequence of length 1, 2 or 4, "
+    raise ValueError(f"{op}: padding must be an int or a sequence of length 1, 2 or 4, "
                      f"got {padding}")
