@@ -738,8 +738,8 @@ class Tensor:
         return self**2
 
     def sign(self):
-        """-1, 0 or 1; gradient 0, as in PyTorch."""
-        return rounding.Sign.apply(self)
+        """-1, 0 or 1 (a bool is its own sign); gradient 0, as in PyTorch."""
+        return self.clone() if self.array.dtype == np.bool_ else rounding.Sign.apply(self)
 
     def floor(self):
         return self._rounded(rounding.Floor)

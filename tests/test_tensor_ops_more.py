@@ -205,9 +205,9 @@ def test_integer_division_and_remainders_match_torch():
         lambda x, y: x.floor(),
         lambda x, y: x.sign(),
         lambda x, y: x.square(),
+        lambda x, y: (x > 0).sign(),
     ]:
-        out, _ = compare_with_torch(None, fn, values=[a, b])
-        assert out[0].dtype == glassnet.int64
+        compare_with_torch(None, fn, values=[a, b])  # checks the dtype too: int64 (bool for sign of a bool)
 
 
 def test_integer_division_by_zero_raises_like_torch():
