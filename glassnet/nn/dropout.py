@@ -1,4 +1,4 @@
-"""``Dropout``: randomly zero activations during training to fight overfitting."""
+"""``Dropout`` and ``Dropout2d``: randomly zero activations (or whole channels) during training to fight overfitting."""
 
 from . import functional as F
 from .module import Module
@@ -28,3 +28,19 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero each whole channel with probability ``p`` in training mode and scale the others by 1/(1-p).
+
+    As ``torch.nn.Dropout2d``: one draw per (sample, channel), so neighbouring
+    pixels, which are strongly correlated in convolutional feature maps, are
+    dropped together.  The identity in evaluation mode.  A 3-D input is taken
+    as (N, C, L), with PyTorch's warning.
+
+    Shape:
+        input: (N, C, H, W) or (N, C, L).  output: the same.
+    """
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)

@@ -26,6 +26,7 @@ import numpy as np
 from ..ops import activation
 from ..ops.conv import conv1d, conv2d  # noqa: F401  (re-exported as F.conv2d)
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: F401
+from ..ops.interpolate import interpolate  # noqa: F401
 from ..ops.padding import pad  # noqa: F401
 from ..ops.pooling import (  # noqa: F401
     adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool1d, max_pool2d, min_pool2d,
@@ -71,15 +72,53 @@ def dropout(input, p=0.5, training=True, inplace=False):
     needs rescaling at evaluation time, when (``training=False``) this is the
     identity.  The mask comes from glassnet's seeded generator.
     """
+    _check_probability(p)
+    return _dropout("dropout", input, p, training, input.shape)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero each whole channel with probability ``p`` and scale the rest by 1/(1-p): one draw per (sample, channel).
+
+    As PyTorch: the input is (N, C, H, W); a 3-D input is taken as (N, C, L), with PyTorch's warning.
+    """
+    _check_probability(p)
+    if input.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error "
+            "in a future release. To retain the behavior and silence this warning, please use dropout instead. Note "
+            "that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if input.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change "
+            "in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To "
+            "maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"dropout2d: expected an input with a channel dimension (N, C, H, W), but got shape {tuple(input.shape)}"
+        )
+    return _dropout("dropout2d", input, p, training, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+
+
+def _check_probability(p):
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropout(name, input, p, training, mask_shape):
+    """Inverted dropout of ``input`` with a mask of ``mask_shape``, broadcast over the axes where it is 1."""
     if not training or p == 0.0:
         return input
     if p == 1.0:
         return input * 0.0
     if not input.is_floating_point():
-        raise RuntimeError(f"dropout: input must be floating point, got dtype {input.dtype}; hint: input.float()")
-    uniform = numpy_generator().random(input.shape, dtype=np.float32 if input.dtype == np.float32 else np.float64)
+        raise RuntimeError(f"{name}: input must be floating point, got dtype {input.dtype}; hint: input.float()")
+    uniform = numpy_generator().random(mask_shape, dtype=np.float32 if input.dtype == np.float32 else np.float64)
     return input * Tensor._from_array((uniform >= p) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype))
 
 

@@ -1,0 +1,120 @@
+"""Padding layers: ``ZeroPad``, ``ConstantPad``, ``ReflectionPad``, ``ReplicationPad`` and ``CircularPad``, 1d and 2d.
+
+Each calls ``F.pad`` (``glassnet.ops.padding``) with its ``padding``, stored as
+PyTorch stores it: an int becomes one width per side, ``(left, right)`` for 1d
+and ``(left, right, top, bottom)`` for 2d; a tuple is kept as given.
+"""
+
+from ..ops.padding import pad
+from .module import Module
+
+
+def _widths(padding, n):
+    """``padding`` as PyTorch's ``_ntuple(n)`` keeps it: a tuple as given, an int repeated ``n`` times."""
+    return tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
+
+
+class _PadNd(Module):
+    """Pad by ``mode``; subclasses set ``mode`` and ``sides`` (2 for 1d, 4 for 2d)."""
+
+    sides = 2
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _widths(padding, self.sides)
+
+    def forward(self, input):
+        return pad(input, self.padding, self.mode)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class _ConstantPadNd(_PadNd):
+    """Pad with ``value``."""
+
+    def __init__(self, padding, value):
+        super().__init__(padding)
+        self.value = value
+
+    def forward(self, input):
+        return pad(input, self.padding, "constant", self.value)
+
+    def extra_repr(self):
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ConstantPad1d(_ConstantPadNd):
+    """Pad the last axis with ``value``, as ``torch.nn.ConstantPad1d``: ``padding`` is (left, right).
+
+    Shape:
+        input: (N, C, W) or (C, W).  output: (…, W + left + right).
+    """
+
+
+class ConstantPad2d(_ConstantPadNd):
+    """Pad the last two axes with ``value``, as ``torch.nn.ConstantPad2d``: ``padding`` is (left, right, top, bottom).
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (…, H + top + bottom, W + left + right).
+    """
+
+    sides = 4
+
+
+class _ZeroPadNd:
+    """Constant padding with zeros (mixed into ``ConstantPad1d``/``2d``, as PyTorch's ``ZeroPad1d``/``2d`` subclass them)."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
+    """Pad the last axis with zeros, as ``torch.nn.ZeroPad1d``."""
+
+
+class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
+    """Pad the last two axes with zeros, as ``torch.nn.ZeroPad2d``: ``padding`` is (left, right, top, bottom).
+
+    Shape:
+        input: (N, C, H, W) or (C, H, W).  output: (…, H + top + bottom, W + left + right).
+    """
+
+
+class ReflectionPad1d(_PadNd):
+    """Pad the last axis with its mirror image (the edge itself not repeated), as ``torch.nn.ReflectionPad1d``."""
+
+    mode = "reflect"
+
+
+class ReflectionPad2d(_PadNd):
+    """Pad the last two axes with their mirror image, as ``torch.nn.ReflectionPad2d``; widths < the input's size."""
+
+    mode, sides = "reflect", 4
+
+
+class ReplicationPad1d(_PadNd):
+    """Pad the last axis by repeating its edge values, as ``torch.nn.ReplicationPad1d``."""
+
+    mode = "replicate"
+
+
+class ReplicationPad2d(_PadNd):
+    """Pad the last two axes by repeating their edge values, as ``torch.nn.ReplicationPad2d``."""
+
+    mode, sides = "replicate", 4
+
+
+class CircularPad1d(_PadNd):
+    """Pad the last axis with the values from its other end, as ``torch.nn.CircularPad1d``."""
+
+    mode = "circular"
+
+
+class CircularPad2d(_PadNd):
+    """Pad the last two axes as a torus, as ``torch.nn.CircularPad2d``."""
+
+    mode, sides = "circular", 4

@@ -1,0 +1,58 @@
+"""``Upsample``: resize images and sequences by a factor or to a size (see ``glassnet.ops.interpolate``)."""
+
+from ..ops.interpolate import interpolate
+from .module import Module
+
+
+class Upsample(Module):
+    """Resize the spatial axes, as ``torch.nn.Upsample``: ``F.interpolate`` with fixed arguments.
+
+    Give ``size`` (the output's spatial size) or ``scale_factor`` (output size
+    = floor(input size · scale_factor)).  ``mode`` is 'nearest' (default),
+    'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D input) or 'area';
+    ``align_corners`` (linear modes) lines up the corner pixels instead of the
+    pixel centres.  No parameters.
+
+    Shape:
+        input: (N, C, L) or (N, C, H, W).  output: (N, C, oL) or (N, C, oH, oW).
+
+    Example: double an image's size, as in a U-Net decoder::
+
+        nn.Upsample(scale_factor=2, mode="bilinear")(glassnet.randn(1, 3, 8, 8)).shape  # (1, 3, 16, 16)
+    """
+
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        if isinstance(scale_factor, tuple):
+            self.scale_factor = tuple(float(factor) for factor in scale_factor)
+        else:
+            self.scale_factor = float(scale_factor) if scale_factor else None
+        self.mode = mode
+        self.align_corners = align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input):
+        return interpolate(
+            input, self.size, self.scale_factor, self.mode, self.align_corners,
+            recompute_scale_factor=self.recompute_scale_factor,
+        )
+
+    def extra_repr(self):
+        info = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """``Upsample`` with ``mode='nearest'``, as ``torch.nn.UpsamplingNearest2d``."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``Upsample`` with ``mode='bilinear'`` and ``align_corners=True``, as ``torch.nn.UpsamplingBilinear2d``."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
