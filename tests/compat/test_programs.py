@@ -77,14 +77,21 @@ PROGRAMS = [
     Program("blitz_tensors.py"),
     Program("blitz_autograd.py", rtol=1e-3),
     Program("blitz_neural_networks.py"),
-    Program("blitz_cifar10.py", loose=((r"loss: ", 0.3),), unseeded=(r"Accuracy|Predicted",)),
+    # Shuffled batches: the running losses, predictions and per-class accuracies are compared as
+    # text only, and both frameworks must reach 90 % on the stand-in test set.
+    Program("blitz_cifar10.py", unseeded=(r"loss: |Accuracy|Predicted",),
+            expect=(r"Accuracy of the network on the 128 test images: (9\d|100) %",)),
     # What is torch.nn really?
-    Program("nn_tutorial.py", loose=((r"^[01] ", 0.5),)),
+    # Validation losses after shuffled epochs: within 0.02.
+    Program("nn_tutorial.py", loose=((r"^[01] ", 0.02),)),
     # pytorch/examples mnist/main.py
     Program("mnist_main.py",
-            args=("--epochs", "2", "--batch-size", "32", "--test-batch-size", "64", "--log-interval", "4",
+            args=("--epochs", "3", "--batch-size", "32", "--test-batch-size", "64", "--log-interval", "4",
                   "--save-model"),
-            loose=((r"Loss: |Average loss", 0.4), (r"Accuracy", 25))),
+            # Dropout masks come from each framework's generator: losses within 0.6, accuracies within
+            # 30 points, and both must end above 80 %.
+            loose=((r"Loss: |Average loss", 0.6), (r"Accuracy", 30)),
+            expect=(r"Accuracy: \d+/128 \((8\d|9\d|100)%\)\n\nsaved mnist_cnn.pt",)),
 ]
 
 KNOWN_GAPS = {
@@ -101,14 +108,23 @@ def normalise(text, framework):
     return re.sub(r"\b\w*Backward\d*\b", "...Backward", text)
 
 
-def tolerance(line, program):
-    """``(rtol, atol)`` for the numbers on ``line``, or None to leave them out."""
+def tolerances(line, program):
+    """``(rtol, atol)`` for each number on ``line`` in turn, or None to leave the line's numbers out.
+
+    A number takes the ``atol`` of the last ``loose`` pattern matched before it on the line, so in
+    ``Average loss: 1.06, Accuracy: 86/128 (67%)`` the loss and the accuracy have their own.
+    """
     if any(re.search(pattern, line) for pattern in program.unseeded):
         return None
-    for pattern, atol in program.loose:
-        if re.search(pattern, line):
-            return program.rtol, atol
-    return program.rtol, program.atol
+    marks = sorted((m.end(), atol) for pattern, atol in program.loose for m in re.finditer(pattern, line))
+    result = []
+    for number in NUMBER.finditer(line):
+        atol = program.atol
+        for end, loose_atol in marks:
+            if end <= number.start():
+                atol = loose_atol
+        result.append((program.rtol, atol))
+    return result
 
 
 def differences(torch_text, glassnet_text, program):
@@ -119,16 +135,16 @@ def differences(torch_text, glassnet_text, program):
     if len(expected) != len(got):
         problems.append(f"{len(got)} lines printed under glassnet, {len(expected)} under torch")
     for number, (want, have) in enumerate(zip(expected, got), 1):
-        tol = tolerance(want, program)
         if " ".join(NUMBER.split(want)).split() != " ".join(NUMBER.split(have)).split():
             problems.append(f"line {number}: text differs\n  torch:    {want}\n  glassnet: {have}")
             continue
-        if tol is None:
+        tols = tolerances(want, program)
+        if tols is None:
             continue
-        for a, b in zip(NUMBER.findall(want), NUMBER.findall(have)):
-            if not math.isclose(float(a), float(b), rel_tol=tol[0], abs_tol=tol[1]):
+        for a, b, (rtol, atol) in zip(NUMBER.findall(want), NUMBER.findall(have), tols):
+            if not math.isclose(float(a), float(b), rel_tol=rtol, abs_tol=atol):
                 problems.append(f"line {number}: {b} under glassnet, {a} under torch "
-                                f"(rtol={tol[0]}, atol={tol[1]})\n  torch:    {want}\n  glassnet: {have}")
+                                f"(rtol={rtol}, atol={atol})\n  torch:    {want}\n  glassnet: {have}")
                 break
     return problems
 
@@ -198,3 +214,8 @@ def test_comparison_can_fail():
     assert differences(torch_text, "loss: 2.302585  [   64/  256]\nDone?\n", program)
     assert differences("torch.Size([3])", "glassnet.Size([3])", program) == []
     assert differences("torch.Size([3])", "glassnet.Size([4])", program)
+    loose = Program("x.py", loose=((r"loss: ", 0.1), (r"Accuracy: ", 5)))
+    line = "loss: 0.50, Accuracy: 80/100 (80%)"
+    assert differences(line, "loss: 0.55, Accuracy: 83/100 (83%)", loose) == []
+    assert differences(line, "loss: 0.65, Accuracy: 80/100 (80%)", loose)
+    assert differences(line, "loss: 0.50, Accuracy: 90/100 (90%)", loose)

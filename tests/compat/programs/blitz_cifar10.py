@@ -5,7 +5,7 @@ shuffle and num_workers=2, the train loop with running loss, save and reload the
 weights, overall and per-class accuracy).  The real CIFAR-10 (170 MB download) is
 replaced by standin.FakeCIFAR10: 256 training and 128 test 32x32 colour images in
 ten classes.  Weights start from standin.seeded_init_.  Shuffling draws from each
-framework's own generator, so losses after the first batches differ a little
+framework's own generator, so the losses and accuracies differ
 between glassnet and PyTorch; the image display (matplotlib, torchvision.utils)
 is left out.
 """
@@ -66,7 +66,7 @@ standin.seeded_init_(net)
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
 
-for epoch in range(2):  # loop over the dataset several times
+for epoch in range(4):  # loop over the dataset several times (the tutorial: 2 epochs of 12500 batches)
 
     running_loss = 0.0
     for i, data in enumerate(trainloader, 0):

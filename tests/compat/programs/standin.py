@@ -30,14 +30,20 @@ def data_root():
 
 
 class TemplateImages(Dataset):
-    """``size`` uint8 images of shape ``image_shape`` in ``len(classes)`` classes (template + noise)."""
+    """``size`` uint8 images of shape ``image_shape`` in ``len(classes)`` classes (template + noise).
+
+    A fraction ``density`` of each template's pixels is lit (random values), the rest dark.
+    """
 
     classes = [str(i) for i in range(10)]
 
     def __init__(self, train=True, transform=None, target_transform=None, size=None,
-                 image_shape=(28, 28), noise=60):
+                 image_shape=(28, 28), noise=60, density=0.2):
         size = size or (256 if train else 128)
-        templates = np.random.default_rng(1234).integers(0, 256, (len(self.classes), *image_shape))
+        shape = (len(self.classes), *image_shape)
+        template_rng = np.random.default_rng(1234)
+        # mostly dark, like MNIST's digits: a pixel is lit with probability `density`
+        templates = template_rng.integers(0, 256, shape) * (template_rng.random(shape) < density)
         rng = np.random.default_rng(1 if train else 2)
         self.targets = rng.integers(0, len(self.classes), size)
         pixels = templates[self.targets] + rng.integers(-noise, noise + 1, (size, *image_shape))
@@ -74,7 +80,7 @@ class FakeCIFAR10(TemplateImages):
     classes = ["plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
     def __init__(self, train=True, transform=None, target_transform=None, size=None):
-        super().__init__(train, transform, target_transform, size, image_shape=(32, 32, 3))
+        super().__init__(train, transform, target_transform, size, image_shape=(32, 32, 3), density=1.0)
 
 
 def seeded_init_(model, seed=0):
