@@ -15,6 +15,7 @@ Each layer type has a rule below (``SHAPE_RULES``) giving its output shape and
 multiply-adds from its input shape; containers (``Sequential``) chain their
 children.  A module without a rule is reported with a hint to add one.
 """
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -141,64 +142,100 @@ def _walk(module, shape, name, rows):
 
 def _layer_shape(layer):
     """The slide's "Layer shape" column: weights as (in x out x kH x kW) with padding and stride."""
-    if isinstance(layer, nn.Conv2d):
-        kh, kw = layer.kernel_size
+    if isinstance(layer, CONVOLUTIONS):
+        kernel = " x ".join(map(str, layer.kernel_size))
         padding = layer.padding if isinstance(layer.padding, str) else "x".join(map(str, sorted(set(layer.padding))))
         stride = "x".join(map(str, sorted(set(layer.stride))))
-        return f"({layer.in_channels} x {layer.out_channels} x {kh} x {kw}) pad {padding} stride {stride}"
+        return f"({layer.in_channels} x {layer.out_channels} x {kernel}) pad {padding} stride {stride}"
     if isinstance(layer, nn.Linear):
         return f"({layer.in_features} x {layer.out_features})"
     if isinstance(layer, nn.Embedding):
         return f"({layer.num_embeddings} x {layer.embedding_dim})"
-    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d, nn.MinPool2d)):
-        kernel = "x".join(map(str, _pair(layer.kernel_size)))
+    if isinstance(layer, (nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool2d, nn.MinPool2d)):
+        kernel = "x".join(map(str, _ntuple(layer.kernel_size, 1 if isinstance(layer, nn.MaxPool1d) else 2)))
         return f"{kernel} stride {layer.stride or layer.kernel_size}"
     return ""
 
 
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+def _ntuple(value, n):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 
-def _conv2d(layer, shape):
-    if len(shape) != 4:
-        raise ShapeError(f"expects a 4-D input (N, C, H, W), got shape {shape}")
-    n, c, h, w = shape
+CONVOLUTIONS = (nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d)
+
+
+def _conv(layer, shape):
+    """Conv1d/2d and ConvTranspose1d/2d: output size per axis, and one kernel-sized dot product per (input) position."""
+    dims = len(layer.kernel_size)
+    if len(shape) != dims + 2:
+        raise ShapeError(f"expects a {dims + 2}-D input {'(N, C, L)' if dims == 1 else '(N, C, H, W)'}, got shape {shape}")
+    n, c, *size = shape
     if c != layer.in_channels:
         raise ShapeError(f"expects {layer.in_channels} input channels but gets {c} (input shape {shape})")
-    kh, kw = layer.kernel_size
+    kernel, taps = "x".join(map(str, layer.kernel_size)), math.prod(layer.kernel_size)
+    if layer.transposed:  # each input pixel spreads a kernel-sized window over the output
+        sizes = [
+            (i - 1) * s - 2 * p + d * (k - 1) + o + 1
+            for i, k, s, p, o, d in zip(size, layer.kernel_size, layer.stride, layer.padding, layer.output_padding,
+                                        layer.dilation)
+        ]
+        if min(sizes) < 1:
+            raise ShapeError(f"padding {layer.padding} crops away the whole output of the input {'x'.join(map(str, size))}")
+        macs = n * math.prod(size) * c * (layer.out_channels // layer.groups) * taps
+        return (n, layer.out_channels, *sizes), macs
     if layer.padding in ("same", "valid"):
-        padding = (0, 0) if layer.padding == "valid" else None
+        padding = (0,) * dims if layer.padding == "valid" else None
     else:
         padding = layer.padding
     sizes = []
-    for axis, (size, k, s, d) in enumerate(zip((h, w), (kh, kw), layer.stride, layer.dilation)):
+    for axis, (n_in, k, s, d) in enumerate(zip(size, layer.kernel_size, layer.stride, layer.dilation)):
         p = padding[axis] if padding is not None else None
-        out = size if p is None else conv_output_size(size, k, s, p, d)
+        out = n_in if p is None else conv_output_size(n_in, k, s, p, d)
         if out < 1:
-            raise ShapeError(f"kernel {kh}x{kw} (dilation {layer.dilation}) is larger than the padded input {h}x{w}")
+            raise ShapeError(
+                f"kernel {kernel} (dilation {layer.dilation}) is larger than the padded input {'x'.join(map(str, size))}"
+            )
         sizes.append(out)
-    macs = n * layer.out_channels * sizes[0] * sizes[1] * (c // layer.groups) * kh * kw
+    macs = n * layer.out_channels * math.prod(sizes) * (c // layer.groups) * taps
     return (n, layer.out_channels, *sizes), macs
 
 
-def _pool2d(layer, shape):
-    if len(shape) not in (3, 4):
-        raise ShapeError(f"expects a 3-D or 4-D input, got shape {shape}")
-    kernel, stride, padding = _pair(layer.kernel_size), _pair(layer.stride or layer.kernel_size), _pair(layer.padding)
-    dilation = _pair(getattr(layer, "dilation", 1))
+def _pool2d(layer, shape, dims=2):
+    if len(shape) not in (dims + 1, dims + 2):
+        raise ShapeError(f"expects a {dims + 1}-D or {dims + 2}-D input, got shape {shape}")
+    kernel, stride = _ntuple(layer.kernel_size, dims), _ntuple(layer.stride or layer.kernel_size, dims)
+    padding, dilation = _ntuple(layer.padding, dims), _ntuple(getattr(layer, "dilation", 1), dims)
     sizes = [
         conv_output_size(size, k, s, p, d, ceil_mode=layer.ceil_mode)
-        for size, k, s, p, d in zip(shape[-2:], kernel, stride, padding, dilation)
+        for size, k, s, p, d in zip(shape[-dims:], kernel, stride, padding, dilation)
     ]
     if min(sizes) < 1:
-        raise ShapeError(f"kernel {kernel} is larger than the padded input {shape[-2:]}")
-    return (*shape[:-2], *sizes), 0
+        raise ShapeError(f"kernel {kernel} is larger than the padded input {shape[-dims:]}")
+    return (*shape[:-dims], *sizes), 0
 
 
 def _adaptive_pool2d(layer, shape):
-    out = _pair(layer.output_size)
+    out = _ntuple(layer.output_size, 2)
     return (*shape[:-2], *(s if o is None else o for s, o in zip(shape[-2:], out))), 0
+
+
+def _upsample(layer, shape):
+    dims = len(shape) - 2
+    if layer.size is not None:
+        return (*shape[:2], *_ntuple(layer.size, dims)), 0
+    scales = _ntuple(layer.scale_factor, dims)
+    return (*shape[:2], *(math.floor(s * f) for s, f in zip(shape[2:], scales))), 0
+
+
+def _pad(layer, shape):
+    """Each (before, after) pair of ``padding`` widens one axis, the last axis first."""
+    widths = layer.padding
+    if len(widths) // 2 > len(shape):
+        raise ShapeError(f"pads {len(widths) // 2} dimensions of an input with {len(shape)}: {shape}")
+    out = list(shape)
+    for i in range(len(widths) // 2):
+        out[-1 - i] += widths[2 * i] + widths[2 * i + 1]
+    return tuple(out), 0
 
 
 def _linear(layer, shape):
@@ -244,11 +281,19 @@ def _embedding(layer, shape):
 
 
 SHAPE_RULES = {
-    nn.Conv2d: _conv2d,
+    **{layer: _conv for layer in CONVOLUTIONS},
+    nn.MaxPool1d: lambda layer, s: _pool2d(layer, s, dims=1),
     nn.MaxPool2d: _pool2d,
     nn.AvgPool2d: _pool2d,
     nn.MinPool2d: _pool2d,
     nn.AdaptiveAvgPool2d: _adaptive_pool2d,
+    nn.AdaptiveMaxPool2d: _adaptive_pool2d,
+    **{layer: _upsample for layer in (nn.Upsample, nn.UpsamplingNearest2d, nn.UpsamplingBilinear2d)},
+    **{
+        layer: _pad
+        for layer in (nn.ZeroPad1d, nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ReflectionPad1d,
+                      nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.CircularPad1d, nn.CircularPad2d)
+    },
     nn.Linear: _linear,
     nn.Flatten: _flatten,
     nn.BatchNorm1d: lambda layer, s: _channels(s, layer.num_features, "(N, C) or (N, C, L)", len(s) in (2, 3)),
@@ -258,6 +303,9 @@ SHAPE_RULES = {
     nn.Embedding: _embedding,
     **{
         layer: _same_shape
-        for layer in (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.Identity)
+        for layer in (
+            nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.Dropout2d,
+            nn.Identity,
+        )
     },
 }

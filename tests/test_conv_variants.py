@@ -307,3 +307,30 @@ def test_unet_style_decoder_step_runs_and_trains():
             p.data -= 0.1 * p.grad
         losses.append(loss.item())
     assert model(x).shape == x.shape and losses[-1] < 0.7 * losses[0]
+
+
+@pytest.mark.parametrize(
+    "layers, input_shape",
+    [
+        ([nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.Dropout2d(), nn.ReflectionPad2d((1, 2, 0, 1)),
+          nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1, output_padding=1, groups=2), nn.ZeroPad2d(1),
+          nn.Upsample(scale_factor=1.5, mode="bilinear"), nn.AdaptiveMaxPool2d((None, 3)), nn.UpsamplingNearest2d(size=(5, 4))],
+         (2, 3, 9, 10)),
+        ([nn.Conv1d(3, 6, 5, padding="same"), nn.MaxPool1d(3, stride=2, ceil_mode=True), nn.ConstantPad1d((2, -1), 1.0),
+          nn.ConvTranspose1d(6, 2, 3, stride=3), nn.Upsample(size=7, mode="linear"), nn.CircularPad1d(2)],
+         (2, 3, 11)),
+    ],
+    ids=["2d", "1d"],
+)
+def test_summary_shapes_and_mult_adds_match_a_forward_pass(layers, input_shape):
+    model = nn.Sequential(*layers)
+    table = glassnet.summary(model, input_shape)
+    x = glassnet.randn(*input_shape)
+    for row, layer in zip(table.rows, layers):
+        assert row.input_shape == tuple(x.shape), row.layer
+        x = layer(x)
+        assert row.output_shape == tuple(x.shape), row.layer
+    transposed = table.rows[3]  # each input pixel times (out/groups) channels times the kernel
+    assert transposed.macs == math.prod(transposed.input_shape) * (layers[3].out_channels // layers[3].groups) * math.prod(
+        layers[3].kernel_size
+    )
