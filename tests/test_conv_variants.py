@@ -334,3 +334,36 @@ def test_summary_shapes_and_mult_adds_match_a_forward_pass(layers, input_shape):
     assert transposed.macs == math.prod(transposed.input_shape) * (layers[3].out_channels // layers[3].groups) * math.prod(
         layers[3].kernel_size
     )
+
+
+@pytest.mark.parametrize(
+    "build, shape",
+    [
+        (lambda: nn.Conv1d(4, 6, 3, stride=2, padding="valid", groups=2), (2, 4, 9)),
+        (lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=(1, 2)), (2, 4, 5, 4)),
+        (lambda: nn.ConvTranspose1d(4, 3, 2, stride=2, bias=False), (2, 4, 5)),
+        (lambda: nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True), (2, 4, 9)),
+        (lambda: nn.AdaptiveMaxPool2d((3, None)), (2, 4, 5, 4)),
+        (lambda: nn.Upsample(scale_factor=(1.5, 2), mode="bilinear", align_corners=True), (2, 4, 5, 4)),
+        (lambda: nn.UpsamplingNearest2d(size=7), (2, 4, 5, 4)),
+        (lambda: nn.ConstantPad2d((1, 0, 2, 1), -1.5), (2, 4, 5, 4)),
+        (lambda: nn.ReflectionPad2d(2), (2, 4, 5, 4)),
+        (lambda: nn.ReplicationPad1d((0, 3)), (2, 4, 5)),
+        (lambda: nn.Dropout2d(0.2), (2, 4, 5, 4)),
+    ],
+    ids=["conv1d", "transpose2d", "transpose1d", "maxpool1d", "adaptive-max", "upsample", "upsampling-nearest",
+         "constant-pad", "reflection-pad", "replication-pad", "dropout2d"],
+)
+def test_to_torch_and_back_keeps_arguments_weights_and_outputs(build, shape):
+    torch = pytest.importorskip("torch")
+    from glassnet.interop.torch_bridge import from_torch, to_torch
+
+    glassnet.manual_seed(3)
+    layer = build().eval()
+    converted = to_torch(layer)
+    back = from_torch(converted)
+    assert type(back) is type(layer) and repr(back) == repr(layer) == repr(converted)
+    x = np.random.default_rng(5).standard_normal(shape).astype(np.float32)
+    expected = layer(glassnet.tensor(x)).array
+    np.testing.assert_allclose(converted(torch.from_numpy(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(back(glassnet.tensor(x)).array, expected)

@@ -72,6 +72,17 @@ LAYERS = [
         ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
          "padding_mode", "dtype"),
     ),
+    (
+        nn.Conv1d, torch.nn.Conv1d,
+        ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
+         "padding_mode", "dtype"),
+    ),
+    *[
+        (ours, theirs, ("in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups",
+                        "bias", "dilation", "padding_mode", "dtype"))
+        for ours, theirs in ((nn.ConvTranspose1d, torch.nn.ConvTranspose1d), (nn.ConvTranspose2d, torch.nn.ConvTranspose2d))
+    ],
+    (nn.MaxPool1d, torch.nn.MaxPool1d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (nn.MaxPool2d, torch.nn.MaxPool2d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (nn.MinPool2d, MinPool2d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (
@@ -79,6 +90,16 @@ LAYERS = [
         ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
     ),
     (nn.AdaptiveAvgPool2d, torch.nn.AdaptiveAvgPool2d, ("output_size",)),
+    (nn.AdaptiveMaxPool2d, torch.nn.AdaptiveMaxPool2d, ("output_size", "return_indices")),
+    (nn.Upsample, torch.nn.Upsample, ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor")),
+    (nn.UpsamplingNearest2d, torch.nn.UpsamplingNearest2d, ("size", "scale_factor")),
+    (nn.UpsamplingBilinear2d, torch.nn.UpsamplingBilinear2d, ("size", "scale_factor")),
+    *[(getattr(nn, name), getattr(torch.nn, name), ("padding", "value")) for name in ("ConstantPad1d", "ConstantPad2d")],
+    *[
+        (getattr(nn, name), getattr(torch.nn, name), ("padding",))
+        for name in ("ZeroPad1d", "ZeroPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+                     "ReplicationPad2d", "CircularPad1d", "CircularPad2d")
+    ],
     (nn.ReLU, torch.nn.ReLU, ("inplace",)),
     (nn.LeakyReLU, torch.nn.LeakyReLU, ("negative_slope", "inplace")),
     (nn.Sigmoid, torch.nn.Sigmoid, ()),
@@ -87,6 +108,7 @@ LAYERS = [
     (nn.Softmax, torch.nn.Softmax, ("dim",)),
     (nn.LogSoftmax, torch.nn.LogSoftmax, ("dim",)),
     (nn.Dropout, torch.nn.Dropout, ("p", "inplace")),
+    (nn.Dropout2d, torch.nn.Dropout2d, ("p", "inplace")),
     (nn.Flatten, torch.nn.Flatten, ("start_dim", "end_dim")),
     (nn.Identity, torch.nn.Identity, ()),
     (nn.BatchNorm1d, torch.nn.BatchNorm1d, BATCH_NORM_ARGUMENTS),
