@@ -18,7 +18,7 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
   as ``x[:2]``, which counts changes together with its base); writing into the
   NumPy array ``.array`` directly is not seen.
 """
-from collections import namedtuple
+from collections import OrderedDict, namedtuple
 
 import numpy as np
 
@@ -86,6 +86,10 @@ class Cast(Function):
     def backward(ctx, grad_output):
         return (grad_output.astype(ctx.dtype),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output.to(ctx.dtype),)
+
 
 class Clone(Function):
     saved_inputs = ()
@@ -97,6 +101,8 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output,)
+
+    backward_graph = backward
 
 
 class Tensor:
@@ -111,7 +117,8 @@ class Tensor:
     # _version: a one-element list counting in-place changes of ``data``, shared with
     # ``detach()``-ed tensors and views (autograd/function.py); backward compares it with
     # the count its ops recorded.
-    __slots__ = ("array", "requires_grad", "grad", "_ctx", "_retains_grad", "_version", "__weakref__")
+    # _hooks: None, or the gradient hooks of register_hook by handle id (run by the backward engine).
+    __slots__ = ("array", "_requires_grad", "grad", "_ctx", "_retains_grad", "_version", "_hooks", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
 
     def __init__(self, data, dtype=None, requires_grad=False):
@@ -120,7 +127,8 @@ class Tensor:
         self._ctx = None
         self._retains_grad = False
         self._version = [0]
-        self.requires_grad = False
+        self._requires_grad = False
+        self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -133,7 +141,8 @@ class Tensor:
         t._ctx = None
         t._retains_grad = False
         t._version = [0]
-        t.requires_grad = False
+        t._requires_grad = False
+        t._hooks = None
         return t
 
     # ----------------------------------------------------------------- facts
@@ -303,6 +312,21 @@ class Tensor:
         return self
 
     # -------------------------------------------------------------- autograd
+    @property
+    def requires_grad(self):
+        """True if gradients are computed for this tensor (a leaf created so, or a result of such tensors)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad):
+        """As in PyTorch: only leaves can be switched, and only floating point tensors can require grad."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "requires_grad: you can only change requires_grad flags of leaf variables; hint: to use a "
+                "computed tensor without its gradient, take var_no_grad = var.detach()"
+            )
+        self.requires_grad_(requires_grad)
+
     def requires_grad_(self, requires_grad=True):
         if requires_grad and not self.is_floating_point():
             raise RuntimeError(
@@ -311,8 +335,29 @@ class Tensor:
             )
         if not requires_grad and not self.is_leaf:
             raise RuntimeError("requires_grad_: you can only change requires_grad flags of leaf tensors")
-        self.requires_grad = requires_grad
+        self._requires_grad = bool(requires_grad)
         return self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` whenever backward computes this tensor's gradient; returns a handle with ``remove()``.
+
+        ``grad`` is the tensor's whole gradient (summed over all its uses).  The
+        hook may return a new gradient (of the same shape), which then takes its
+        place: it is what a leaf's ``.grad`` receives and what a non-leaf passes
+        on to the tensors it was computed from.  Returning None keeps it.
+        """
+        if not self._requires_grad:
+            raise RuntimeError(
+                "register_hook: cannot register a hook on a tensor that doesn't require gradient; "
+                "hint: create it with requires_grad=True, or compute it from tensors that require grad"
+            )
+        from .nn.hooks import RemovableHandle  # nn imports this module: imported on first use
+
+        if self._hooks is None:
+            self._hooks = OrderedDict()  # the handle keeps a weak reference to it, as PyTorch's does
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = hook
+        return handle
 
     def retain_grad(self):
         """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
@@ -325,13 +370,17 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
-    def backward(self, gradient=None, retain_graph=False):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         ``gradient`` is needed when ``self`` is not a single number: it is dL/d(self).
-        The graph is freed afterwards unless ``retain_graph=True``.
+        The graph is freed afterwards unless ``retain_graph=True`` (the default
+        is ``create_graph``).  ``create_graph=True`` records the backward pass in
+        the graph, so that the gradients can be differentiated again.  With
+        ``inputs`` (tensors), only they accumulate a gradient.  See
+        ``glassnet.autograd.backward``.
         """
-        engine.backward(self, gradient, retain_graph)
+        engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ------------------------------------------------------------- printing
     def __repr__(self):

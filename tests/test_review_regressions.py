@@ -34,7 +34,7 @@ def test_changing_a_saved_input_in_place_before_backward_is_an_error():
     a = glassnet.tensor([3.0, 4.0])
     y = (w * a).sum()
     a += 10
-    with pytest.raises(RuntimeError, match=r"input 1 of MulBackward was modified by an in-place operation"):
+    with pytest.raises(RuntimeError, match=r"input 1 of MulBackward0 was modified by an in-place operation"):
         y.backward()
 
 
@@ -43,7 +43,7 @@ def test_changing_a_saved_output_in_place_before_backward_is_an_error():
     h = x.exp()
     with glassnet.no_grad():
         h *= 0
-    with pytest.raises(RuntimeError, match="its output of ExpBackward was modified"):
+    with pytest.raises(RuntimeError, match="its output of ExpBackward0 was modified"):
         h.sum().backward()
 
 

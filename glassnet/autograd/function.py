@@ -21,7 +21,30 @@ checks that and names the op if a gradient has the wrong shape or dtype.
 
 ``backward`` must not modify ``grad_output`` in place: the same array may be
 handed to several ops.
+
+For second derivatives an op may also define ``backward_graph(ctx, grad_output)``:
+the same gradients written as Tensor code over the input tensors ``ctx.inputs``
+and the Tensor ``grad_output``.  ``backward(create_graph=True)`` and
+``autograd.grad(..., create_graph=True)`` call it instead of ``backward``, so
+that the gradient is itself recorded in the graph and can be differentiated
+again::
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        a, b = ctx.inputs
+        return grad_output * b, grad_output * a
+
+Arrays that ``forward`` saved are constants there, with no record of how they
+depend on the inputs: it uses the input tensors instead, and ``saved_output(ctx)``
+for the op's own output (exp's gradient is ``grad_output * saved_output(ctx)``).
+Arrays that are constant where the gradient exists (masks such as ``x > 0``)
+may be used as they are.
+
+This class is the base of glassnet's own ops.  Users write custom functions
+as in PyTorch, on Tensors, with ``glassnet.autograd.Function`` (custom_function.py).
 """
+import copy
+
 from .grad_mode import _GradMode
 
 
@@ -35,15 +58,37 @@ class Context:
     work.  After a backward pass without ``retain_graph=True``
     the context is *freed*: its saved arrays and inputs are dropped, and using it
     again raises an error.
+
+    A custom Function's call may have several outputs; its context then has a
+    ``gather_node`` where the engine gathers their gradients (custom_function.py).
     """
+
+    gather_node = None  # for ops: one output, whose gradient goes straight to backward
 
     def __init__(self, function):
         self.function = function
         self.freed = False
 
     def name(self):
-        """The node's name, e.g. ``MulBackward`` (unlike PyTorch's ``MulBackward0``, no version number)."""
-        return self.function.__name__ + "Backward"
+        """The node's name, e.g. ``MulBackward0`` (PyTorch's names end in a version number, always 0 here)."""
+        return self.function.node_name()
+
+    @property
+    def next_functions(self):
+        """The nodes the gradient goes to next, one ``(node, 0)`` pair per input, as in PyTorch.
+
+        ``node`` is the input's ``grad_fn``, an ``AccumulateGrad`` for a leaf that
+        requires grad, or None for an input that needs no gradient.
+        """
+        if self.freed:
+            raise RuntimeError(
+                f"next_functions: {self.name()} was freed by a backward pass, and its inputs with it; "
+                "hint: read next_functions before backward, or pass retain_graph=True to backward"
+            )
+        return tuple(
+            (t._ctx if t._ctx is not None else AccumulateGrad(t) if t._requires_grad else None, 0)
+            for t in self.inputs
+        )
 
     def free(self):
         """Drop everything saved for backward (called after a backward pass)."""
@@ -54,6 +99,19 @@ class Context:
 
     def __repr__(self):
         return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """Where a leaf's gradient ends up (its ``.grad``), as it appears in ``next_functions``."""
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
 
 
 class Function:
@@ -87,6 +145,21 @@ class Function:
     def backward(ctx, grad_output):
         raise NotImplementedError
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        """Gradients as Tensor code, recorded in the graph (see the module docstring); not every op has it."""
+        raise RuntimeError(
+            f"backward: create_graph=True needs {ctx.name()}'s gradient as a graph that can be differentiated "
+            f"again, and {ctx.function.__name__} computes it on NumPy arrays only (it has no backward_graph); "
+            "hint: differentiate only once through this op (create_graph=False), or write the computation "
+            "with ops that have one"
+        )
+
+    @classmethod
+    def node_name(cls):
+        """The name of this op's nodes in the graph: ``Mul`` gives ``MulBackward0``."""
+        return cls.__name__ + "Backward0"
+
     @classmethod
     def apply(cls, *inputs, **options):
         """Run the op on tensors ``inputs``; record it in the graph if any input needs a gradient.
@@ -95,7 +168,7 @@ class Function:
         (about 1 µs): no generator expressions, no calls it can avoid.
         """
         ctx = Context(cls)
-        needs = tuple([t.requires_grad for t in inputs]) if _GradMode.enabled else (False,) * len(inputs)
+        needs = tuple([t._requires_grad for t in inputs]) if _GradMode.enabled else (False,) * len(inputs)
         ctx.needs_input_grad = needs
         result = as_tensor(cls.forward(ctx, *[t.array for t in inputs], **options))
         if result.array.base is not None:  # perhaps a view of an input: then they count in-place changes together
@@ -106,9 +179,23 @@ class Function:
             ctx.checked = inputs if saved is None else [inputs[i] for i in saved]
             ctx.versions = [t._version[0] for t in ctx.checked]  # checked by backward (see engine.py)
             ctx.output_version = result._version[0]
-            result.requires_grad = True
+            result._requires_grad = True
             result._ctx = ctx
         return result
+
+
+def saved_output(ctx):
+    """The output that ``forward`` saved (``ctx.out``) as a Tensor computed by this op, for ``backward_graph``.
+
+    As PyTorch unpacks a saved output: differentiating it goes back through the
+    op to its inputs (exp's gradient ``g·out`` depends on x through ``out``).
+    The tensor gets a node of its own, a copy of ``ctx`` sharing its arrays, so
+    that a backward pass through both frees each once.
+    """
+    node = copy.copy(ctx)
+    out = as_tensor(ctx.out)
+    out._requires_grad, out._ctx, out._version = True, node, [ctx.output_version]
+    return out
 
 
 def share_version_with_viewed_input(result, inputs):

@@ -21,12 +21,17 @@ uses PyTorch's tanh approximation of Φ.  ``softplus`` is x itself where
 βx > ``threshold`` (there log(1 + e^(βx)) / β and x agree to float precision),
 with derivative 1, as in PyTorch.  Every e^t below is taken of t <= 0 only
 (or through ``np.logaddexp``), so no input overflows.
+
+``backward_graph`` (for second derivatives; relu, leaky_relu, hardtanh, sigmoid,
+tanh and gelu have it) writes φ' with Tensor operations: σ and tanh from the
+op's output, gelu's Φ through the op ``NormalCDF``, and the piecewise-constant
+slopes as they are.
 """
 import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, saved_output
 from .special import normal_cdf
 
 
@@ -49,6 +54,8 @@ class ReLU(Function):
     def backward(ctx, grad_output):
         return (grad_output * ctx.positive,)
 
+    backward_graph = backward  # the mask is constant: the same on a Tensor
+
 
 class LeakyReLU(Function):
     saved_inputs = ()
@@ -61,6 +68,10 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (np.where(ctx.positive, grad_output, grad_output * ctx.slope),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * np.where(ctx.positive, 1, ctx.slope).astype(grad_output.array.dtype),)
 
 
 class Sigmoid(Function):
@@ -76,6 +87,11 @@ class Sigmoid(Function):
     def backward(ctx, grad_output):
         return (grad_output * ctx.out * (1 - ctx.out),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        s = saved_output(ctx)
+        return (grad_output * s * (1 - s),)
+
 
 class Tanh(Function):
     saved_inputs = ()
@@ -89,6 +105,11 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * (1 - ctx.out * ctx.out),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        t = saved_output(ctx)
+        return (grad_output * (1 - t * t),)
 
 
 class GELU(Function):
@@ -108,8 +129,40 @@ class GELU(Function):
             t = ctx.inner
             dinner = math.sqrt(2 / math.pi) * (1 + 3 * 0.044715 * x * x)
             return (grad_output * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner),)
-        density = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-        return (grad_output * (ctx.cdf + x * density),)
+        return (grad_output * (ctx.cdf + x * normal_density(x)),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        x = ctx.inputs[0]
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = (k * (x + 0.044715 * x**3)).tanh()
+            dinner = k * (1 + 3 * 0.044715 * x * x)
+            return (grad_output * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner),)
+        return (grad_output * (NormalCDF.apply(x) + x * normal_density(x)),)
+
+
+def normal_density(x):
+    """φ_N(x) = e^(-x²/2) / √(2π), of an array (or, in ``backward_graph``, a Tensor)."""
+    exponent = x * x * -0.5
+    return (np.exp(exponent) if isinstance(exponent, (np.ndarray, np.generic)) else exponent.exp()) / math.sqrt(2 * math.pi)
+
+
+class NormalCDF(Function):
+    """Φ(x), the standard normal CDF, as an op: gelu's ``backward_graph`` differentiates it again (Φ' = φ_N)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return normal_cdf(x).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (grad_output * normal_density(ctx.x),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * normal_density(ctx.inputs[0]),)
 
 
 class PReLU(Function):
@@ -161,6 +214,8 @@ class Hardtanh(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * ctx.inside,)
+
+    backward_graph = backward  # the mask is constant: the same on a Tensor
 
 
 class LogSigmoid(Function):

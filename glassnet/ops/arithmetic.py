@@ -12,11 +12,15 @@ a * b      b                     a
 a / b      1/b                   -a/b²
 a ** b     b·a^(b-1)             a^b·ln a
 =========  ====================  ==========================
+
+``backward_graph`` (for second derivatives) writes the same formulas with
+Tensor operations on the input tensors.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, as_tensor, saved_output
 from .broadcast import unbroadcast
+from .selection import Where
 
 
 class Add(Function):
@@ -31,6 +35,8 @@ class Add(Function):
     def backward(ctx, grad_output):
         return unbroadcast(grad_output, ctx.a_shape), unbroadcast(grad_output, ctx.b_shape)
 
+    backward_graph = backward  # unbroadcast works on Tensors too
+
 
 class Sub(Function):
     saved_inputs = ()
@@ -43,6 +49,8 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return unbroadcast(grad_output, ctx.a_shape), unbroadcast(-grad_output, ctx.b_shape)
+
+    backward_graph = backward
 
 
 class Mul(Function):
@@ -57,6 +65,13 @@ class Mul(Function):
         db = unbroadcast(grad_output * ctx.a, ctx.b.shape) if ctx.needs_input_grad[1] else None
         return da, db
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        a, b = ctx.inputs
+        da = unbroadcast(grad_output * b, a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(grad_output * a, b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
 
 class Div(Function):
     @staticmethod
@@ -67,6 +82,13 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad_output):
         a, b = ctx.a, ctx.b
+        da = unbroadcast(grad_output / b, a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(-grad_output * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        a, b = ctx.inputs
         da = unbroadcast(grad_output / b, a.shape) if ctx.needs_input_grad[0] else None
         db = unbroadcast(-grad_output * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
         return da, db
@@ -103,6 +125,20 @@ class Pow(Function):
             db = unbroadcast(grad_output * out * log_a, b.shape)
         return da, db
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        (a, b), zero = ctx.inputs, as_tensor(np.zeros((), grad_output.array.dtype))
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = Where.apply(zero, b * a ** (b - 1), condition=ctx.b == 0)
+            da = unbroadcast(grad_output * local, a.shape)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_a = Where.apply(zero, a.log(), condition=(ctx.a == 0) & (ctx.b >= 0))
+            db = unbroadcast(grad_output * saved_output(ctx) * log_a, b.shape)
+        return da, db
+
 
 class PowScalar(Function):
     """``a ** n`` for a Python number ``n``: d/da = n·a^(n-1) (0 when n is 0)."""
@@ -119,6 +155,11 @@ class PowScalar(Function):
             return (np.zeros_like(grad_output),)
         return (grad_output * n * ctx.a ** (n - 1),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        n, (a,) = ctx.exponent, ctx.inputs
+        return (grad_output * 0 if n == 0 else grad_output * n * a ** (n - 1),)
+
 
 class Neg(Function):
     saved_inputs = ()
@@ -130,3 +171,5 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (-grad_output,)
+
+    backward_graph = backward

@@ -8,7 +8,7 @@ added, and over every axis where the input had size 1.
 
 
 def unbroadcast(grad, shape):
-    """Sum ``grad`` down to ``shape``, undoing broadcasting.
+    """Sum ``grad`` (an array, or a Tensor in ``backward_graph``) down to ``shape``, undoing broadcasting.
 
     Shape:
         grad: any shape that ``shape`` broadcasts to. Returns: ``shape``.
@@ -19,4 +19,4 @@ def unbroadcast(grad, shape):
     axes = tuple(range(added)) + tuple(
         added + i for i, size in enumerate(shape) if size == 1 and grad.shape[added + i] != 1
     )
-    return grad.sum(axis=axes, keepdims=False).reshape(shape)
+    return grad.sum(axes).reshape(shape)

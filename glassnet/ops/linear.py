@@ -10,6 +10,7 @@ of ``x`` flattened into one batch axis:
     dL/db = Σ_n g_n    (out,)
 
 Large products are split between glassnet's threads (``parallel.matmul``).
+``backward_graph`` (for second derivatives) computes the same with Tensor matmuls.
 
 Shape:
     x: (*, in_features).  weight: (out_features, in_features).
@@ -48,6 +49,15 @@ class Linear(Function):
         if len(needs) == 2:
             return dx, dw
         return dx, dw, (g.sum(axis=0) if needs[2] else None)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):  # the same three, on Tensors
+        x, weight = ctx.inputs[:2]
+        needs = ctx.needs_input_grad
+        g = grad_output.reshape(-1, grad_output.shape[-1])
+        dx = (g @ weight).reshape(x.shape) if needs[0] else None
+        dw = g.T @ x.reshape(-1, x.shape[-1]) if needs[1] else None
+        return (dx, dw) if len(needs) == 2 else (dx, dw, g.sum(0) if needs[2] else None)
 
 
 def add_bias(out, bias, span=128):

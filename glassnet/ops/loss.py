@@ -52,12 +52,18 @@ div), which made the playground's training step 1.5× faster.
     loss = e^s (s - x)      with log_target                   dL/dx = -e^s  dL/ds = e^s (s - x + 1)
 
 As in PyTorch, dL/dt is nan where t = 0 (the true derivative is -∞ there).
+
+``backward_graph`` (for second derivatives: cross-entropy, squared error and
+the binary cross-entropies) writes the same gradients with Tensor operations.
 """
 
 import numpy as np
 
-from ..autograd.function import Function
-from .softmax import stable_log_softmax
+from ..autograd.function import Function, as_tensor
+from .shape import Stack
+from .softmax import LogSumExp, stable_log_softmax
+
+BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's ε in binary_cross_entropy's gradient, also in float64
 
 
 def _reduce_rows(losses, reduction, total_weight, dtype):
@@ -101,6 +107,14 @@ class CrossEntropy(Function):
         dz[ctx.rows, ctx.target] -= g
         return (dz,)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):  # w_n (softmax(z_n) - onehot(y_n)) · dL/d(row loss), on Tensors
+        z = ctx.inputs[0]
+        g = _row_gradients(grad_output, ctx.reduction, ctx.total_weight) * ctx.target_weight
+        onehot = np.zeros(z.shape, dtype=z.array.dtype)
+        onehot[ctx.rows, ctx.target] = 1
+        return ((z.softmax(1) - onehot) * g.reshape(-1, 1),)
+
 
 class SoftCrossEntropy(Function):
     """Cross-entropy of logit rows ``z`` (M, C) against target rows ``q`` (M, C) (the general case).
@@ -125,6 +139,15 @@ class SoftCrossEntropy(Function):
         dq = -g * log_p if ctx.needs_input_grad[1] else None
         return dz, dq
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        z, q = ctx.inputs
+        g = _row_gradients(grad_output, ctx.reduction, ctx.total_weight)
+        g = g.reshape(-1, 1) if g.ndim else g
+        dz = g * (z.softmax(1) * q.sum(1, keepdim=True) - q) if ctx.needs_input_grad[0] else None
+        dq = -g * z.log_softmax(1) if ctx.needs_input_grad[1] else None
+        return dz, dq
+
 
 class SquaredError(Function):
     """Squared error of ``x`` against ``y``, reduced by ``reduction`` ('mean', 'sum' or 'none')."""
@@ -146,6 +169,14 @@ class SquaredError(Function):
         dy = (-d).astype(y_dtype, copy=False) if ctx.needs_input_grad[1] else None
         return d.astype(x_dtype, copy=False), dy
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        x, y = ctx.inputs
+        diff = x - y
+        d = diff * (2 * grad_output / diff.numel() if ctx.reduction == "mean" else 2 * grad_output)
+        dy = (-d).to(y.array.dtype) if ctx.needs_input_grad[1] else None
+        return d.to(x.array.dtype), dy
+
 
 class BinaryCrossEntropy(Function):
     """Elementwise BCE of probabilities ``x`` against targets ``y`` (same shape).
@@ -166,8 +197,18 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad_output):
         x, y = ctx.x, ctx.y
-        dx = grad_output * (x - y) / np.maximum(x * (1 - x), np.float32(1e-12)) if ctx.needs_input_grad[0] else None
+        dx = grad_output * (x - y) / np.maximum(x * (1 - x), BCE_EPSILON) if ctx.needs_input_grad[0] else None
         dy = grad_output * (ctx.log_1mx - ctx.log_x) if ctx.needs_input_grad[1] else None
+        return dx, dy
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        x, y = ctx.inputs
+        dx = grad_output * (x - y) / (x * (1 - x)).clamp(min=BCE_EPSILON) if ctx.needs_input_grad[0] else None
+        dy = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                dy = grad_output * ((1 - x).log().clamp(min=-100) - x.log().clamp(min=-100))
         return dx, dy
 
 
@@ -197,6 +238,24 @@ class BinaryCrossEntropyWithLogits(Function):
             dy = -x if ctx.pos_weight is None else -x + (ctx.pos_weight - 1) * ctx.softplus_neg_x
             dy = grad_output * dy
         return dx, dy
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        (x, y), pos_weight = ctx.inputs, ctx.pos_weight
+        dx = dy = None
+        if ctx.needs_input_grad[0]:
+            log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+            dx = grad_output * ((1 - y) - log_weight * (-x).sigmoid())
+        if ctx.needs_input_grad[1]:
+            dy = -x if pos_weight is None else -x + (pos_weight - 1) * _softplus(-x)
+            dy = grad_output * dy
+        return dx, dy
+
+
+def _softplus(t):
+    """log(1 + e^t) of a Tensor, as logsumexp(0, t): exact for large |t|, and differentiable."""
+    zeros = as_tensor(np.zeros(t.shape, dtype=t.array.dtype))
+    return LogSumExp.apply(Stack.apply(zeros, t, dim=0), dim=0)
 
 
 class Huber(Function):

@@ -6,10 +6,12 @@ PyTorch), clamp' = 1 inside [min, max] (bounds included) and 0 outside,
 sin' = cos, cos' = -sin, log1p' = 1/(1 + x), expm1' = eˣ = expm1 + 1,
 rsqrt' = (x^(-1/2))' = -x^(-3/2)/2 = -rsqrt³/2.  ``log1p(x) = log(1 + x)`` and
 ``expm1(x) = eˣ - 1`` keep full precision for tiny x, where 1 + x would round.
+``backward_graph`` (for second derivatives) writes the same products with
+Tensor operations: the derivative of exp from exp's output, of the others from the input.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, saved_output
 
 
 class Exp(Function):
@@ -25,6 +27,10 @@ class Exp(Function):
     def backward(ctx, grad_output):
         return (grad_output * ctx.out,)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * saved_output(ctx),)
+
 
 class Log(Function):
     @staticmethod
@@ -35,6 +41,10 @@ class Log(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output / ctx.a,)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output / ctx.inputs[0],)
 
 
 class Sqrt(Function):
@@ -50,6 +60,10 @@ class Sqrt(Function):
     def backward(ctx, grad_output):
         return (grad_output / (2 * ctx.out),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output / (2 * saved_output(ctx)),)
+
 
 class Abs(Function):
     @staticmethod
@@ -60,6 +74,8 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * np.sign(ctx.a),)
+
+    backward_graph = backward  # sign x is constant (where the derivative exists): the same on a Tensor
 
 
 class Clamp(Function):
@@ -76,6 +92,8 @@ class Clamp(Function):
     def backward(ctx, grad_output):
         return (grad_output * ctx.inside,)
 
+    backward_graph = backward  # the mask is constant: the same on a Tensor
+
 
 class Sin(Function):
     @staticmethod
@@ -86,6 +104,10 @@ class Sin(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * np.cos(ctx.a),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * ctx.inputs[0].cos(),)
 
 
 class Cos(Function):
@@ -98,6 +120,10 @@ class Cos(Function):
     def backward(ctx, grad_output):
         return (-grad_output * np.sin(ctx.a),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (-grad_output * ctx.inputs[0].sin(),)
+
 
 class Log1p(Function):
     @staticmethod
@@ -108,6 +134,10 @@ class Log1p(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output / (1 + ctx.a),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output / (1 + ctx.inputs[0]),)
 
 
 class Expm1(Function):
@@ -123,6 +153,10 @@ class Expm1(Function):
     def backward(ctx, grad_output):
         return (grad_output * (ctx.out + 1),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * (saved_output(ctx) + 1),)
+
 
 class Rsqrt(Function):
     saved_inputs = ()
@@ -137,3 +171,7 @@ class Rsqrt(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (grad_output * -0.5 * ctx.out**3,)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * -0.5 * saved_output(ctx) ** 3,)

@@ -9,12 +9,15 @@ through ``m`` cancel, since Σ(x - m) = 0), and ``std = √var`` has
 PyTorch's ``max()`` does); ``max(dim)`` returns values *and* indices, and the
 gradient flows only to the element at the returned index (the first maximum),
 which ``PickAlongDim`` implements.  ``mean`` is ``sum`` divided by N, in ``Tensor``.
+``backward_graph`` (for second derivatives) writes these gradients with Tensor
+operations; there the mean in ``x - m`` does depend on x, and is differentiated.
 """
 import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, as_tensor, saved_output
+from .indexing import ScatterAdd
 
 
 def normalize_dims(dim, ndim):
@@ -50,6 +53,10 @@ class Sum(Function):
     def backward(ctx, grad_output):  # every summed element gets its sum's gradient: a broadcast view, no copy
         return (np.broadcast_to(grad_output.reshape(ctx.kept_shape), ctx.shape),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output.reshape(ctx.kept_shape).expand(ctx.shape),)
+
 
 class Var(Function):
     """Variance over ``dim`` with Bessel's ``correction`` (1: unbiased, 0: population)."""
@@ -60,6 +67,7 @@ class Var(Function):
         ctx.centered = a - a.mean(axis=axes, keepdims=True)
         ctx.divisor = max(int(np.prod([a.shape[i] for i in axes])) - correction, 0)
         ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.kept_shape = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
         with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction gives inf or nan, as in PyTorch
             return np.asarray((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.divisor)
 
@@ -71,20 +79,44 @@ class Var(Function):
         with np.errstate(invalid="ignore"):
             return (grad_output * ctx.centered * scale,)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (_variance_gradient(ctx, _kept(ctx, grad_output)),)
+
+
+def _kept(ctx, t):
+    """The Tensor ``t`` (a reduction's output or its gradient) with the reduced axes kept, as size 1."""
+    return t if ctx.keepdim else t.reshape(ctx.kept_shape)
+
+
+def _variance_gradient(ctx, grad):
+    """``grad · 2(x - mean) / (N - c)`` as Tensor code: ``Var``'s gradient, ``grad`` with the reduced axes kept."""
+    a = ctx.inputs[0]
+    scale = 2 / ctx.divisor if ctx.divisor else math.inf
+    return grad * (a - a.mean(ctx.axes, keepdim=True)) * scale
+
 
 class Std(Function):
     """Standard deviation: the square root of ``Var``, with its gradient scaled by 1/(2·std)."""
 
+    saves_output = True
+
     @staticmethod
     def forward(ctx, a, dim=None, correction=1, keepdim=False):
-        ctx.std = np.sqrt(Var.forward(ctx, a, dim, correction, keepdim))
-        return ctx.std
+        ctx.out = np.sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+        return ctx.out
 
     @staticmethod
     def backward(ctx, grad_output):
         with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = np.where(ctx.std == 0, 0, grad_output / (2 * ctx.std))
+            scaled = np.where(ctx.out == 0, 0, grad_output / (2 * ctx.out))
         return Var.backward(ctx, scaled.astype(grad_output.dtype, copy=False))
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        std = _kept(ctx, saved_output(ctx))
+        zero = std.array == 0  # where the gradient is 0 (std + zero is 1 there, so nothing divides by 0)
+        return (_variance_gradient(ctx, _kept(ctx, grad_output) / (2 * (std + zero)) * ~zero),)
 
 
 class Extreme(Function):
@@ -105,6 +137,10 @@ class Extreme(Function):
     def backward(ctx, grad_output):
         hits = ctx.hits
         return (hits * (grad_output / hits.sum()).astype(grad_output.dtype),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (grad_output * (ctx.hits / ctx.hits.sum()).astype(grad_output.array.dtype),)
 
 
 class PickAlongDim(Function):
@@ -132,3 +168,8 @@ class PickAlongDim(Function):
             positions[dim] = index
             np.add.at(grad, tuple(positions), grad_output)
         return (grad,)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):  # the same scatter, as an op whose gradient is this gather again
+        zeros = as_tensor(np.zeros(ctx.shape, dtype=grad_output.array.dtype))
+        return (ScatterAdd.apply(zeros, grad_output, dim=ctx.dim, index=ctx.index),)

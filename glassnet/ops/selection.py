@@ -6,7 +6,7 @@ as PyTorch does.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, as_tensor
 from .broadcast import unbroadcast
 
 
@@ -20,6 +20,8 @@ class Maximum(Function):
     def backward(ctx, grad_output):
         return _split_to_winner(grad_output, ctx.a, ctx.b, ctx.a > ctx.b)
 
+    backward_graph = backward  # the shares are constant: the same on a Tensor
+
 
 class Minimum(Function):
     @staticmethod
@@ -31,9 +33,11 @@ class Minimum(Function):
     def backward(ctx, grad_output):
         return _split_to_winner(grad_output, ctx.a, ctx.b, ctx.a < ctx.b)
 
+    backward_graph = backward
+
 
 def _split_to_winner(grad_output, a, b, a_wins):
-    """Gradient to ``a`` where it won, to ``b`` where it won, half to each on ties."""
+    """Gradient to ``a`` where it won, to ``b`` where it won, half to each on ties (``grad_output``: array or Tensor)."""
     tie = a == b
     share_a = np.where(a_wins, 1.0, np.where(tie, 0.5, 0.0)).astype(grad_output.dtype)
     return (
@@ -56,4 +60,12 @@ class Where(Function):
         return (
             unbroadcast(np.where(ctx.condition, grad_output, zero), ctx.a_shape),
             unbroadcast(np.where(ctx.condition, zero, grad_output), ctx.b_shape),
+        )
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        zero = as_tensor(np.zeros((), dtype=grad_output.array.dtype))
+        return (
+            unbroadcast(Where.apply(grad_output, zero, condition=ctx.condition), ctx.a_shape),
+            unbroadcast(Where.apply(zero, grad_output, condition=ctx.condition), ctx.b_shape),
         )

@@ -3,7 +3,9 @@
 Their backward passes move the gradient back: ``reshape`` reshapes it back,
 ``permute`` applies the inverse permutation, ``expand`` sums over the expanded
 axes, ``getitem`` scatters it into a zero tensor (adding where an index
-repeats), ``cat`` and ``stack`` split it.
+repeats), ``cat`` and ``stack`` split it.  ``backward_graph`` (for second
+derivatives) does the same with these ops on Tensors; ``PutItem`` is getitem's
+scatter as an op.
 """
 import numpy as np
 
@@ -23,6 +25,8 @@ class Reshape(Function):
     def backward(ctx, grad_output):
         return (grad_output.reshape(ctx.shape),)
 
+    backward_graph = backward  # the same on a Tensor
+
 
 class Permute(Function):
     saved_inputs = ()
@@ -35,6 +39,10 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return (np.transpose(grad_output, np.argsort(ctx.dims)),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (Permute.apply(grad_output, dims=tuple(np.argsort(ctx.dims))),)
 
 
 class Expand(Function):
@@ -49,6 +57,8 @@ class Expand(Function):
     def backward(ctx, grad_output):
         return (unbroadcast(grad_output, ctx.shape),)
 
+    backward_graph = backward  # unbroadcast works on Tensors too
+
 
 class GetItem(Function):
     """``a[index]``: basic (ints, slices, None, ...) and advanced (integer arrays, masks) indexing."""
@@ -62,12 +72,44 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        grad = np.zeros(ctx.shape, dtype=grad_output.dtype)
-        if _is_basic(ctx.index):
-            grad[ctx.index] = grad_output
-        else:
-            np.add.at(grad, ctx.index, grad_output)  # an index may repeat: add, don't overwrite
-        return (grad,)
+        return (scatter_into_zeros(grad_output, ctx.shape, ctx.index),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (PutItem.apply(grad_output, shape=ctx.shape, index=ctx.index),)
+
+
+class PutItem(Function):
+    """Zeros of ``shape`` with ``values`` added at ``index``: the gradient of ``GetItem``, as an op.
+
+    ``GetItem``'s ``backward_graph`` uses it so that its gradient can be
+    differentiated again; its own gradient is ``GetItem``, reading at ``index``.
+    """
+
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, values, shape=None, index=None):
+        ctx.index = index
+        return scatter_into_zeros(values, shape, index)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (np.asarray(grad_output[ctx.index]),)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        return (GetItem.apply(grad_output, index=ctx.index),)
+
+
+def scatter_into_zeros(values, shape, index):
+    """A zero array of ``shape`` with ``values`` added at ``index`` (where an index repeats, the values add up)."""
+    grad = np.zeros(shape, dtype=values.dtype)
+    if _is_basic(index):
+        grad[index] = values
+    else:
+        np.add.at(grad, index, values)  # an index may repeat: add, don't overwrite
+    return grad
 
 
 def _is_basic(index):
@@ -88,6 +130,12 @@ class Cat(Function):
     def backward(ctx, grad_output):
         return tuple(np.split(grad_output, ctx.splits, axis=ctx.dim))
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        bounds = [0, *ctx.splits, grad_output.shape[ctx.dim]]
+        before = (slice(None),) * ctx.dim
+        return tuple(GetItem.apply(grad_output, index=before + (slice(start, stop),)) for start, stop in zip(bounds, bounds[1:]))
+
 
 class Stack(Function):
     saved_inputs = ()
@@ -100,3 +148,8 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return tuple(np.take(grad_output, i, axis=ctx.dim) for i in range(ctx.count))
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        before = (slice(None),) * ctx.dim
+        return tuple(GetItem.apply(grad_output, index=before + (i,)) for i in range(ctx.count))

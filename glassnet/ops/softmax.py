@@ -5,11 +5,13 @@ every exponent <= 0, so logits of ±1000 neither overflow nor lose precision.
 
 Backward, with ``s = softmax(z)`` and upstream gradient ``g``:
 ``softmax: s · (g - Σ g·s)``, ``log_softmax: g - s · Σ g``,
-``logsumexp: g · s``.
+``logsumexp: g · s``.  ``backward_graph`` (for second derivatives) writes the
+same with Tensor operations, taking s from the op's output (or, for
+logsumexp, from a softmax of the input).
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, saved_output
 
 
 def stable_log_softmax(z, axis):
@@ -33,6 +35,11 @@ class Softmax(Function):
         s = ctx.out
         return (s * (grad_output - (grad_output * s).sum(axis=ctx.dim, keepdims=True)),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        s = saved_output(ctx)
+        return (s * (grad_output - (grad_output * s).sum(ctx.dim, keepdim=True)),)
+
 
 class LogSoftmax(Function):
     saved_inputs = ()
@@ -48,10 +55,13 @@ class LogSoftmax(Function):
         s = np.exp(ctx.out)
         return (grad_output - s * grad_output.sum(axis=ctx.dim, keepdims=True),)
 
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        s = saved_output(ctx).exp()
+        return (grad_output - s * grad_output.sum(ctx.dim, keepdim=True),)
+
 
 class LogSumExp(Function):
-    saved_inputs = ()
-
     @staticmethod
     def forward(ctx, z, dim=-1, keepdim=False):
         m = z.max(axis=dim, keepdims=True)
@@ -65,3 +75,10 @@ class LogSumExp(Function):
         if not ctx.keepdim:
             grad_output = np.expand_dims(grad_output, ctx.dim)
         return (grad_output * ctx.softmax,)
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        z = ctx.inputs[0]
+        if not ctx.keepdim:
+            grad_output = grad_output.reshape(np.expand_dims(grad_output.array, ctx.dim).shape)  # keepdim's shape
+        return (grad_output * Softmax.apply(z, dim=ctx.dim),)
