@@ -76,7 +76,8 @@ class RandomSampler(Sampler):
             order = rng.integers(0, n, size=self.num_samples)
         else:
             full, rest = divmod(self.num_samples, n)
-            order = np.concatenate([rng.permutation(n) for _ in range(full)] + [rng.permutation(n)[:rest]])
+            parts = [rng.permutation(n) for _ in range(full)] + ([rng.permutation(n)[:rest]] if rest else [])
+            order = np.concatenate(parts)  # one permutation per epoch of the usual kind: resumable runs rely on it
         return iter(order.tolist())
 
     def __len__(self):
