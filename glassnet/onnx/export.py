@@ -10,8 +10,10 @@ operators that compute it:
 glassnet layer         ONNX operators
 =====================  ======================================================
 Linear                 Gemm (x·Wᵀ + b) on 2-D inputs; MatMul + Add otherwise
-Conv2d                 Conv (stride, padding incl. 'same', dilation, groups)
-MaxPool2d              MaxPool (padding, dilation; ceil_mode as extra padding;
+Conv1d, Conv2d         Conv (stride, padding incl. 'same', dilation, groups)
+ConvTranspose1d/2d     ConvTranspose (stride, padding, output_padding,
+                       dilation, groups; the weight keeps PyTorch's layout)
+MaxPool1d, MaxPool2d   MaxPool (padding, dilation; ceil_mode as extra padding;
                        Pad with −∞ first where the padding is as wide as
                        the kernel, which onnxruntime refuses)
 MinPool2d              Neg → MaxPool → Neg   (min(x) = −max(−x))
@@ -21,13 +23,25 @@ AvgPool2d              AveragePool (count_include_pad), times a constant
 AdaptiveAvgPool2d      AveragePool when the output size divides the input
                        size; otherwise the two averaging matrices that glassnet
                        itself uses: A_H · x · A_Wᵀ as two MatMuls
+AdaptiveMaxPool2d      MaxPool when the output size divides the input size
+Upsample (and          Resize: nearest as 'asymmetric' + 'floor', nearest-exact
+UpsamplingNearest2d,   as 'half_pixel' + 'round_prefer_ceil', linear as
+UpsamplingBilinear2d)  'half_pixel' (clamped at 0, as PyTorch) or
+                       'align_corners'; scales, 1 on the axes PyTorch copies
+                       (and 2 where its 2-D nearest doubles), out/in where a
+                       size is given (the read positions can then differ by
+                       one where o·in/out rounds across an integer)
+ZeroPad, ConstantPad,  Pad (constant, reflect, edge; circular as wrap, from
+ReflectionPad, Repli-  opset 19)
+cationPad, CircularPad
 ReLU, Sigmoid, Tanh    Relu, Sigmoid, Tanh
 LeakyReLU              LeakyRelu (alpha = negative_slope)
 GELU                   Gelu from opset 20; before that built from Erf:
                        0.5·x·(1 + erf(x/√2)) (or the tanh formula)
 Softmax, LogSoftmax    Softmax, LogSoftmax (axis = dim)
 Flatten                Reshape (0 keeps the batch size, whatever it is)
-Dropout, Identity      Identity (export is for inference: like PyTorch,
+Dropout, Dropout2d,    Identity (export is for inference: like PyTorch,
+Identity
                        Dropout is exported as in ``model.eval()``)
 BatchNorm1d/2d         BatchNormalization with the running statistics
                        (as in ``model.eval()``)
@@ -130,57 +144,72 @@ def _linear(graph, layer, x, shape, scope):
     return graph.node("Add", [y, *bias], scope) if bias else y
 
 
-def _conv2d(graph, layer, x, shape, scope):
-    (top, bottom), (left, right) = conv_padding(layer.padding, layer.kernel_size, layer.stride, layer.dilation)
+def _conv(graph, layer, x, shape, scope):
+    pads = conv_padding(layer.padding, layer.kernel_size, layer.stride, layer.dilation)  # ((before, after), ...)
     bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
     return graph.node(
         "Conv", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope,
-        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=[top, left, bottom, right],
+        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=[p for side in zip(*pads) for p in side],
         dilations=list(layer.dilation), group=layer.groups,
     )
 
 
-def _check_4d(layer, shape, scope):
-    """ONNX pools read (N, C, H, W); glassnet's also take (C, H, W)."""
-    if len(shape) != 4:
+def _conv_transpose(graph, layer, x, shape, scope):
+    bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
+    return graph.node(
+        "ConvTranspose", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope,
+        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=list(layer.padding) * 2,
+        output_padding=list(layer.output_padding), dilations=list(layer.dilation), group=layer.groups,
+    )
+
+
+def _check_4d(layer, shape, scope, dims=2):
+    """ONNX pools read (N, C, H, W), or (N, C, L); glassnet's also take (C, H, W) and (C, L)."""
+    if len(shape) != dims + 2:
+        layout = "(N, C, H, W)" if dims == 2 else "(N, C, L)"
         raise ExportError(
-            f"export: layer {scope or '(model)'} ({type(layer).__name__}) needs a 4-D input (N, C, H, W) in ONNX, "
+            f"export: layer {scope or '(model)'} ({type(layer).__name__}) needs a {dims + 2}-D input {layout} in ONNX, "
             f"got shape {shape}; hint: give example_input a batch dimension"
         )
 
 
-def _pool_windows(layer, shape, scope, dilation=1):
-    """The pool's ``Windows`` (glassnet's own geometry) for an input of ``shape``."""
-    _check_4d(layer, shape, scope)
+def _single_output(layer, scope):
     if getattr(layer, "return_indices", False):
         raise ExportError(
             f"export: layer {scope or '(model)'} ({layer!r}) has return_indices=True; ONNX export supports one "
             "output per layer; hint: export a copy with return_indices=False"
         )
+
+
+def _pool_windows(layer, shape, scope, dilation=1, dims=2):
+    """The pool's ``Windows`` (glassnet's own geometry, a 1-D pool's on one row) for an input of ``shape``."""
+    _check_4d(layer, shape, scope, dims)
+    _single_output(layer, scope)
     op = f"export: layer {scope or '(model)'}"
     shaped = SimpleNamespace(shape=shape)  # pool_windows only reads the input's shape
-    return pool_windows(op, shaped, layer.kernel_size, layer.stride, layer.padding, dilation, layer.ceil_mode)
+    return pool_windows(op, shaped, layer.kernel_size, layer.stride, layer.padding, dilation, layer.ceil_mode, dims)
 
 
-def _window_attributes(windows):
-    """ONNX pool attributes.  ceil_mode is written as the extra bottom/right padding glassnet adds for it."""
-    (top, bottom), (left, right) = windows.padding
+def _window_attributes(windows, dims=2):
+    """ONNX pool attributes of the last ``dims`` axes.  ceil_mode is written as the extra end padding glassnet adds."""
+    padding = windows.padding[-dims:]
     return {
-        "kernel_shape": list(windows.kernel_size), "strides": list(windows.stride), "pads": [top, left, bottom, right],
+        "kernel_shape": list(windows.kernel_size[-dims:]), "strides": list(windows.stride[-dims:]),
+        "pads": [before for before, _ in padding] + [after for _, after in padding],
     }
 
 
 def _max_pool2d(graph, layer, x, shape, scope):
-    windows = _pool_windows(layer, shape, scope, layer.dilation)
-    attributes = _window_attributes(windows)
-    top, left, bottom, right = attributes["pads"]
-    kernel_h, kernel_w = windows.kernel_size
-    if max(top, bottom) >= kernel_h or max(left, right) >= kernel_w:
+    dims = 1 if isinstance(layer, nn.MaxPool1d) else 2
+    windows = _pool_windows(layer, shape, scope, layer.dilation, dims)
+    attributes = _window_attributes(windows, dims)
+    begin, end = attributes["pads"][:dims], attributes["pads"][dims:]
+    if any(max(b, e) >= k for b, e, k in zip(begin, end, attributes["kernel_shape"])):
         # onnxruntime refuses pads as large as the kernel (possible with dilation): pad with −∞ first.
-        pads = graph.constant(_key(scope, "pads"), np.array([0, 0, top, left, 0, 0, bottom, right], dtype=np.int64))
+        pads = graph.constant(_key(scope, "pads"), np.array([0, 0, *begin, 0, 0, *end], dtype=np.int64))
         x = graph.node("Pad", [x, pads, graph.scalar(scope, "minus_infinity", -np.inf)], scope, mode="constant")
-        attributes["pads"] = [0, 0, 0, 0]
-    return graph.node("MaxPool", [x], scope, dilations=list(windows.dilation), **attributes)
+        attributes["pads"] = [0] * (2 * dims)
+    return graph.node("MaxPool", [x], scope, dilations=list(windows.dilation[-dims:]), **attributes)
 
 
 def _min_pool2d(graph, layer, x, shape, scope):
@@ -220,6 +249,72 @@ def _adaptive_avg_pool2d(graph, layer, x, shape, scope):
     rows = graph.constant(_key(scope, "average_rows"), adaptive_matrix(height, out_h, graph.dtype))
     columns = graph.constant(_key(scope, "average_columns_T"), adaptive_matrix(width, out_w, graph.dtype).T)
     return graph.node("MatMul", [rows, graph.node("MatMul", [x, columns], scope)], scope)
+
+
+def _adaptive_max_pool2d(graph, layer, x, shape, scope):
+    _check_4d(layer, shape, scope)
+    _single_output(layer, scope)
+    (height, width), (out_h, out_w) = shape[-2:], SHAPE_RULES[nn.AdaptiveMaxPool2d](layer, shape)[0][-2:]
+    if height % out_h or width % out_w:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}): an input of {height}x{width} into {out_h}x{out_w} needs "
+            "windows of unequal sizes, which no ONNX operator takes; hint: pick an output size that divides the input's"
+        )
+    kernel = [height // out_h, width // out_w]  # equal, side-by-side windows
+    return graph.node("MaxPool", [x], scope, kernel_shape=kernel, strides=kernel)
+
+
+RESIZE_MODES = {  # interpolate's mode -> Resize's attributes (see the module docstring)
+    "nearest": {"mode": "nearest", "coordinate_transformation_mode": "asymmetric", "nearest_mode": "floor"},
+    "nearest-exact": {"mode": "nearest", "coordinate_transformation_mode": "half_pixel",
+                      "nearest_mode": "round_prefer_ceil"},
+    "linear": {"mode": "linear", "coordinate_transformation_mode": "half_pixel"},
+    "bilinear": {"mode": "linear", "coordinate_transformation_mode": "half_pixel"},
+}
+
+
+def _upsample(graph, layer, x, shape, scope):
+    """Resize by per-axis scales: PyTorch's scale factors, or out/in where a size is given."""
+    if layer.mode not in RESIZE_MODES:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}): mode {layer.mode!r} has no Resize translation; hint: "
+            f"use one of {', '.join(RESIZE_MODES)}"
+        )
+    attributes = dict(RESIZE_MODES[layer.mode])
+    if layer.align_corners:
+        attributes["coordinate_transformation_mode"] = "align_corners"
+    sizes = SHAPE_RULES[type(layer)](layer, shape)[0][2:]
+    dims = len(sizes)
+    factors = [None] * dims if layer.size is not None or layer.recompute_scale_factor else layer.scale_factor
+    scales = []
+    for n, out, factor in zip(shape[2:], sizes, factors if isinstance(factors, (tuple, list)) else [factors] * dims):
+        if out == n and layer.mode != "nearest-exact" and (layer.mode != "nearest" or dims == 2):
+            factor = 1.0  # PyTorch copies this axis (its 2-D nearest and linear kernels)
+        elif out == 2 * n and layer.mode == "nearest" and dims == 2:
+            factor = 2.0  # PyTorch's 2-D nearest repeats each cell
+        scales.append(out / n if factor is None else factor)
+    scales = graph.constant(_key(scope, "scales"), np.array([1.0, 1.0, *scales], dtype=np.float32))
+    return graph.node("Resize", [x, "", scales], scope, **attributes)
+
+
+PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _pad(graph, layer, x, shape, scope):
+    """Pad: ``padding`` lists (before, after) from the last axis backwards; ONNX all befores, then all afters."""
+    mode = getattr(layer, "mode", "constant")
+    if mode == "circular" and graph.opset_version < 19:
+        raise ExportError(
+            f"export: layer {scope or '(model)'} ({layer!r}) needs Pad's 'wrap' mode, from opset 19 on; hint: "
+            "pass opset_version=19 or later"
+        )
+    begin, end = [0] * len(shape), [0] * len(shape)
+    for i in range(len(layer.padding) // 2):
+        begin[-1 - i], end[-1 - i] = layer.padding[2 * i], layer.padding[2 * i + 1]
+    inputs = [x, graph.constant(_key(scope, "pads"), np.array(begin + end, dtype=np.int64))]
+    if mode == "constant":
+        inputs.append(graph.scalar(scope, "value", layer.value))
+    return graph.node("Pad", inputs, scope, mode=PAD_MODES[mode])
 
 
 def _gelu(graph, layer, x, shape, scope):
@@ -343,11 +438,22 @@ def _simple(op_type, **attributes):
 
 EMITTERS = {
     nn.Linear: _linear,
-    nn.Conv2d: _conv2d,
+    nn.Conv1d: _conv,
+    nn.Conv2d: _conv,
+    nn.ConvTranspose1d: _conv_transpose,
+    nn.ConvTranspose2d: _conv_transpose,
+    nn.MaxPool1d: _max_pool2d,
     nn.MaxPool2d: _max_pool2d,
     nn.MinPool2d: _min_pool2d,
     nn.AvgPool2d: _avg_pool2d,
     nn.AdaptiveAvgPool2d: _adaptive_avg_pool2d,
+    nn.AdaptiveMaxPool2d: _adaptive_max_pool2d,
+    **{layer: _upsample for layer in (nn.Upsample, nn.UpsamplingNearest2d, nn.UpsamplingBilinear2d)},
+    **{
+        layer: _pad
+        for layer in (nn.ZeroPad1d, nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ReflectionPad1d,
+                      nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.CircularPad1d, nn.CircularPad2d)
+    },
     nn.ReLU: _simple("Relu"),
     nn.LeakyReLU: _simple("LeakyRelu", alpha="negative_slope"),
     nn.Sigmoid: _simple("Sigmoid"),
@@ -357,6 +463,7 @@ EMITTERS = {
     nn.LogSoftmax: _softmax("LogSoftmax"),
     nn.Flatten: _flatten,
     nn.Dropout: _simple("Identity"),
+    nn.Dropout2d: _simple("Identity"),
     nn.Identity: _simple("Identity"),
     nn.BatchNorm1d: _batch_norm,
     nn.BatchNorm2d: _batch_norm,
