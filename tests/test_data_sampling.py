@@ -250,3 +250,12 @@ def test_center_crop_takes_torchvisions_window_and_pads_small_images():
     assert T.CenterCrop(3).batch(batch).shape == (2, 1, 3, 3)
     with pytest.raises(ValueError, match="CenterCrop: size should be an int or a sequence of length 1 or 2"):
         T.CenterCrop((1, 2, 3))
+
+
+def test_shuffled_epochs_draw_one_permutation_each():
+    """Epoch after epoch, the order is the generator's next permutation and nothing more is drawn
+    (resumed training runs restore the generator and expect the same orders)."""
+    loader = DataLoader(numbers(10), batch_size=4, shuffle=True, generator=glassnet.Generator(5))
+    reference = glassnet.Generator(5).numpy
+    for _ in range(3):
+        assert sum(values(loader), []) == reference.permutation(10).tolist()
