@@ -22,6 +22,7 @@ therefore shows that glassnet itself has every name the program uses.
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import runpy
 import sys
 
@@ -69,13 +70,19 @@ def install():
 
 
 def run(path, args=()):
-    """Run the program at ``path`` as ``__main__`` with ``sys.argv = [path, *args]``, under the shim."""
+    """Run the program at ``path`` as ``python path args...`` would, under the shim.
+
+    ``sys.argv`` is ``[path, *args]`` and the program's folder comes first on
+    ``sys.path``, so it imports its neighbours as usual.
+    """
     install()
     sys.argv = [str(path), *args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     runpy.run_path(str(path), run_name="__main__")
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit("usage: python tests/compat/shim.py program.py [args...]")
+    sys.path.pop(0)  # this file's folder: the program's takes its place
     run(sys.argv[1], sys.argv[2:])
