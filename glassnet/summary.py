@@ -1,6 +1,7 @@
 """``glassnet.summary(model, input_size)``: the shape table of a model, computed from shapes alone.
 
-For every layer: its input and output shape, its number of parameters and its
+For every layer: its input and output shape, the shape of its weight (as
+PyTorch stores it: out x in x kernel), its number of parameters and its
 multiply-adds (one multiply plus one add = one MAC), then totals.  Only shapes
 flow through the model — no tensor is allocated — so even the lecture's
 100×3×256×256 example costs nothing, and a layer that cannot take the shape
@@ -8,8 +9,15 @@ it is given is reported by name before any data would flow::
 
     >>> net = nn.Sequential(nn.Conv2d(3, 16, 7), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1, stride=2))
     >>> glassnet.summary(net, (100, 3, 256, 256))
-    Layer         Input shape          Output shape         Params  Mult-adds
-    0 Conv2d      (100, 3, 256, 256)   (100, 16, 250, 250)   2,368  14.7G …
+    Layer     Input shape             Layer shape                       Output shape            Params       Mult-adds
+    ------------------------------------------------------------------------------------------------------------------
+    0 Conv2d  (100 x 3 x 256 x 256)   (16 x 3 x 7 x 7) pad 0 stride 1   (100 x 16 x 250 x 250)   2,368  14,700,000,000
+    1 ReLU    (100 x 16 x 250 x 250)                                    (100 x 16 x 250 x 250)       0               0
+    2 Conv2d  (100 x 16 x 250 x 250)  (32 x 16 x 3 x 3) pad 1 stride 2  (100 x 32 x 125 x 125)   4,640   7,200,000,000
+    ------------------------------------------------------------------------------------------------------------------
+    Total params: 7,008
+    Total mult-adds: 21,900,000,000 (21.9 G)
+    Input: (100 x 3 x 256 x 256) -> output: (100 x 32 x 125 x 125)
 
 Each layer type has a rule below (``SHAPE_RULES``) giving its output shape and
 multiply-adds from its input shape; containers (``Sequential``) chain their
@@ -65,7 +73,7 @@ class Summary:
     def _totals(self):
         return [
             f"Total params: {self.total_params:,}",
-            f"Total mult-adds: {self.total_macs:,} ({self.total_macs / 1e9:.2f} G)",
+            f"Total mult-adds: {self.total_macs:,} ({readable(self.total_macs)})",
             f"Input: {_shape(self.input_shape)} -> output: {_shape(self.output_shape)}",
         ]
 
@@ -105,6 +113,14 @@ def _shape(shape):
     return "(" + " x ".join(str(s) for s in shape) + ")"
 
 
+def readable(count):
+    """A large count in the unit that reads best: 950, 416.5 K, 14.7 M, 1.2 G (thousands, millions, billions)."""
+    for unit, size in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count:,}"
+
+
 def summary(model, input_size, print_table=False):
     """The shape table of ``model`` for an input of shape ``input_size`` (batch first), as a ``Summary``.
 
@@ -141,16 +157,20 @@ def _walk(module, shape, name, rows):
 
 
 def _layer_shape(layer):
-    """The slide's "Layer shape" column: weights as (in x out x kH x kW) with padding and stride."""
+    """The "Layer shape" column: the weight's shape as PyTorch stores it, with padding and stride.
+
+    ``Conv2d(3, 16, 7)`` has weights ``(16 x 3 x 7 x 7)``: out channels x in channels (÷ groups) x kernel;
+    ``Linear(400, 120)`` has ``(120 x 400)``: out x in, since it computes ``x @ weight.T``.  (The
+    lecture's slide writes in x out; ``layer.weight.shape`` is what a program sees.)
+    """
+    weight = getattr(layer, "weight", None)
+    shape = _shape(weight.shape) if isinstance(layer, (*CONVOLUTIONS, nn.Linear, nn.Embedding)) else ""
     if isinstance(layer, CONVOLUTIONS):
-        kernel = " x ".join(map(str, layer.kernel_size))
         padding = layer.padding if isinstance(layer.padding, str) else "x".join(map(str, sorted(set(layer.padding))))
         stride = "x".join(map(str, sorted(set(layer.stride))))
-        return f"({layer.in_channels} x {layer.out_channels} x {kernel}) pad {padding} stride {stride}"
-    if isinstance(layer, nn.Linear):
-        return f"({layer.in_features} x {layer.out_features})"
-    if isinstance(layer, nn.Embedding):
-        return f"({layer.num_embeddings} x {layer.embedding_dim})"
+        return f"{shape} pad {padding} stride {stride}"
+    if shape:
+        return shape
     if isinstance(layer, (nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool2d, nn.MinPool2d)):
         kernel = "x".join(map(str, _ntuple(layer.kernel_size, 1 if isinstance(layer, nn.MaxPool1d) else 2)))
         return f"{kernel} stride {layer.stride or layer.kernel_size}"
