@@ -112,6 +112,16 @@ class Tensor:
     and the other creation functions.  ``Tensor(data)`` does the same without
     copying an array it is given; unlike PyTorch's legacy ``torch.Tensor(data)``,
     it keeps integer data int64 instead of making it float32.
+
+    Example:
+        >>> import glassnet
+        >>> x = glassnet.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> loss = (x**2).sum()
+        >>> loss
+        tensor(14., grad_fn=<SumBackward0>)
+        >>> loss.backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
     """
 
     # _version: a one-element list counting in-place changes of ``data``, shared with
@@ -174,9 +184,11 @@ class Tensor:
 
     @property
     def ndim(self):
+        """The number of dimensions (0 for a scalar)."""
         return self.array.ndim
 
     def dim(self):
+        """The number of dimensions, as ``ndim``."""
         return self.array.ndim
 
     def size(self, dim=None):
@@ -184,6 +196,7 @@ class Tensor:
         return Size(self.array.shape) if dim is None else self.array.shape[dim]
 
     def numel(self):
+        """The number of elements: the product of the shape."""
         return self.array.size
 
     def __len__(self):
@@ -209,10 +222,18 @@ class Tensor:
     is_cuda = False
 
     def is_floating_point(self):
+        """True for float16, float32 and float64 tensors."""
         return self.array.dtype.kind == "f"  # dtypes.is_floating, 10× faster: this runs for most ops
 
     # ------------------------------------------------------------ conversion
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        Example:
+            >>> import glassnet
+            >>> glassnet.tensor([[2.5]]).item()
+            2.5
+        """
         if self.array.size != 1:
             raise RuntimeError(
                 f"item: a Tensor with {self.array.size} elements cannot be converted to a Python number"
@@ -228,6 +249,7 @@ class Tensor:
         return self.array
 
     def tolist(self):
+        """The values as (nested) Python lists of numbers; a 0-d tensor gives a number."""
         return self.array.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -287,18 +309,23 @@ class Tensor:
         check_device(device if device is not None else "cuda", "cuda")
 
     def float(self):
+        """``self.to(glassnet.float32)``."""
         return self.to(dtypes.float32)
 
     def double(self):
+        """``self.to(glassnet.float64)``."""
         return self.to(dtypes.float64)
 
     def long(self):
+        """``self.to(glassnet.int64)``."""
         return self.to(dtypes.int64)
 
     def int(self):
+        """``self.to(glassnet.int32)``."""
         return self.to(dtypes.int32)
 
     def bool(self):
+        """``self.to(glassnet.bool)``: True where nonzero."""
         return self.to(dtypes.bool)
 
     def cpu(self):
@@ -306,9 +333,11 @@ class Tensor:
         return self
 
     def half(self):
+        """``self.to(glassnet.float16)``."""
         return self.to(dtypes.float16)
 
     def contiguous(self):
+        """``self``: unlike PyTorch, glassnet has no strided views to make contiguous."""
         return self
 
     # -------------------------------------------------------------- autograd
@@ -328,6 +357,14 @@ class Tensor:
         self.requires_grad_(requires_grad)
 
     def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place and return ``self``; only for floating-point leaves.
+
+        Example:
+            >>> import glassnet
+            >>> w = glassnet.zeros(3).requires_grad_()
+            >>> w.requires_grad, w.is_leaf
+            (True, True)
+        """
         if requires_grad and not self.is_floating_point():
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, this one is {self.dtype}; "
@@ -368,6 +405,7 @@ class Tensor:
 
     @property
     def retains_grad(self):
+        """True if ``retain_grad()`` was called on this non-leaf tensor."""
         return self._retains_grad
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -493,6 +531,7 @@ class Tensor:
         return self - _scaled(other, alpha)
 
     def mul(self, other):
+        """``self * other``, elementwise with broadcasting."""
         return self * other
 
     def div(self, other, *, rounding_mode=None):
@@ -548,6 +587,7 @@ class Tensor:
         return a, b
 
     def pow(self, exponent):
+        """``self ** exponent``: d/dx xⁿ = n·xⁿ⁻¹, and d/dn xⁿ = xⁿ·ln x for a tensor exponent."""
         return self**exponent
 
     def __neg__(self):
@@ -684,34 +724,44 @@ class Tensor:
         return self._inplace(other, Tensor.__truediv__, "div_")
 
     def add_(self, other, alpha=1):
+        """In place: ``self += alpha * other``; returns ``self``."""
         return self._inplace(other * alpha if alpha != 1 else other, Tensor.__add__, "add_")
 
     def sub_(self, other, alpha=1):
+        """In place: ``self -= alpha * other``; returns ``self``."""
         return self._inplace(other * alpha if alpha != 1 else other, Tensor.__sub__, "sub_")
 
     def mul_(self, other):
+        """In place: ``self *= other``; returns ``self``."""
         return self._inplace(other, Tensor.__mul__, "mul_")
 
     def div_(self, other):
+        """In place: ``self /= other``; returns ``self``."""
         return self._inplace(other, Tensor.__truediv__, "div_")
 
     def clamp_(self, min=None, max=None):
+        """In place: ``clamp(min, max)``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.clamp(min, max), "clamp_")
 
     def exp_(self):
+        """In place: ``exp()``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.exp(), "exp_")
 
     def sqrt_(self):
+        """In place: ``sqrt()``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.sqrt(), "sqrt_")
 
     def masked_fill_(self, mask, value):
+        """In place: ``masked_fill(mask, value)``; returns ``self``."""
         return self._inplace(value, lambda t, v: t.masked_fill(mask, v), "masked_fill_")
 
     def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        """In place: ``scatter(dim, index, src or value, reduce=reduce)``; returns ``self``."""
         source = src if src is not None else value
         return self._inplace(source, lambda t, s: t.scatter(dim, index, s, reduce=reduce), "scatter_")
 
     def scatter_add_(self, dim, index, src):
+        """In place: ``scatter_add(dim, index, src)``; returns ``self``."""
         return self._inplace(src, lambda t, s: t.scatter_add(dim, index, s), "scatter_add_")
 
     def _fill_from(self, values, name):
@@ -725,20 +775,25 @@ class Tensor:
         return self
 
     def zero_(self):
+        """Fill with zeros in place, outside the graph (as ``p.grad.zero_()``); returns ``self``."""
         return self._fill_from(0, "zero_")
 
     def fill_(self, value):
+        """Fill with ``value`` (cast to this tensor's dtype) in place; returns ``self``."""
         return self._fill_from(as_array(value, self.array.dtype), "fill_")  # 0.1 in float64 is not float32's 0.1
 
     def copy_(self, src):
+        """Copy ``src``'s values (broadcast to this shape) into this tensor in place; returns ``self``."""
         return self._fill_from(as_array(src), "copy_")
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Fill in place with draws from U(a, b); returns ``self``."""
         from .random import numpy_generator
 
         return self._fill_from(numpy_generator(generator).uniform(a, b, self.shape), "uniform_")
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Fill in place with draws from N(mean, std²); returns ``self``."""
         from .random import numpy_generator
 
         return self._fill_from(numpy_generator(generator).normal(mean, std, self.shape), "normal_")
@@ -754,21 +809,27 @@ class Tensor:
 
     # ------------------------------------------------------ elementwise maths
     def exp(self):
+        """Elementwise eˣ; its derivative is eˣ."""
         return pointwise.Exp.apply(self._floating())
 
     def log(self):
+        """Elementwise natural logarithm ln x; its derivative is 1/x."""
         return pointwise.Log.apply(self._floating())
 
     def sqrt(self):
+        """Elementwise √x; its derivative is 1/(2√x)."""
         return pointwise.Sqrt.apply(self._floating())
 
     def abs(self):
+        """Elementwise |x|; its derivative is sign(x) (0 at 0, as in PyTorch)."""
         return pointwise.Abs.apply(self)
 
     def sin(self):
+        """Elementwise sin x; its derivative is cos x."""
         return pointwise.Sin.apply(self._floating())
 
     def cos(self):
+        """Elementwise cos x; its derivative is −sin x."""
         return pointwise.Cos.apply(self._floating())
 
     def log1p(self):
@@ -784,6 +845,7 @@ class Tensor:
         return pointwise.Rsqrt.apply(self._floating())
 
     def square(self):
+        """Elementwise x²."""
         return self**2
 
     def sign(self):
@@ -791,12 +853,15 @@ class Tensor:
         return self.clone() if self.array.dtype == np.bool_ else rounding.Sign.apply(self)
 
     def floor(self):
+        """Round down to a whole number; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Floor)
 
     def ceil(self):
+        """Round up to a whole number; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Ceil)
 
     def trunc(self):
+        """Round towards zero; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Trunc)
 
     def round(self, *, decimals=0):
@@ -807,6 +872,15 @@ class Tensor:
         return op.apply(self, **options) if self.is_floating_point() else self.clone()  # integers are already whole
 
     def clamp(self, min=None, max=None):
+        """Limit every element to [min, max]: ``min(max(x, min), max)``; either bound may be None or a tensor.
+
+        The gradient is 1 inside the bounds and 0 where an element was clipped.
+
+        Example:
+            >>> import glassnet
+            >>> glassnet.tensor([-2.0, 0.5, 3.0]).clamp(0, 1)
+            tensor([0.0000, 0.5000, 1.0000])
+        """
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):  # tensor bounds: elementwise max/min
@@ -818,33 +892,43 @@ class Tensor:
     clip = clamp
 
     def clamp_min(self, min):
+        """``clamp(min=min)``."""
         return self.clamp(min=min)
 
     def clamp_max(self, max):
+        """``clamp(max=max)``."""
         return self.clamp(max=max)
 
     def maximum(self, other):
+        """Elementwise larger of ``self`` and ``other`` (a tie splits the gradient equally, as in PyTorch)."""
         return selection.Maximum.apply(*self._operands(other, "maximum"))
 
     def minimum(self, other):
+        """Elementwise smaller of ``self`` and ``other`` (a tie splits the gradient equally, as in PyTorch)."""
         return selection.Minimum.apply(*self._operands(other, "minimum"))
 
     def relu(self):
+        """Elementwise max(0, x)."""
         return activation.ReLU.apply(self)
 
     def sigmoid(self):
+        """Elementwise σ(x) = 1 / (1 + e⁻ˣ); its derivative is σ(x)(1 − σ(x))."""
         return activation.Sigmoid.apply(self._floating())
 
     def tanh(self):
+        """Elementwise tanh x; its derivative is 1 − tanh² x."""
         return activation.Tanh.apply(self._floating())
 
     def softmax(self, dim):
+        """``exp(x) / exp(x).sum(dim)``, computed stably; see ``glassnet.nn.functional.softmax``."""
         return softmax.Softmax.apply(self._floating(), dim=dim)
 
     def log_softmax(self, dim):
+        """``x − logsumexp(x, dim)``: the log of ``softmax``, computed stably."""
         return softmax.LogSoftmax.apply(self._floating(), dim=dim)
 
     def logsumexp(self, dim, keepdim=False):
+        """``log(Σ exp(x))`` over ``dim``, computed stably as ``m + log(Σ exp(x − m))`` with m the maximum."""
         return softmax.LogSumExp.apply(self._floating(), dim=dim, keepdim=keepdim)
 
     def _floating(self):
@@ -857,6 +941,14 @@ class Tensor:
         return reduction.Sum.apply(t, dim=dim, keepdim=keepdim)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
+        """Average over ``dim`` (an int, a tuple, or None for all); only for floating types, as in PyTorch.
+
+        Example:
+            >>> import glassnet
+            >>> x = glassnet.tensor([[1.0, 2.0], [3.0, 4.0]])
+            >>> x.mean(), x.mean(dim=0), x.mean(dim=1, keepdim=True).shape
+            (tensor(2.5000), tensor([2., 3.]), glassnet.Size([2, 1]))
+        """
         t = self.to(dtype) if dtype is not None else self
         if not t.is_floating_point():
             raise RuntimeError(
@@ -899,9 +991,11 @@ class Tensor:
         return result(values, Tensor._from_array(indices.astype(np.int64)))
 
     def argmax(self, dim=None, keepdim=False):
+        """The index of the largest element (of the flattened tensor when ``dim`` is None), int64."""
         return self._argextreme(np.argmax, dim, keepdim)
 
     def argmin(self, dim=None, keepdim=False):
+        """The index of the smallest element (of the flattened tensor when ``dim`` is None), int64."""
         return self._argextreme(np.argmin, dim, keepdim)
 
     def _argextreme(self, arg, dim, keepdim):
@@ -962,21 +1056,27 @@ class Tensor:
         return Tensor._from_array(np.asarray(ufunc(self.array, other)))
 
     def __eq__(self, other):
+        """Elementwise ``self == other``, a bool tensor (also ``eq``); not differentiable."""
         return self._compare(other, np.equal)
 
     def __ne__(self, other):
+        """Elementwise ``self != other``, a bool tensor (also ``ne``)."""
         return self._compare(other, np.not_equal)
 
     def __lt__(self, other):
+        """Elementwise ``self < other``, a bool tensor (also ``lt``)."""
         return self._compare(other, np.less)
 
     def __le__(self, other):
+        """Elementwise ``self <= other``, a bool tensor (also ``le``)."""
         return self._compare(other, np.less_equal)
 
     def __gt__(self, other):
+        """Elementwise ``self > other``, a bool tensor (also ``gt``)."""
         return self._compare(other, np.greater)
 
     def __ge__(self, other):
+        """Elementwise ``self >= other``, a bool tensor (also ``ge``)."""
         return self._compare(other, np.greater_equal)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
@@ -994,31 +1094,49 @@ class Tensor:
         return self._compare(other, np.bitwise_xor)
 
     def logical_and(self, other):
+        """Elementwise: True where both are nonzero."""
         return self._compare(other, np.logical_and)
 
     def logical_or(self, other):
+        """Elementwise: True where either is nonzero."""
         return self._compare(other, np.logical_or)
 
     def logical_xor(self, other):
+        """Elementwise: True where exactly one is nonzero."""
         return self._compare(other, np.logical_xor)
 
     def logical_not(self):
+        """Elementwise: True where the element is zero."""
         return Tensor._from_array(np.logical_not(self.array))
 
     def isnan(self):
+        """Elementwise: True where the element is NaN."""
         return Tensor._from_array(np.isnan(self.array))
 
     def isinf(self):
+        """Elementwise: True where the element is +∞ or −∞."""
         return Tensor._from_array(np.isinf(self.array))
 
     def isfinite(self):
+        """Elementwise: True where the element is neither infinite nor NaN."""
         return Tensor._from_array(np.isfinite(self.array))
 
     def equal(self, other):
+        """True if ``other`` has the same shape and the same values (a Python bool)."""
         return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape):
+        """The same elements in row-major order with a new shape; one size may be -1 (inferred).
+
+        ``view`` is the same method: unlike PyTorch's, it never fails on a non-contiguous tensor.
+
+        Example:
+            >>> import glassnet
+            >>> glassnet.arange(6).reshape(2, -1)
+            tensor([[0, 1, 2],
+                    [3, 4, 5]])
+        """
         shape = _shape_args(shape)
         target = _resolve_shape(shape, self.array.size)
         if target is None:
@@ -1030,11 +1148,13 @@ class Tensor:
     view = reshape
 
     def view_as(self, other):
+        """``self.reshape(other.shape)``."""
         return self.reshape(other.shape)
 
     reshape_as = view_as
 
     def permute(self, *dims):
+        """Reorder the axes: axis ``i`` of the result is axis ``dims[i]`` of ``self``."""
         dims = _shape_args(dims)
         axes = tuple(_axis(d, self.ndim) for d in dims)
         if sorted(axes) != list(range(self.ndim)):
@@ -1051,14 +1171,17 @@ class Tensor:
 
     @property
     def T(self):
+        """All axes reversed (the transpose, for a matrix)."""
         return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
     def t(self):
+        """The transpose of a matrix (a tensor of at most 2 dimensions)."""
         if self.ndim > 2:
             raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got {self.ndim}")
         return self.T
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """Merge the axes ``start_dim`` to ``end_dim`` (inclusive) into one."""
         if self.ndim == 0:
             return self.reshape(1)
         start, end = start_dim % self.ndim, end_dim % self.ndim
@@ -1068,12 +1191,14 @@ class Tensor:
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 
     def squeeze(self, dim=None):
+        """Remove axes of size 1: all of them, or those among ``dim`` (an int or a tuple)."""
         if dim is None:
             return self.reshape(tuple(s for s in self.shape if s != 1))
         axes = reduction.normalize_dims(dim, self.ndim)
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
 
     def unsqueeze(self, dim):
+        """Insert an axis of size 1 at position ``dim``: shape (3,) becomes (1, 3) at 0, (3, 1) at -1."""
         if not -self.ndim - 1 <= dim <= self.ndim:
             raise IndexError(
                 f"unsqueeze: dim {dim} out of range for a tensor of {self.ndim} dimensions "
@@ -1083,6 +1208,7 @@ class Tensor:
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def expand(self, *sizes):
+        """Broadcast to ``sizes`` without copying: size-1 axes repeat, -1 keeps an axis, new axes go in front."""
         sizes = _shape_args(sizes)
         offset = len(sizes) - self.ndim
         if offset < 0:
@@ -1102,6 +1228,7 @@ class Tensor:
         return shape_ops.Expand.apply(self, shape=target)
 
     def expand_as(self, other):
+        """``self.expand(other.shape)``."""
         return self.expand(other.shape)
 
     def __getitem__(self, index):
@@ -1456,12 +1583,15 @@ class Tensor:
         return self._new(np.zeros, size, dtype, device, requires_grad, "new_zeros")
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """Ones of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.ones, size, dtype, device, requires_grad, "new_ones")
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """An uninitialised tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.empty, size, dtype, device, requires_grad, "new_empty")
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` in every element of a tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(lambda shape, d: np.full(shape, fill_value, d), (size,), dtype, device, requires_grad, "new_full")
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
