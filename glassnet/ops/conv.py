@@ -92,7 +92,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import dtypes
+from .. import backends, dtypes
 from ..autograd.function import Function
 from . import parallel
 from .parallel import batch_parts, parallel_for
@@ -516,7 +516,9 @@ def convolve(op, dims, input, weight, bias, stride, padding, dilation, groups):
     windows = conv_windows(op, tuple(x.shape[2:]), tuple(weight.shape[2:]), stride, padding, dilation)
     if dims == 1:
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)
-    out = Conv2d.apply(*([x, weight] + ([] if bias is None else [bias])), windows=windows, groups=groups)
+    fast = backends.kernels(x.array.dtype)  # the compiled backend's Conv2d (glassnet/backends/), or None: NumPy's
+    function = Conv2d if fast is None else fast.Conv2d
+    out = function.apply(*([x, weight] + ([] if bias is None else [bias])), windows=windows, groups=groups)
     if dims == 1:
         out = out.squeeze(2)
     return out if batched else out.squeeze(0)
