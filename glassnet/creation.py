@@ -16,6 +16,14 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (number, nested list, array or tensor).
 
     Python floats become float32 and ints int64, as in PyTorch.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> glassnet.tensor(0.5, requires_grad=True)
+        tensor(0.5000, requires_grad=True)
     """
     check_device(device, "tensor")
     return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
@@ -38,21 +46,47 @@ def _float_dtype(dtype):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape ``size`` filled with 0 (float32 unless ``dtype`` is given).
+
+    ``size`` is given as numbers or as one tuple: ``zeros(2, 3)`` or ``zeros((2, 3))``.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     check_device(device, "zeros")
     return _new(np.zeros(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape ``size`` filled with 1 (float32 unless ``dtype`` is given).
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.ones(3, dtype=glassnet.int64)
+        tensor([1, 1, 1])
+    """
     check_device(device, "ones")
     return _new(np.ones(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor of shape ``size`` (float32 unless ``dtype`` is given): its values are whatever the memory held."""
     check_device(device, "empty")
     return _new(np.empty(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape ``size`` (a tuple) filled with ``fill_value``; the dtype is ``fill_value``'s unless given.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.full((2, 2), 7.0)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
     check_device(device, "full")
     if dtype is None:
         dtype = as_array(fill_value).dtype
@@ -60,12 +94,27 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The ``n`` × ``m`` identity matrix (``m = n`` by default): 1 on the diagonal, 0 elsewhere.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     check_device(device, "eye")
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples from [0, 1)."""
+    """Uniform samples from [0, 1), drawn from ``generator`` or glassnet's seeded default one.
+
+    Example:
+        >>> import glassnet
+        >>> x = glassnet.rand(2, 3)
+        >>> x.shape, bool(((0 <= x) & (x < 1)).all())
+        (glassnet.Size([2, 3]), True)
+    """
     check_device(device, "rand")
     values = numpy_generator(generator).random(_shape_args(size), dtype=np.float64)
     return _new(values.astype(_float_dtype(dtype)), requires_grad)
@@ -92,12 +141,25 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
 
 
 def randperm(n, generator=None, device=None):
+    """A random permutation of the integers 0 … n−1 (int64).
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.randperm(5).sort().values
+        tensor([0, 1, 2, 3, 4])
+    """
     check_device(device, "randperm")
     return Tensor._from_array(numpy_generator(generator).permutation(n).astype(np.int64))
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints."""
+    """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.arange(4), glassnet.arange(0, 1, 0.25)
+        (tensor([0, 1, 2, 3]), tensor([0.0000, 0.2500, 0.5000, 0.7500]))
+    """
     check_device(device, "arange")
     if end is None:
         start, end = 0, start
@@ -130,4 +192,5 @@ randn_like = _like(randn)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """``full`` with the shape (and, by default, the dtype) of ``input``."""
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

@@ -5,6 +5,7 @@ Most are the Tensor method of the same name; ``cat``, ``stack``, ``where`` and
 (``all``, ``any``, ``max``, ``round``…), so code here reaches those through ``builtins``.
 """
 import builtins
+import inspect
 
 import numpy as np
 
@@ -25,10 +26,20 @@ def _method(name):
         return result if out is None else _write_out(result, out, name.strip("_"))
 
     function.__name__ = name
+    method = getattr(Tensor, name)
+    public = name.strip("_")
+    spelled = public if hasattr(Tensor, public) else name  # x.eq(y), but x.__neg__() (Tensor has no neg)
+    summary = (method.__doc__ or "").strip().split("\n\n")[0]  # the method's first paragraph
     function.__doc__ = (
-        f"``glassnet.{name}(input, ...)`` is ``input.{name}(...)``; see ``Tensor.{name}``. "
+        f"{summary}\n\n``glassnet.{public}(input, ...)`` is ``input.{spelled}(...)``; see ``Tensor.{spelled}``. "
         "With ``out=`` the result is written into that tensor (or tuple of tensors) and returned."
     )
+    # help() and the API reference show the method's arguments, with ``input`` for ``self``, and ``out``.
+    parameters = list(inspect.signature(method).parameters.values())
+    out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    at = len(parameters) - (parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
+    parameters = [parameters[0].replace(name="input")] + parameters[1:at] + [out] + parameters[at:]
+    function.__signature__ = inspect.Signature(parameters)
     return function
 
 
@@ -201,14 +212,23 @@ def where(condition, input, other):
 
 
 def numel(input):
+    """The number of elements of ``input``."""
     return input.numel()
 
 
 def is_tensor(obj):
+    """True if ``obj`` is a glassnet ``Tensor`` (or a ``Parameter``)."""
     return isinstance(obj, Tensor)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if ``|input − other| ≤ atol + rtol·|other|`` everywhere (broadcast), as NumPy and PyTorch test it.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.allclose(glassnet.tensor([1.0, 2.0]), glassnet.tensor([1.0, 2.0 + 1e-6]))
+        True
+    """
     return bool(np.allclose(as_array(input), as_array(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

@@ -591,6 +591,7 @@ class Tensor:
         return self**exponent
 
     def __neg__(self):
+        """Elementwise −x (``-self``)."""
         return arithmetic.Neg.apply(self)
 
     def __pos__(self):
