@@ -13,6 +13,11 @@ own CPU time).  The table's ``others`` column is that time over the
 workload's wall time, in cores: on a 2-core machine, 0.5 means that another
 job took a quarter of the machine and the numbers are noisy.  The load average before and after the run is printed too.
 
+``--backend numpy,onednn`` runs one glassnet worker per compute backend
+(``glassnet.backends``), each beside the same PyTorch worker, all interleaved;
+the table then has one row per workload and backend.  Without it, glassnet runs
+with the backend it chooses at import.
+
 Peak memory: a fresh process per framework trains LeNet-5 for 100 steps at
 batch 64; its peak resident set size (``ru_maxrss``, the whole process:
 interpreter, libraries, data and training) is compared.
@@ -35,19 +40,23 @@ from .workloads import WORKLOADS, require_torch
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = Path(__file__).resolve().parent / "history.jsonl"
-FRAMEWORKS = ("glassnet", "torch")
-TARGETS = {  # glassnet / PyTorch, from the performance issue
-    "lenet_train_64": 1.0,
-    "lenet_train_128": 1.0,
-    "lenet_inference": 1.0,
-    "mlp_train": 1.0,
+TARGETS = {  # glassnet / PyTorch, from issue 13 (glassnet[fast]; the NumPy path is measured against them too)
+    "lenet_train_64": 0.8,
+    "lenet_train_128": 0.8,
+    "lenet_inference": 0.6,
+    "mlp_train": 0.9,
     "playground_step": 0.33,
+    "lecture_conv": 0.9,
     "peak_memory": 0.6,
 }
 
 
-def worker_command(framework, threads, glassnet_path, *extra):
+def worker_command(label, threads, glassnet_path, *extra):
+    """The command line of a worker for ``label``: a framework, or ``glassnet:BACKEND``."""
+    framework, _, backend = label.partition(":")
     command = [sys.executable, "-m", "benchmarks.worker", framework, *extra]
+    if backend:
+        command += ["--backend", backend]
     if threads:
         command += ["--threads", str(threads)]
     if glassnet_path and framework == "glassnet":
@@ -136,15 +145,16 @@ def format_time(seconds):
             return f"{seconds / scale:.3g} {unit}"
 
 
-def summarize(name, rounds):
-    """Medians over the rounds: each framework's time, the ratio and the other processes' load."""
-    g = [r["glassnet"]["seconds"] for r in rounds]
+def summarize(name, rounds, label="glassnet"):
+    """Medians over the rounds: glassnet's time (the worker ``label``), PyTorch's, the ratio and the others' load."""
+    g = [r[label]["seconds"] for r in rounds]
     t = [r["torch"]["seconds"] for r in rounds]
-    runs = [r[f] for r in rounds for f in FRAMEWORKS]
+    runs = [r[f] for r in rounds for f in (label, "torch")]
     others = sum(run.get("other_cpu_seconds", 0.0) for run in runs) / sum(run.get("wall_seconds", 1e-9) for run in runs)
     return {
         "workload": name,
-        "unit": rounds[0]["glassnet"]["unit"],
+        "backend": label.partition(":")[2] or None,
+        "unit": rounds[0][label]["unit"],
         "glassnet": statistics.median(g),
         "torch": statistics.median(t),
         "ratio": statistics.median(a / b for a, b in zip(g, t)),
@@ -156,16 +166,17 @@ def summarize(name, rounds):
 def print_table(summaries, info):
     """The results, under the CPU they were measured on (``info`` is ``machine()``'s)."""
     print(f"measured on {info['cpu']}, {info['cores']} cores ({info['system']})")
-    header = f"{'workload':20} {'unit':11} {'glassnet':>10} {'PyTorch':>10} {'ratio':>7} {'target':>7}  {'others':>6}"
+    header = f"{'workload':29} {'unit':11} {'glassnet':>10} {'PyTorch':>10} {'ratio':>7} {'target':>7}  {'others':>6}"
     print(header)
     print("-" * len(header))
     for s in summaries:
         memory = s["workload"] == "peak_memory"
-        g, t = (f"{s[f] / 1024:.0f} MiB" if memory else format_time(s[f]) for f in FRAMEWORKS)
+        g, t = (f"{s[f] / 1024:.0f} MiB" if memory else format_time(s[f]) for f in ("glassnet", "torch"))
+        row = s["workload"] + (f" [{s['backend']}]" if s.get("backend") else "")
         target = s["target"]
         verdict = "" if target is None else ("  ok" if s["ratio"] <= target else "  MISS")
         target_text = "" if target is None else f"<={target:g}"
-        print(f"{s['workload']:20} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus']:6.2f}{verdict}")
+        print(f"{row:29} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus']:6.2f}{verdict}")
     print("ratio: glassnet / PyTorch, median of the rounds' ratios; others: CPU cores used by other processes meanwhile")
 
 
@@ -179,6 +190,8 @@ def main(argv=None):
     parser.add_argument("--data-root", default="", help="where MNIST is (default: glassnet's cache)")
     parser.add_argument("--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)")
     parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: PyTorch's default)")
+    parser.add_argument("--backend", help="comma-separated glassnet compute backends to run side by side "
+                        "(numpy, onednn; default: the one glassnet chooses at import)")
     parser.add_argument("--glassnet", metavar="DIR", help="benchmark the glassnet package in DIR (e.g. an older checkout)")
     parser.add_argument("--note", default="", help="a remark stored with this run in the history (e.g. which checkout)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
@@ -194,12 +207,14 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}, peak_memory")
     options = {"quick": args.quick, "mnist": args.mnist, "data_root": args.data_root}
-    threads = {"glassnet": args.glassnet_threads, "torch": args.torch_threads}
+    labels = [f"glassnet:{b.strip()}" for b in args.backend.split(",")] if args.backend else ["glassnet"]
+    frameworks = labels + ["torch"]
+    threads = {**{label: args.glassnet_threads for label in labels}, "torch": args.torch_threads}
 
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     info = machine()
     print(f"glassnet vs PyTorch on {info['cpu']} ({info['cores']} cores), load average {info['loadavg']}")
-    workers = {f: Worker(f, threads[f], args.glassnet) for f in FRAMEWORKS}
+    workers = {f: Worker(f, threads[f], args.glassnet) for f in frameworks}
     for f, worker in workers.items():
         env = worker.environment
         pools = ", ".join(
@@ -211,19 +226,20 @@ def main(argv=None):
             pools = (f"{blas['blas']} (inside libtorch){', oneDNN' if blas['mkldnn'] else ''}; "
                      f"in the same process: {pools}")
         extra = (f", torch threads={env['torch_num_threads']}" if f == "torch"
-                 else f", glassnet threads={env['glassnet_num_threads']}; {env['blas_policy']} ({env['glassnet_path']})")
+                 else f", glassnet threads={env['glassnet_num_threads']}, backend {env.get('backend', 'numpy')}; "
+                 f"{env['blas_policy']} ({env['glassnet_path']})")
         print(f"  {f} {env['version']}: {pools}{extra}")
 
     results = {}
     try:
         for r in range(args.rounds):
             for i, name in enumerate(n for n in names if n != "peak_memory"):
-                order = FRAMEWORKS if (r + i) % 2 == 0 else FRAMEWORKS[::-1]
+                order = frameworks if (r + i) % 2 == 0 else frameworks[::-1]
                 results.setdefault(name, []).append({f: workers[f].run(name, options) for f in order})
                 print(f"  round {r + 1}/{args.rounds} {name}: " + ", ".join(
-                    f"{f} {format_time(results[name][-1][f]['seconds'])}" for f in FRAMEWORKS), flush=True)
+                    f"{f} {format_time(results[name][-1][f]['seconds'])}" for f in frameworks), flush=True)
             if "peak_memory" in names:
-                order = FRAMEWORKS if r % 2 == 0 else FRAMEWORKS[::-1]
+                order = frameworks if r % 2 == 0 else frameworks[::-1]
                 results.setdefault("peak_memory", []).append({f: peak_memory(f, threads[f], args.glassnet) for f in order})
     finally:
         for worker in workers.values():
@@ -231,11 +247,10 @@ def main(argv=None):
 
     summaries = []
     for name in names:
+        rounds = results[name]
         if name == "peak_memory":
-            rounds = [{f: {"seconds": m[f]["peak_kib"], "unit": "process RSS"} for f in FRAMEWORKS} for m in results[name]]
-            summaries.append(summarize(name, rounds))
-        else:
-            summaries.append(summarize(name, results[name]))
+            rounds = [{f: {"seconds": m[f]["peak_kib"], "unit": "process RSS"} for f in frameworks} for m in rounds]
+        summaries += [summarize(name, rounds, label) for label in labels]
     print()
     print_table(summaries, info)
     end_load = loadavg()

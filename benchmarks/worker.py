@@ -1,7 +1,8 @@
 """One framework's side of the benchmark, in a process of its own.
 
-``python -m benchmarks.worker glassnet|torch [--threads N]`` imports one
-framework only, prints one JSON line describing its environment (versions,
+``python -m benchmarks.worker glassnet|torch [--threads N] [--backend numpy|onednn]``
+imports one framework only (glassnet with the compute backend asked for,
+``glassnet.backends``), prints one JSON line describing its environment (versions,
 BLAS library, kernel and thread pools), then reads commands from stdin, one
 JSON line each (``{"workload": name, "options": {...}}``), and answers each
 with one JSON line: the measured seconds, the process's CPU seconds during the
@@ -88,6 +89,7 @@ def environment(fw):
         from glassnet import runtime
 
         env["glassnet_num_threads"] = runtime.get_num_threads()
+        env["backend"] = fw.backends.current() if hasattr(fw.backends, "current") else "numpy"
         env["blas_policy"] = (
             "BLAS threads for large products while glassnet's threads are idle, else 1"
             if runtime.blas_is_single_threaded() else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
@@ -131,10 +133,16 @@ def main():
     parser.add_argument("--threads", type=int, help="compute threads (default: the framework's own policy)")
     parser.add_argument("--memory", action="store_true", help="measure peak memory instead of serving commands")
     parser.add_argument("--glassnet-path", help="import glassnet from this folder (a checkout to compare with)")
+    parser.add_argument("--backend", help="glassnet's compute backend (GLASSNET_BACKEND): numpy or onednn")
     args = parser.parse_args()
     if args.glassnet_path:
         sys.path.insert(0, args.glassnet_path)
+    if args.backend:
+        os.environ["GLASSNET_BACKEND"] = args.backend
     fw = importlib.import_module(args.framework)
+    if args.backend and fw.backends.current() != args.backend:
+        sys.exit(f"benchmarks.worker: glassnet's backend {args.backend!r} is not available here "
+                 f"(running {fw.backends.current()!r}); install it with: pip install 'glassnet[fast]'")
     fw.manual_seed(0)
     if args.threads:
         set_threads(fw, args.threads)
