@@ -17,13 +17,24 @@ def _inplace_repr(inplace):
 
 
 class ReLU(Module):
-    """max(0, x) elementwise (gradient 0 at x = 0, as in PyTorch)."""
+    """max(0, x) elementwise (gradient 0 at x = 0, as in PyTorch).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.nn.ReLU()(glassnet.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
+        """``max(0, input)``, elementwise."""
         return F.relu(input)
 
     def extra_repr(self):
@@ -31,7 +42,12 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """x where x > 0, else ``negative_slope`` · x: negative inputs keep a small gradient."""
+    """x where x > 0, else ``negative_slope`` · x: negative inputs keep a small gradient.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
@@ -39,6 +55,7 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """``input`` where positive, else ``negative_slope * input``."""
         return F.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self):
@@ -49,8 +66,8 @@ class PReLU(Module):
     """x where x > 0, else w·x with a learned slope w: one shared slope, or one per channel.
 
     Shape:
-        input: (N, C, *) with C = ``num_parameters``, or any shape when ``num_parameters=1``.
-        output: the input's shape.
+        - Input: ``(N, C, *)`` with C = ``num_parameters``, or any shape when ``num_parameters=1``.
+        - Output: the input's shape.
 
     Attributes:
         weight: Parameter of shape (num_parameters,), filled with ``init`` (0.25).
@@ -64,9 +81,11 @@ class PReLU(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Set every slope back to ``init``."""
         init.constant_(self.weight, self.init)
 
     def forward(self, input):
+        """``input`` where positive, else ``weight * input`` (the weight broadcast along axis 1)."""
         return F.prelu(input, self.weight)
 
     def extra_repr(self):
@@ -74,7 +93,12 @@ class PReLU(Module):
 
 
 class ELU(Module):
-    """x where x > 0, else α(e^x - 1)."""
+    """x where x > 0, else α(eˣ − 1).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -82,6 +106,7 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """``input`` where positive, else ``alpha * (exp(input) - 1)``."""
         return F.elu(input, self.alpha)
 
     def extra_repr(self):
@@ -93,6 +118,10 @@ class Hardtanh(Module):
 
     Unlike PyTorch, the deprecated ``min_value``/``max_value`` arguments are not accepted,
     and ``max_val <= min_val`` raises ``ValueError`` (PyTorch's ``assert`` raises ``AssertionError``).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
     """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
@@ -104,6 +133,7 @@ class Hardtanh(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """``input`` clamped to ``[min_val, max_val]``."""
         return F.hardtanh(input, self.min_val, self.max_val)
 
     def extra_repr(self):
@@ -111,7 +141,12 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
-    """min(max(0, x), 6): ``Hardtanh(0, 6)``, common in mobile networks."""
+    """min(max(0, x), 6): ``Hardtanh(0, 6)``, common in mobile networks.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
@@ -121,27 +156,45 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(Module):
-    """σ(x) = 1 / (1 + e^-x), squashing to (0, 1)."""
+    """σ(x) = 1 / (1 + e⁻ˣ), squashing to (0, 1); its derivative is σ(x)(1 − σ(x)).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def forward(self, input):
+        """``1 / (1 + exp(-input))``, elementwise."""
         return F.sigmoid(input)
 
 
 class LogSigmoid(Module):
-    """log σ(x), finite for any x."""
+    """log σ(x) = −log(1 + e⁻ˣ), finite for any x.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def forward(self, input):
+        """``log(sigmoid(input))``, elementwise and computed stably."""
         return F.logsigmoid(input)
 
 
 class SiLU(Module):
-    """x · σ(x) (swish)."""
+    """x · σ(x) (swish).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
+        """``input * sigmoid(input)``, elementwise."""
         return F.silu(input)
 
     def extra_repr(self):
@@ -149,7 +202,12 @@ class SiLU(Module):
 
 
 class Softplus(Module):
-    """log(1 + e^(βx)) / β, a smooth ReLU; linear where βx > ``threshold``."""
+    """log(1 + e^(βx)) / β, a smooth ReLU; linear where βx > ``threshold``.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -157,6 +215,7 @@ class Softplus(Module):
         self.threshold = threshold
 
     def forward(self, input):
+        """``log(1 + exp(beta * input)) / beta``, elementwise (``input`` where ``beta * input > threshold``)."""
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
@@ -164,20 +223,32 @@ class Softplus(Module):
 
 
 class Tanh(Module):
-    """tanh(x), squashing to (-1, 1)."""
+    """tanh(x), squashing to (−1, 1); its derivative is 1 − tanh²(x).
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def forward(self, input):
+        """``tanh(input)``, elementwise."""
         return F.tanh(input)
 
 
 class GELU(Module):
-    """x · Φ(x) (Φ the standard normal CDF); ``approximate='tanh'`` uses the tanh approximation."""
+    """x · Φ(x) (Φ the standard normal CDF); ``approximate='tanh'`` uses the tanh approximation.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, approximate="none"):
         super().__init__()
         self.approximate = approximate
 
     def forward(self, input):
+        """``input * Φ(input)``, elementwise (or its tanh approximation)."""
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self):
@@ -189,6 +260,10 @@ class Softmax(Module):
 
     For training, feed the raw scores to ``CrossEntropyLoss`` instead: it
     includes the softmax and is more stable.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape, each slice along ``dim`` summing to 1.
     """
 
     def __init__(self, dim=None):
@@ -196,6 +271,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input):
+        """``exp(input) / exp(input).sum(dim)``, computed stably."""
         return F.softmax(input, self.dim)
 
     def extra_repr(self):
@@ -203,13 +279,19 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """log(softmax(x)) along ``dim``, computed stably; pair it with ``NLLLoss``."""
+    """log(softmax(x)) = x − log Σ eˣ along ``dim``, computed stably; pair it with ``NLLLoss``.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, the input's shape.
+    """
 
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
+        """``input - logsumexp(input, dim)``."""
         return F.log_softmax(input, self.dim)
 
     def extra_repr(self):
