@@ -84,6 +84,25 @@ class Module:
     Attributes:
         training: True in training mode (the default), False after ``eval()``.
             Layers such as ``Dropout`` behave differently in the two modes.
+
+    Example:
+        >>> import glassnet
+        >>> from glassnet import nn
+        >>> class Net(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc = nn.Linear(2, 1)
+        ...     def forward(self, x):
+        ...         return self.fc(x).tanh()
+        >>> net = Net()
+        >>> net
+        Net(
+          (fc): Linear(in_features=2, out_features=1, bias=True)
+        )
+        >>> [name for name, _ in net.named_parameters()]
+        ['fc.weight', 'fc.bias']
+        >>> net(glassnet.zeros(5, 2)).shape
+        glassnet.Size([5, 1])
     """
 
     def __init__(self):
@@ -96,6 +115,10 @@ class Module:
             object.__setattr__(self, hooks, OrderedDict())
 
     def forward(self, *args, **kwargs):
+        """The computation of the module, which every subclass defines.
+
+        Call the module (``net(x)``) rather than ``forward``, so that its hooks run.
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function; '
             "hint: define forward(self, ...) in your subclass"
@@ -381,6 +404,7 @@ class Module:
                 yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self):
+        """This module and all its descendants, each once, depth first."""
         for _, module in self.named_modules():
             yield module
 
@@ -393,6 +417,7 @@ class Module:
                 yield name, module
 
     def children(self):
+        """The direct child modules, each once."""
         for _, module in self.named_children():
             yield module
 
@@ -448,9 +473,11 @@ class Module:
             yield param
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """``(dotted name, buffer)`` pairs, e.g. ``("0.running_mean", ...)``: the non-learned state tensors."""
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
+        """The buffers (running statistics and other non-learned state) of this module and its descendants."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -585,9 +612,11 @@ class Module:
         return self
 
     def float(self):
+        """Cast every floating-point parameter and buffer to float32, in place; returns ``self``."""
         return self.to(np.float32)
 
     def double(self):
+        """Cast every floating-point parameter and buffer to float64, in place; returns ``self``."""
         return self.to(np.float64)
 
     # ------------------------------------------------------------ printing
