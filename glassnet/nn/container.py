@@ -95,9 +95,13 @@ class Sequential(_ModuleSequence):
     ``OrderedDict`` of name -> module.  Index it like a list (``seq[-1]``);
     a slice is a new ``Sequential`` of the same module objects.
 
-    Example::
-
-        >>> Sequential(Linear(2, 8), Tanh(), Linear(8, 1))
+    Example:
+        >>> import glassnet
+        >>> from glassnet.nn import Linear, Sequential, Tanh
+        >>> net = Sequential(Linear(2, 8), Tanh(), Linear(8, 1))
+        >>> net(glassnet.zeros(5, 2)).shape
+        glassnet.Size([5, 1])
+        >>> net
         Sequential(
           (0): Linear(in_features=2, out_features=8, bias=True)
           (1): Tanh()
@@ -118,6 +122,7 @@ class Sequential(_ModuleSequence):
         return type(self)(OrderedDict(items))
 
     def forward(self, input):
+        """Each module applied in turn to the previous one's output, starting from ``input``."""
         for module in self._modules.values():
             input = module(input)
         return input
@@ -184,8 +189,8 @@ def _pairs(name, items, sort_plain_dicts=False):
 class ModuleDict(Module):
     """A Python dict of modules whose parameters the parent module can see; keys keep their insertion order.
 
-    Example::
-
+    Example:
+        >>> from glassnet.nn import Linear, ModuleDict
         >>> heads = ModuleDict({"digit": Linear(8, 10), "parity": Linear(8, 2)})
         >>> list(heads.state_dict())
         ['digit.weight', 'digit.bias', 'parity.weight', 'parity.bias']
@@ -217,20 +222,25 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self):
+        """Remove every module."""
         self._modules.clear()
 
     def pop(self, key):
+        """Remove the module under ``key`` and return it."""
         module = self[key]
         del self[key]
         return module
 
     def keys(self):
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def items(self):
+        """The ``(key, module)`` pairs, in insertion order."""
         return self._modules.items()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def update(self, modules):
@@ -363,18 +373,22 @@ class ParameterDict(Module):
         return key in self._keys
 
     def copy(self):
+        """A new ``ParameterDict`` holding the same parameter objects (a shallow copy)."""
         return ParameterDict(OrderedDict((key, self[key]) for key in self._keys))
 
     def setdefault(self, key, default=None):
+        """The value under ``key``, after storing ``default`` there if the key was missing."""
         if key not in self:
             self[key] = default
         return self[key]
 
     def clear(self):
+        """Remove every parameter."""
         for key in list(self._keys):
             del self[key]
 
     def pop(self, key):
+        """Remove the value under ``key`` and return it."""
         value = self[key]
         del self[key]
         return value
@@ -387,18 +401,23 @@ class ParameterDict(Module):
         return key, self.pop(key)
 
     def get(self, key, default=None):
+        """The value under ``key``, or ``default`` if there is none."""
         return self[key] if key in self else default
 
     def fromkeys(self, keys, default=None):
+        """A new ``ParameterDict`` with each of ``keys`` mapped to ``default``."""
         return ParameterDict((key, default) for key in keys)
 
     def keys(self):
+        """The keys, in insertion order."""
         return self._keys.keys()
 
     def items(self):
+        """The ``(key, value)`` pairs, in insertion order."""
         return ((key, self[key]) for key in self._keys)
 
     def values(self):
+        """The values, in insertion order."""
         return (self[key] for key in self._keys)
 
     def update(self, parameters):
