@@ -19,8 +19,9 @@ class Parameter(Tensor):
     ``torch.nn.Parameter`` does; ``Parameter()`` is an empty float tensor.
     Results of operations on parameters are plain Tensors.
 
-    Example::
-
+    Example:
+        >>> import glassnet
+        >>> from glassnet.nn import Parameter
         >>> Parameter(glassnet.ones(2))
         Parameter containing:
         tensor([1., 1.], requires_grad=True)
