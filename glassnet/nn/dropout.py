@@ -13,7 +13,8 @@ class Dropout(Module):
     a new tensor.
 
     Shape:
-        input: any.  output: the same.
+        - Input: ``(*)``, any shape.
+        - Output: ``(*)``, the input's shape.
     """
 
     def __init__(self, p=0.5, inplace=False):
@@ -24,6 +25,7 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """In training mode ``input · mask / (1 − p)`` with a fresh Bernoulli(1 − p) mask; else ``input``."""
         return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
@@ -39,8 +41,10 @@ class Dropout2d(Dropout):
     as (N, C, L), with PyTorch's warning.
 
     Shape:
-        input: (N, C, H, W) or (N, C, L).  output: the same.
+        - Input: ``(N, C, H, W)`` or ``(N, C, L)``.
+        - Output: the input's shape.
     """
 
     def forward(self, input):
+        """In training mode ``input · mask / (1 − p)`` with one Bernoulli(1 − p) draw per channel; else ``input``."""
         return F.dropout2d(input, self.p, self.training, self.inplace)

@@ -8,7 +8,8 @@ class Flatten(Module):
     """Merge dimensions ``start_dim`` through ``end_dim`` into one; the default keeps the batch dimension.
 
     Shape:
-        input: (N, *dims).  output: (N, ∏dims) with the defaults, e.g. (64, 1, 28, 28) -> (64, 784).
+        - Input: ``(N, *dims)``.
+        - Output: ``(N, ∏dims)`` with the defaults, e.g. (64, 1, 28, 28) → (64, 784).
     """
 
     def __init__(self, start_dim=1, end_dim=-1):
@@ -17,6 +18,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
+        """``input.flatten(start_dim, end_dim)``."""
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
@@ -27,8 +29,8 @@ class Unflatten(Module):
     """Split dimension ``dim`` into ``unflattened_size`` (one size may be -1): the inverse of ``Flatten``.
 
     Shape:
-        input: (*, S, *) with S the size of ``dim``.  output: (*, *unflattened_size, *),
-        e.g. ``Unflatten(1, (1, 28, 28))``: (64, 784) -> (64, 1, 28, 28).
+        - Input: ``(*, S, *)`` with S the size of ``dim``.
+        - Output: ``(*, *unflattened_size, *)``, e.g. ``Unflatten(1, (1, 28, 28))``: (64, 784) → (64, 1, 28, 28).
     """
 
     def __init__(self, dim, unflattened_size):
@@ -47,6 +49,7 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size
 
     def forward(self, input):
+        """``input`` with axis ``dim`` reshaped to ``unflattened_size``."""
         sizes, shape = tuple(self.unflattened_size), tuple(input.shape)
         if not sizes:
             raise RuntimeError("unflatten: sizes must be non-empty")

@@ -8,12 +8,18 @@ from .parameter import Parameter
 
 
 class Identity(Module):
-    """Returns its input unchanged; any constructor arguments are ignored (handy as a placeholder)."""
+    """Returns its input unchanged; any constructor arguments are ignored (handy as a placeholder).
+
+    Shape:
+        - Input: ``(*)``, any shape.
+        - Output: ``(*)``, the input itself.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
 
     def forward(self, input):
+        """``input`` itself."""
         return input
 
 
@@ -26,11 +32,20 @@ class Linear(Module):
     (``glassnet.ops.linear.Linear``).
 
     Shape:
-        input: (*, in_features).  output: (*, out_features).
+        - Input: ``(*, in_features)``, any number of leading dimensions.
+        - Output: ``(*, out_features)``.
 
     Attributes:
         weight: Parameter of shape (out_features, in_features).
         bias: Parameter of shape (out_features,), or None when ``bias=False``.
+
+    Example:
+        >>> import glassnet
+        >>> fc = glassnet.nn.Linear(3, 2)
+        >>> fc
+        Linear(in_features=3, out_features=2, bias=True)
+        >>> fc.weight.shape, fc(glassnet.ones(5, 3)).shape
+        (glassnet.Size([2, 3]), glassnet.Size([5, 2]))
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
@@ -49,6 +64,7 @@ class Linear(Module):
         init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):
+        """``input @ weight.T + bias``."""
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):

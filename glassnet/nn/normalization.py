@@ -88,10 +88,12 @@ class _BatchNorm(Module):
             self.num_batches_tracked.zero_()
 
     def reset_parameters(self):
+        """Reset the running estimates, and γ = 1, β = 0."""
         self.reset_running_stats()
         _reset_affine(self)
 
     def forward(self, input):
+        """``γ·(input − μ)/√(σ² + ε) + β`` per channel, with batch or running statistics (see the class)."""
         self._check_input_dim(input)
         update = self.training and self.track_running_stats
         batch_statistics = self.training or self.running_mean is None
@@ -117,10 +119,32 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation of (N, C) or (N, C, L) inputs, one (μ, σ²) per channel (see ``_BatchNorm``).
+    """Batch normalisation of (N, C) or (N, C, L) inputs, one (μ, σ²) per channel.
+
+    ``y = γ·(x − μ)/√(σ² + ε) + β``, with μ and σ² (biased) the mean and variance of the
+    channel's N·L values in the batch during training, and the running estimates in
+    evaluation mode.  Training updates them with momentum m:
+    ``running_mean ← (1 − m)·running_mean + m·μ``, and likewise ``running_var`` with the unbiased σ²
+    (``momentum=None``: a cumulative average).  ``track_running_stats=False`` keeps none and uses
+    batch statistics in both modes.
 
     Shape:
-        input: (N, C) or (N, C, L).  output: the input's shape.
+        - Input: ``(N, C)`` or ``(N, C, L)``.
+        - Output: the input's shape.
+
+    Attributes:
+        weight: Parameter of shape (C,), γ (1 initially), or None without ``affine``.
+        bias: Parameter of shape (C,), β (0 initially), or None.
+        running_mean: buffer of shape (C,) (0 initially), or None.
+        running_var: buffer of shape (C,) (1 initially), or None.
+        num_batches_tracked: int64 buffer of shape (), the number of training batches seen.
+
+    Example:
+        >>> import glassnet
+        >>> bn = glassnet.nn.BatchNorm1d(3)
+        >>> y = bn(glassnet.randn(8, 3) * 5 + 2)
+        >>> bool(y.mean(0).abs().max() < 1e-5), bn.num_batches_tracked
+        (True, tensor(1))
     """
 
     def _check_input_dim(self, input):
@@ -132,10 +156,21 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation of images (N, C, H, W), one (μ, σ²) per channel over N·H·W values (see ``_BatchNorm``).
+    """Batch normalisation of images (N, C, H, W), one (μ, σ²) per channel over N·H·W values.
+
+    ``y = γ·(x − μ)/√(σ² + ε) + β``; the statistics, running estimates and
+    modes are those of ``BatchNorm1d``.
 
     Shape:
-        input: (N, C, H, W).  output: the input's shape.
+        - Input: ``(N, C, H, W)``.
+        - Output: the input's shape.
+
+    Attributes:
+        weight: Parameter of shape (C,), γ (1 initially), or None without ``affine``.
+        bias: Parameter of shape (C,), β (0 initially), or None.
+        running_mean: buffer of shape (C,) (0 initially), or None.
+        running_var: buffer of shape (C,) (1 initially), or None.
+        num_batches_tracked: int64 buffer of shape (), the number of training batches seen.
     """
 
     def _check_input_dim(self, input):
@@ -154,10 +189,12 @@ class LayerNorm(Module):
     (one per element, when ``elementwise_affine``).
 
     Shape:
-        input: (*, *normalized_shape).  output: the input's shape.
+        - Input: ``(*, *normalized_shape)``.
+        - Output: the input's shape.
 
     Attributes:
-        weight, bias: Parameters of shape normalized_shape (γ = 1, β = 0 initially), or None.
+        weight: Parameter of shape ``normalized_shape``, γ (1 initially), or None.
+        bias: Parameter of shape ``normalized_shape``, β (0 initially), or None.
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
@@ -171,9 +208,11 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """γ = 1, β = 0."""
         _reset_affine(self)
 
     def forward(self, input):
+        """``γ·(input − μ)/√(σ² + ε) + β`` with μ, σ² over the last ``len(normalized_shape)`` axes of each sample."""
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
@@ -191,10 +230,12 @@ class GroupNorm(Module):
     sample as a whole, ``GroupNorm(C, C)`` each channel of each sample (instance norm).
 
     Shape:
-        input: (N, C, *).  output: the input's shape.
+        - Input: ``(N, C, *)``.
+        - Output: the input's shape.
 
     Attributes:
-        weight, bias: Parameters of shape (C,) (γ = 1, β = 0 initially), or None.
+        weight: Parameter of shape (C,), γ (1 initially), or None without ``affine``.
+        bias: Parameter of shape (C,), β (0 initially), or None.
     """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None, *, bias=True):
@@ -211,9 +252,11 @@ class GroupNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """γ = 1, β = 0."""
         _reset_affine(self)
 
     def forward(self, input):
+        """``γ·(input − μ)/√(σ² + ε) + β`` with μ, σ² per sample and group of channels."""
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):

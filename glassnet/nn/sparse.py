@@ -23,10 +23,17 @@ class Embedding(Module):
     sharing memory, and ``_freeze=True`` turns its gradient off.
 
     Shape:
-        input: (*) integers in [0, num_embeddings).  output: (*, embedding_dim).
+        - Input: ``(*)``, integers in [0, num_embeddings).
+        - Output: ``(*, embedding_dim)``.
 
     Attributes:
         weight: Parameter of shape (num_embeddings, embedding_dim).
+
+    Example:
+        >>> import glassnet
+        >>> table = glassnet.nn.Embedding(10, 3)
+        >>> table(glassnet.tensor([[1, 2], [4, 9]])).shape
+        glassnet.Size([2, 2, 3])
     """
 
     def __init__(
@@ -59,6 +66,7 @@ class Embedding(Module):
             self.weight.array[self.padding_idx] = 0
 
     def forward(self, input):
+        """``weight[input]``: each index replaced by its row."""
         return embedding(
             input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse
         )
