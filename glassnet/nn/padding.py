@@ -24,6 +24,7 @@ class _PadNd(Module):
         self.padding = _widths(padding, self.sides)
 
     def forward(self, input):
+        """``F.pad(input, padding, mode)``."""
         return pad(input, self.padding, self.mode)
 
     def extra_repr(self):
@@ -38,6 +39,7 @@ class _ConstantPadNd(_PadNd):
         self.value = value
 
     def forward(self, input):
+        """``F.pad(input, padding, "constant", value)``."""
         return pad(input, self.padding, "constant", self.value)
 
     def extra_repr(self):
@@ -48,7 +50,8 @@ class ConstantPad1d(_ConstantPadNd):
     """Pad the last axis with ``value``, as ``torch.nn.ConstantPad1d``: ``padding`` is (left, right).
 
     Shape:
-        input: (N, C, W) or (C, W).  output: (…, W + left + right).
+        - Input: ``(N, C, W)`` or ``(C, W)``.
+        - Output: ``(…, W + left + right)``.
     """
 
 
@@ -56,7 +59,8 @@ class ConstantPad2d(_ConstantPadNd):
     """Pad the last two axes with ``value``, as ``torch.nn.ConstantPad2d``: ``padding`` is (left, right, top, bottom).
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (…, H + top + bottom, W + left + right).
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(…, H + top + bottom, W + left + right)``.
     """
 
     sides = 4
@@ -73,48 +77,84 @@ class _ZeroPadNd:
 
 
 class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
-    """Pad the last axis with zeros, as ``torch.nn.ZeroPad1d``."""
+    """Pad the last axis with zeros, as ``torch.nn.ZeroPad1d``: ``padding`` is (left, right).
+
+    Shape:
+        - Input: ``(N, C, W)`` or ``(C, W)``.
+        - Output: ``(…, W + left + right)``.
+    """
 
 
 class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
     """Pad the last two axes with zeros, as ``torch.nn.ZeroPad2d``: ``padding`` is (left, right, top, bottom).
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (…, H + top + bottom, W + left + right).
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(…, H + top + bottom, W + left + right)``.
     """
 
 
 class ReflectionPad1d(_PadNd):
-    """Pad the last axis with its mirror image (the edge itself not repeated), as ``torch.nn.ReflectionPad1d``."""
+    """Pad the last axis with its mirror image (the edge itself not repeated), as ``torch.nn.ReflectionPad1d``.
+
+    Shape:
+        - Input: ``(N, C, W)`` or ``(C, W)``.
+        - Output: ``(…, W + left + right)``.
+    """
 
     mode = "reflect"
 
 
 class ReflectionPad2d(_PadNd):
-    """Pad the last two axes with their mirror image, as ``torch.nn.ReflectionPad2d``; widths < the input's size."""
+    """Pad the last two axes with their mirror image, as ``torch.nn.ReflectionPad2d``; widths < the input's size.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(…, H + top + bottom, W + left + right)``.
+    """
 
     mode, sides = "reflect", 4
 
 
 class ReplicationPad1d(_PadNd):
-    """Pad the last axis by repeating its edge values, as ``torch.nn.ReplicationPad1d``."""
+    """Pad the last axis by repeating its edge values, as ``torch.nn.ReplicationPad1d``.
+
+    Shape:
+        - Input: ``(N, C, W)`` or ``(C, W)``.
+        - Output: ``(…, W + left + right)``.
+    """
 
     mode = "replicate"
 
 
 class ReplicationPad2d(_PadNd):
-    """Pad the last two axes by repeating their edge values, as ``torch.nn.ReplicationPad2d``."""
+    """Pad the last two axes by repeating their edge values, as ``torch.nn.ReplicationPad2d``.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(…, H + top + bottom, W + left + right)``.
+    """
 
     mode, sides = "replicate", 4
 
 
 class CircularPad1d(_PadNd):
-    """Pad the last axis with the values from its other end, as ``torch.nn.CircularPad1d``."""
+    """Pad the last axis with the values from its other end, as ``torch.nn.CircularPad1d``.
+
+    Shape:
+        - Input: ``(N, C, W)`` or ``(C, W)``.
+        - Output: ``(…, W + left + right)``.
+    """
 
     mode = "circular"
 
 
 class CircularPad2d(_PadNd):
-    """Pad the last two axes as a torus, as ``torch.nn.CircularPad2d``."""
+    """Pad the last two axes as a torus, as ``torch.nn.CircularPad2d``.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(…, H + top + bottom, W + left + right)``.
+    """
 
     mode, sides = "circular", 4

@@ -35,12 +35,20 @@ class MaxPool2d(_ExtremePool):
     ``row·W + col`` of each maximum.
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW) with
-        ``oH = floor((H + 2·padding − dilation·(kH − 1) − 1) / stride) + 1``
-        (ceil instead of floor with ``ceil_mode=True``), likewise oW.
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, oH, oW)`` with ``oH = floor((H + 2·padding − dilation·(kH − 1) − 1) / stride) + 1``
+          (ceil instead of floor with ``ceil_mode=True``), likewise oW.
+
+    Example:
+        >>> import glassnet
+        >>> pool = glassnet.nn.MaxPool2d(2)
+        >>> pool(glassnet.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
     """
 
     def forward(self, input):
+        """The maximum of each window (and its indices with ``return_indices``)."""
         return max_pool2d(input, *self._pool_args())
 
 
@@ -51,12 +59,13 @@ class MaxPool1d(_ExtremePool):
     the position along L).
 
     Shape:
-        input: (N, C, L) or (C, L).  output: (N, C, oL) with
-        ``oL = floor((L + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1``
-        (ceil instead of floor with ``ceil_mode=True``).
+        - Input: ``(N, C, L)`` or ``(C, L)``.
+        - Output: ``(N, C, oL)`` with ``oL = floor((L + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1``
+          (ceil instead of floor with ``ceil_mode=True``).
     """
 
     def forward(self, input):
+        """The maximum of each window (and its indices with ``return_indices``)."""
         return max_pool1d(input, *self._pool_args())
 
 
@@ -64,9 +73,14 @@ class MinPool2d(_ExtremePool):
     """The smallest value of each window: ``MaxPool2d`` of ``−input``, negated.  Not in PyTorch.
 
     Same arguments, shapes and repr as ``MaxPool2d``; ties go to the first minimum.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, oH, oW)``, sized as in ``MaxPool2d``.
     """
 
     def forward(self, input):
+        """The minimum of each window (and its indices with ``return_indices``)."""
         return min_pool2d(input, *self._pool_args())
 
 
@@ -77,7 +91,8 @@ class AvgPool2d(Module):
     of real pixels instead, ``divisor_override`` by a fixed number.
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW), sized as in ``MaxPool2d`` (dilation 1).
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, oH, oW)``, sized as in ``MaxPool2d`` (dilation 1).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
@@ -90,6 +105,7 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input):
+        """The mean of each window."""
         return avg_pool2d(
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
             self.divisor_override,
@@ -103,10 +119,12 @@ class AdaptiveAvgPool2d(Module):
     """Average pooling to a fixed output size, whatever the input size, as ``torch.nn.AdaptiveAvgPool2d``.
 
     ``output_size`` is an int or a pair; ``None`` in the pair keeps that input
-    size.  ``AdaptiveAvgPool2d(1)`` is global average pooling.
+    size.  ``AdaptiveAvgPool2d(1)`` is global average pooling.  Output cell i of an axis of
+    input size H averages rows ``floor(i·H/oH)`` to ``ceil((i + 1)·H/oH) − 1``.
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW).
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, oH, oW)`` with ``(oH, oW) = output_size``.
     """
 
     def __init__(self, output_size):
@@ -114,6 +132,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, input):
+        """The mean of each adaptive window."""
         return adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self):
@@ -128,7 +147,8 @@ class AdaptiveMaxPool2d(Module):
     also returns the flat index ``row·W + col`` of each maximum.
 
     Shape:
-        input: (N, C, H, W) or (C, H, W).  output: (N, C, oH, oW).
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, oH, oW)`` with ``(oH, oW) = output_size``.
     """
 
     def __init__(self, output_size, return_indices=False):
@@ -137,6 +157,7 @@ class AdaptiveMaxPool2d(Module):
         self.return_indices = return_indices
 
     def forward(self, input):
+        """The maximum of each adaptive window (and its indices with ``return_indices``)."""
         return adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self):

@@ -14,11 +14,16 @@ class Upsample(Module):
     pixel centres.  No parameters.
 
     Shape:
-        input: (N, C, L) or (N, C, H, W).  output: (N, C, oL) or (N, C, oH, oW).
+        - Input: ``(N, C, L)`` or ``(N, C, H, W)``.
+        - Output: ``(N, C, oL)`` or ``(N, C, oH, oW)``.
 
-    Example: double an image's size, as in a U-Net decoder::
+    Example:
+        Double an image's size, as in a U-Net decoder:
 
-        nn.Upsample(scale_factor=2, mode="bilinear")(glassnet.randn(1, 3, 8, 8)).shape  # (1, 3, 16, 16)
+        >>> import glassnet
+        >>> up = glassnet.nn.Upsample(scale_factor=2, mode="bilinear")
+        >>> up(glassnet.randn(1, 3, 8, 8)).shape
+        glassnet.Size([1, 3, 16, 16])
     """
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
@@ -34,6 +39,7 @@ class Upsample(Module):
         self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):
+        """``F.interpolate(input, size, scale_factor, mode, align_corners)``."""
         return interpolate(
             input, self.size, self.scale_factor, self.mode, self.align_corners,
             recompute_scale_factor=self.recompute_scale_factor,
@@ -45,14 +51,24 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """``Upsample`` with ``mode='nearest'``, as ``torch.nn.UpsamplingNearest2d``."""
+    """``Upsample`` with ``mode='nearest'``, as ``torch.nn.UpsamplingNearest2d``.
+
+    Shape:
+        - Input: ``(N, C, H, W)``.
+        - Output: ``(N, C, oH, oW)``.
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """``Upsample`` with ``mode='bilinear'`` and ``align_corners=True``, as ``torch.nn.UpsamplingBilinear2d``."""
+    """``Upsample`` with ``mode='bilinear'`` and ``align_corners=True``, as ``torch.nn.UpsamplingBilinear2d``.
+
+    Shape:
+        - Input: ``(N, C, H, W)``.
+        - Output: ``(N, C, oH, oW)``.
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
