@@ -14,7 +14,8 @@ from .creation import (
     arange, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
-from .devices import device
+from .devices import device, get_default_device, set_default_device
+from .functions import equal
 from .dtypes import (
     bool, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
     int16, int32, int64, long, set_default_dtype, short, uint8,

@@ -65,3 +65,16 @@ def check_device(where, op):
         f"{op}: glassnet runs on the CPU; there is no device {name!r}. "
         "hint: write device = 'cuda' if glassnet.cuda.is_available() else 'cpu' (it picks 'cpu')"
     )
+
+
+def set_default_device(where):
+    """Accept the CPU (or None) as the default device, as ``torch.set_default_device``; any other device raises.
+
+    glassnet's tensors are always made on the CPU, so the CPU is already the default.
+    """
+    check_device(where, "set_default_device")
+
+
+def get_default_device():
+    """``device(type='cpu')``: where new tensors are made."""
+    return CPU

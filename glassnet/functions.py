@@ -232,6 +232,17 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.allclose(as_array(input), as_array(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+def equal(input, other):
+    """True if both tensors have the same shape and the same elements (``Tensor.equal``).
+
+    Example:
+        >>> import glassnet
+        >>> glassnet.equal(glassnet.tensor([1, 2]), glassnet.tensor([1, 2]))
+        True
+    """
+    return _tensor(input).equal(_tensor(other))
+
+
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``tensor`` along ``dim``: of ``split_size_or_sections`` elements each, or of the sizes in a list."""
     return _tensor(tensor).split(split_size_or_sections, dim)

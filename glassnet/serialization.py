@@ -30,6 +30,7 @@ import tempfile
 
 import numpy as np
 
+from . import serialization_nested
 from ._extras import install_hint
 
 CHECKSUM_KEY = "glassnet.sha256"
@@ -80,51 +81,82 @@ def atomic_write_bytes(path, data):
         raise
 
 
-def save(tensors, path, metadata=None):
-    """Write a dict of name → Tensor or ndarray (e.g. ``model.state_dict()``) to ``path``.
+def save(obj, f, metadata=None):
+    """Write ``obj`` to the file ``f``: a ``state_dict``, or a checkpoint dict that holds state dicts and numbers.
 
-    ``metadata`` is an optional dict of strings stored in the header (glassnet adds
-    its version and the checksum).  Passing a Module saves its ``state_dict()`` with
-    the module's ``repr`` in the metadata (``"model"``); unlike ``torch.save``, ``load``
-    then gives back the state dict, not the module, and only flat dicts of tensors
-    are accepted: nested objects would need pickle.
+    A dict of name → Tensor or ndarray (e.g. ``model.state_dict()``) is stored as
+    plain safetensors under its names, so ``safetensors.torch.load_file`` reads it
+    into PyTorch.  Anything else made of tensors, arrays, numbers, strings, None,
+    dicts, lists and tuples (a general checkpoint
+    ``{"epoch": 5, "model_state_dict": ..., "optimizer_state_dict": ...}``) is stored as
+    its arrays plus a JSON description of the structure (see
+    ``glassnet/serialization_nested.py``); ``load`` gives it back as it was.
+
+    Unlike ``torch.save``, which pickles whatever it is given, a Module is saved
+    as its ``state_dict()`` (with the module's ``repr`` in the metadata, key
+    ``"model"``), and other objects are refused with a hint: restoring a pickled
+    object runs code, so glassnet never writes one.  ``metadata`` is an optional
+    dict of strings stored in the header (glassnet adds its version and the checksum).
     """
-    if callable(getattr(tensors, "state_dict", None)):
-        metadata = {"model": repr(tensors), **(metadata or {})}
-        tensors = tensors.state_dict()
-    if not isinstance(tensors, dict):
-        raise TypeError(
-            f"save: expected a dict of name -> tensor (such as model.state_dict()), got {type(tensors).__name__}"
-        )
-    arrays = {}
-    for name, value in tensors.items():
-        if not isinstance(name, str):
-            raise TypeError(f"save: keys must be strings, got {name!r}")
-        arrays[name] = np.asarray(value, order="C")
+    if callable(getattr(obj, "state_dict", None)):
+        metadata = {"model": repr(obj), **(metadata or {})}
+        obj = obj.state_dict()
+    header = {str(k): str(v) for k, v in (metadata or {}).items()}
+    if serialization_nested.is_flat(obj):
+        arrays = {name: np.asarray(value, order="C") for name, value in obj.items()}
+    else:
+        header[serialization_nested.STRUCTURE_KEY], arrays = serialization_nested.encode(obj)
     from . import __version__
 
-    header = {str(k): str(v) for k, v in (metadata or {}).items()}
     header["glassnet.version"] = __version__
     header[CHECKSUM_KEY] = checksum(arrays)
-    atomic_write_bytes(path, _safetensors_numpy().save(arrays, metadata=header))
+    atomic_write_bytes(f, _safetensors_numpy().save(arrays, metadata=header))
 
 
-def load(path, with_metadata=False):
-    """Read a file written by ``save`` (or any safetensors file) as a dict of name → Tensor.
+class StateDict(dict):
+    """The ``state_dict`` that ``load`` gives back for a file ``save(module, ...)`` wrote.
 
-    A file written by PyTorch's ``torch.save`` (its zip format, recognised by
-    the zip signature) gives back the saved object, e.g. a ``state_dict`` as an
-    ``OrderedDict`` of name → Tensor, read by a restricted unpickler that
-    builds tensors, dicts, lists, tuples and numbers and refuses anything else
-    (see ``glassnet/serialization_torch.py``); its metadata is ``{}``.
+    PyTorch's ``torch.load`` of a whole pickled model gives back the module; glassnet
+    stores no pickles, so the file holds the module's ``state_dict``, and using it
+    as the module (``loaded.eval()``) says how to rebuild the module.
+    """
+
+    model = ""
+
+    def __getattr__(self, name):
+        raise AttributeError(
+            f"load: this file holds the state_dict of {self.model.splitlines()[0] if self.model else 'a module'}, "
+            f"not the module itself, so it has no attribute {name!r} (unlike torch.load of a pickled model); "
+            "hint: build the model in code and call model.load_state_dict(glassnet.load(path))"
+        )
+
+
+def load(f, map_location=None, with_metadata=False, *, weights_only=None, mmap=None):
+    """Read a file written by ``save`` (or any safetensors file, or a ``torch.save`` zip) back.
+
+    A ``state_dict`` comes back as a dict of name → Tensor, a nested checkpoint as
+    the dicts, lists and numbers it was.  A file written by PyTorch's
+    ``torch.save`` (its zip format, recognised by the zip signature) gives back the
+    saved object, e.g. a ``state_dict`` as an ``OrderedDict`` of name → Tensor,
+    read by a restricted unpickler that builds tensors, dicts, lists, tuples and
+    numbers and refuses anything else (see ``glassnet/serialization_torch.py``);
+    its metadata is ``{}``.
+
+    ``map_location`` (None or the CPU), ``weights_only`` and ``mmap`` are
+    PyTorch's arguments: glassnet always reads weights only, whatever
+    ``weights_only`` says (unlike ``torch.load(weights_only=False)``, it never
+    unpickles arbitrary objects), and reads the whole file.
 
     Raises ``CheckpointError`` naming the file if it is missing, truncated or corrupt.
-    With ``with_metadata=True`` returns ``(tensors, metadata)``.
+    With ``with_metadata=True`` returns ``(object, metadata)``.
     """
     from . import serialization_torch  # imported here: it imports CheckpointError from this module
+    from .devices import check_device
     from .tensor import Tensor
 
-    path = os.fspath(path)
+    if not (callable(map_location) or isinstance(map_location, dict)):
+        check_device(map_location, "load")
+    path = os.fspath(f)
     head = _head(path)
     if serialization_torch.is_torch_zip(head):
         loaded = serialization_torch.load_torch_zip(path)
@@ -136,8 +168,13 @@ def load(path, with_metadata=False):
             "weights_only=True), new_path) writes the zip format, which glassnet.load reads"
         )
     arrays, metadata = load_arrays(path)
-    tensors = {name: Tensor._from_array(a) for name, a in arrays.items()}
-    return (tensors, metadata) if with_metadata else tensors
+    structure = metadata.get(serialization_nested.STRUCTURE_KEY)
+    if structure is not None:
+        loaded = serialization_nested.decode(structure, arrays)
+    else:
+        loaded = StateDict((name, Tensor._from_array(a)) for name, a in arrays.items())
+        loaded.model = metadata.get("model", "")
+    return (loaded, metadata) if with_metadata else loaded
 
 
 def _head(path, size=16):

@@ -156,3 +156,12 @@ def test_utils_data_is_glassnet_data():
     assert glassnet.utils.data is glassnet.data and DataLoader is glassnet.data.DataLoader
     loader = DataLoader(TensorDataset(glassnet.arange(6).float()), batch_size=4)
     assert [b[0].shape[0] for b in loader] == [4, 2]
+
+
+def test_set_default_device_accepts_the_cpu_only():
+    glassnet.set_default_device("cpu")
+    glassnet.set_default_device(None)
+    assert glassnet.get_default_device() == glassnet.device("cpu")
+    with pytest.raises(RuntimeError, match="set_default_device: glassnet runs on the CPU"):
+        glassnet.set_default_device("cuda")
+    assert glassnet.equal(glassnet.tensor([1, 2]), glassnet.tensor([1, 2]))

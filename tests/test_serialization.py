@@ -66,9 +66,12 @@ def test_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]  # no temporary file left behind
 
 
-def test_non_dict_is_refused():
-    with pytest.raises(TypeError, match="dict of name"):
-        serialization.save([glassnet.ones(2)], "x.safetensors")
+def test_objects_other_than_data_are_refused_and_lists_of_tensors_round_trip(tmp_path):
+    with pytest.raises(TypeError, match="save: checkpoint is a set, which glassnet cannot store without pickle"):
+        serialization.save({1, 2}, tmp_path / "x.safetensors")
+    serialization.save([glassnet.ones(2), np.arange(3)], tmp_path / "y.safetensors")
+    tensor, array = serialization.load(tmp_path / "y.safetensors")
+    assert isinstance(tensor, glassnet.Tensor) and tensor.tolist() == [1.0, 1.0] and array.tolist() == [0, 1, 2]
 
 
 def test_file_opens_in_pytorch(tmp_path):
@@ -108,3 +111,41 @@ def test_saving_a_module_stores_its_state_dict_and_repr(tmp_path):
     fresh = glassnet.models.mlp([2, 3, 1])
     fresh.load_state_dict(tensors)
     np.testing.assert_array_equal(fresh[0].weight.array, model[0].weight.array)
+
+
+def test_a_general_checkpoint_round_trips_with_its_types(tmp_path):
+    """PyTorch's tutorial checkpoint: epoch, model and optimizer state dicts, loss; no pickle involved."""
+    from collections import OrderedDict
+
+    model = glassnet.nn.Linear(2, 3)
+    optimizer = glassnet.optim.Adam(model.parameters(), lr=0.01)
+    model(glassnet.ones(4, 2)).sum().backward()
+    optimizer.step()
+    checkpoint = {"epoch": 5, "model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+                  "loss": 0.1, "best": float("inf"), "note": "text", "flags": [True, None, (1, 2.5)]}
+    path = tmp_path / "checkpoint.pt"
+    glassnet.save(checkpoint, path)
+    loaded = glassnet.load(path, weights_only=True, map_location="cpu")
+    assert loaded["epoch"] == 5 and loaded["loss"] == 0.1 and loaded["best"] == float("inf") and loaded["note"] == "text"
+    assert loaded["flags"] == [True, None, (1, 2.5)] and isinstance(loaded["flags"][2], tuple)
+    assert isinstance(loaded["model_state_dict"], OrderedDict)
+    assert list(loaded["model_state_dict"]) == list(checkpoint["model_state_dict"])
+    saved_groups = loaded["optimizer_state_dict"]["param_groups"]
+    assert saved_groups[0]["betas"] == (0.9, 0.999) and sorted(loaded["optimizer_state_dict"]["state"]) == [0, 1]
+    fresh = glassnet.nn.Linear(2, 3)
+    fresh.load_state_dict(loaded["model_state_dict"])
+    glassnet.optim.Adam(fresh.parameters(), lr=0.01).load_state_dict(loaded["optimizer_state_dict"])
+    np.testing.assert_array_equal(fresh.weight.array, model.weight.array)
+
+
+def test_objects_that_need_pickle_are_refused_and_a_saved_module_explains_itself(tmp_path):
+    model = glassnet.nn.Linear(2, 3)
+    with pytest.raises(TypeError, match=r"save: checkpoint\['model'\] is a Linear, which glassnet cannot store"):
+        glassnet.save({"model": model}, tmp_path / "a.pt")
+    glassnet.save(model, tmp_path / "b.pt")  # torch.save(model, path) idiom: the state_dict is stored
+    loaded = glassnet.load(tmp_path / "b.pt", weights_only=False)
+    assert set(loaded) == {"weight", "bias"}
+    with pytest.raises(AttributeError, match=r"state_dict of Linear\(in_features=2.*model.load_state_dict"):
+        loaded.eval()
+    with pytest.raises(RuntimeError, match="glassnet runs on the CPU"):
+        glassnet.load(tmp_path / "b.pt", map_location="cuda")

@@ -12,6 +12,7 @@ A training step::
 each update rule is written out in the docstring of its module.
 """
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
@@ -19,5 +20,5 @@ from .optimizer import Optimizer, flatten_state_dict, unflatten_state_dict
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "flatten_state_dict", "lr_scheduler",
+__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "flatten_state_dict", "lr_scheduler",
            "unflatten_state_dict"]
