@@ -128,7 +128,8 @@ def computation_order(root):
     The backward engine's ``topological_order`` reversed: the forward pass in the
     order of the code that built it.
     """
-    order = topological_order(root)[::-1]
+    # a custom Function's outputs meet at one internal node (its gather_node), which no code wrote: leave it out
+    order = [node for node in topological_order(root)[::-1] if node is not getattr(node.grad_fn, "gather_node", 0)]
     for node in order:
         if node.grad_fn is not None and node.grad_fn.freed:
             raise RuntimeError(
@@ -201,8 +202,8 @@ def _backward_lines(node, grads, paths, label, L):
     ctx = node.grad_fn
     op, out = ctx.function.__name__, label(node)
     upstream = grads[id(node)]
-    through = ctx.function.backward(ctx, upstream)  # dL/d(input) along this path, for every input
-    local = ctx.function.backward(ctx, np.ones_like(upstream)) if node.array.size == 1 else None
+    through = _local_backward(ctx, node, upstream)  # dL/d(input) along this path, for every input
+    local = _local_backward(ctx, node, np.ones_like(upstream)) if node.array.size == 1 else None
     lines = []
     for i, tensor in enumerate(ctx.inputs):
         if not tensor.requires_grad or through[i] is None:
@@ -218,6 +219,19 @@ def _backward_lines(node, grads, paths, label, L):
             step = _vector_step(op, ctx, [label(t) for t in ctx.inputs], i, f"d{L}/d{out}", node.shape) + " = "
         lines.append(_assign(target + step, through[i]))
     return lines
+
+
+def _local_backward(ctx, node, upstream):
+    """The op's backward for the gradient ``upstream`` of its output ``node``.
+
+    A custom ``glassnet.autograd.Function`` takes one gradient per output, so the
+    node's gradient goes in its output's place (the others are None).
+    """
+    if getattr(ctx, "output_index", None) is None:
+        return ctx.function.backward(ctx, upstream)
+    gradients = [None] * ctx.output_count
+    gradients[ctx.output_index[id(node)]] = upstream
+    return ctx.function.backward(ctx, gradients)
 
 
 def _formula(op, ctx, names):

@@ -134,3 +134,22 @@ def test_freed_graph_is_an_error():
     loss.backward()
     with pytest.raises(RuntimeError, match="freed by an earlier backward"):
         explain(loss, print_text=False)
+
+
+def test_a_custom_function_is_narrated_like_any_op():
+    class Exp(glassnet.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (y,) = ctx.saved_tensors
+            return grad_output * y
+
+    x = glassnet.tensor(0.5, requires_grad=True)
+    text = glassnet.explain(Exp.apply(x) * 2)
+    assert "t1 = ExpBackward(leaf1) = 1.64872" in text and "= 2 · 1.64872 = 3.29744" in text
+    assert "= []" not in text  # the outputs' internal meeting node is not shown
