@@ -92,12 +92,13 @@ class Conv1d(_ConvNd):
 
     Filters of ``kernel_size`` taps slide along sequences (audio, text
     embeddings, time series); it runs as ``Conv2d`` on images one pixel high.
-    ``padding`` is an int, ``'valid'`` or ``'same'``.  Initialised as in PyTorch
-    (see ``_ConvNd``); unlike PyTorch, only ``padding_mode='zeros'`` is supported.
+    ``padding`` is an int, ``'valid'`` or ``'same'``.  Initialised as in PyTorch: U(±1/√fan_in)
+    with ``fan_in = in_channels/groups · kernel_size``, weight and bias; unlike PyTorch, only
+    ``padding_mode='zeros'`` is supported.
 
     Shape:
-        input: (N, in_channels, L) or (in_channels, L).
-        output: (N, out_channels, oL) with ``oL = floor((L + 2·padding − dilation·(k − 1) − 1) / stride) + 1``.
+        - Input: ``(N, in_channels, L)`` or ``(in_channels, L)``.
+        - Output: ``(N, out_channels, oL)`` with ``oL = floor((L + 2·padding − dilation·(k − 1) − 1) / stride) + 1``.
 
     Attributes:
         weight: Parameter of shape (out_channels, in_channels/groups, kernel_size).
@@ -115,6 +116,7 @@ class Conv1d(_ConvNd):
         )
 
     def forward(self, input):
+        """The convolution of ``input`` with ``weight``, plus ``bias``."""
         return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -131,19 +133,24 @@ class Conv2d(_ConvNd):
     Unlike PyTorch, only ``padding_mode='zeros'`` is supported.
 
     Shape:
-        input: (N, in_channels, H, W) or (in_channels, H, W).
-        output: (N, out_channels, oH, oW) with
-        ``oH = floor((H + 2·padding − dilation·(kH − 1) − 1) / stride) + 1``
-        (``glassnet.ops.conv.conv_output_size``), likewise oW.
+        - Input: ``(N, in_channels, H, W)`` or ``(in_channels, H, W)``.
+        - Output: ``(N, out_channels, oH, oW)`` with
+          ``oH = floor((H + 2·padding − dilation·(kH − 1) − 1) / stride) + 1``
+          (``glassnet.ops.conv.conv_output_size``), likewise oW.
 
     Attributes:
         weight: Parameter of shape (out_channels, in_channels/groups, kH, kW).
         bias: Parameter of shape (out_channels,), or None when ``bias=False``.
 
-    Example: LeNet's first layer keeps 28×28 images at 28×28::
+    Example:
+        LeNet's first layer keeps 28×28 images at 28×28:
 
-        conv = nn.Conv2d(1, 6, kernel_size=5, padding=2)
-        conv(glassnet.randn(64, 1, 28, 28)).shape  # (64, 6, 28, 28)
+        >>> import glassnet
+        >>> conv = glassnet.nn.Conv2d(1, 6, kernel_size=5, padding=2)
+        >>> conv
+        Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))
+        >>> conv(glassnet.randn(64, 1, 28, 28)).shape
+        glassnet.Size([64, 6, 28, 28])
     """
 
     def __init__(
@@ -155,6 +162,7 @@ class Conv2d(_ConvNd):
         )
 
     def forward(self, input):
+        """The convolution of ``input`` with ``weight``, plus ``bias``."""
         return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -204,8 +212,9 @@ class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution layer, as ``torch.nn.ConvTranspose1d``: ``ConvTranspose2d`` on one row.
 
     Shape:
-        input: (N, in_channels, L) or (in_channels, L).
-        output: (N, out_channels, oL) with ``oL = (L − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1``.
+        - Input: ``(N, in_channels, L)`` or ``(in_channels, L)``.
+        - Output: ``(N, out_channels, oL)`` with
+          ``oL = (L − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1``.
 
     Attributes:
         weight: Parameter of shape (in_channels, out_channels/groups, kernel_size).
@@ -215,6 +224,7 @@ class ConvTranspose1d(_ConvTransposeNd):
     dims = 1
 
     def forward(self, input, output_size=None):
+        """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose1d(
             input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
             self.groups, self.dilation,
@@ -229,25 +239,30 @@ class ConvTranspose2d(_ConvTransposeNd):
     by s (a learned upsampling, as in decoders and GANs).  ``padding`` crops
     the full output on each side, ``output_padding`` adds rows and columns at
     the bottom/right, and ``forward(input, output_size=...)`` picks
-    ``output_padding`` to reach a given size.  Initialised as in PyTorch (see
-    ``_ConvNd``); ``padding_mode`` must be 'zeros', as in PyTorch.
+    ``output_padding`` to reach a given size.  Initialised as in PyTorch: U(±1/√fan_in) with
+    ``fan_in = out_channels/groups · kH · kW`` (``weight.shape[1]`` times the kernel's size);
+    ``padding_mode`` must be 'zeros', as in PyTorch.
 
     Shape:
-        input: (N, in_channels, H, W) or (in_channels, H, W).
-        output: (N, out_channels, oH, oW) with
-        ``oH = (H − 1)·stride − 2·padding + dilation·(kH − 1) + output_padding + 1``, likewise oW.
+        - Input: ``(N, in_channels, H, W)`` or ``(in_channels, H, W)``.
+        - Output: ``(N, out_channels, oH, oW)`` with
+          ``oH = (H − 1)·stride − 2·padding + dilation·(kH − 1) + output_padding + 1``, likewise oW.
 
     Attributes:
         weight: Parameter of shape (in_channels, out_channels/groups, kH, kW): in_channels first.
         bias: Parameter of shape (out_channels,), or None when ``bias=False``.
 
-    Example: a decoder step doubling the image size::
+    Example:
+        A decoder step doubling the image size:
 
-        up = nn.ConvTranspose2d(16, 8, kernel_size=2, stride=2)
-        up(glassnet.randn(4, 16, 7, 7)).shape  # (4, 8, 14, 14)
+        >>> import glassnet
+        >>> up = glassnet.nn.ConvTranspose2d(16, 8, kernel_size=2, stride=2)
+        >>> up(glassnet.randn(4, 16, 7, 7)).shape
+        glassnet.Size([4, 8, 14, 14])
     """
 
     def forward(self, input, output_size=None):
+        """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose2d(
             input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
             self.groups, self.dilation,
