@@ -28,14 +28,17 @@ class dtype:
 
     @property
     def is_floating_point(self):
+        """True for float16, float32 and float64."""
         return self.dtype.kind == "f"
 
     @property
     def is_complex(self):
+        """True for complex types (glassnet has none of its own)."""
         return self.dtype.kind == "c"
 
     @property
     def is_signed(self):
+        """True for types that hold negative numbers (the floating types and int8 to int64)."""
         return self.dtype.kind in "fic"
 
     @property
@@ -44,6 +47,7 @@ class dtype:
         return self.dtype.itemsize
 
     def to_real(self):
+        """The real type of the same precision: the dtype itself, as glassnet's types are all real."""
         return self
 
     def __eq__(self, other):

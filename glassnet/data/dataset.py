@@ -132,6 +132,7 @@ class Subset(Dataset):
 
     @property
     def indices(self):
+        """The positions in ``dataset`` that this subset holds, as given (settable)."""
         return self._indices
 
     @indices.setter
@@ -171,6 +172,7 @@ class ConcatDataset(Dataset):
 
     @staticmethod
     def cumsum(sequence):
+        """The running totals of the datasets' lengths: ``[len(d0), len(d0) + len(d1), ...]``."""
         return list(itertools.accumulate(len(dataset) for dataset in sequence))
 
     def __init__(self, datasets):

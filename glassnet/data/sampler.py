@@ -68,6 +68,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """The number of indices drawn per epoch: ``num_samples`` if given, else the dataset's length."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):

@@ -54,6 +54,7 @@ class MinPool2d(torch.nn.MaxPool2d):
     """
 
     def forward(self, input):
+        """``−max_pool2d(−input)`` (and the indices of the minima with ``return_indices``)."""
         output = super().forward(-input)
         if self.return_indices:
             values, indices = output

@@ -141,6 +141,7 @@ def sigmoid(input):
 
 
 def tanh(input):
+    """Elementwise tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ); its derivative is 1 − tanh²(x)."""
     return input.tanh()
 
 

@@ -8,12 +8,10 @@ The scaled schemes keep the variance of activations roughly constant from
 layer to layer.  With ``fan_in`` = inputs per output unit and ``fan_out`` =
 outputs per input unit (times the kernel size for convolutions):
 
-==================  ===========================================  ==========================
-scheme              std                                          distribution
-==================  ===========================================  ==========================
-xavier (Glorot)     gain · √(2 / (fan_in + fan_out))             U(±√3·std) or N(0, std²)
-kaiming (He)        gain / √fan   (fan = fan_in by default)      U(±√3·std) or N(0, std²)
-==================  ===========================================  ==========================
+| scheme          | std                                         | distribution             |
+|-----------------|---------------------------------------------|--------------------------|
+| xavier (Glorot) | gain · √(2 / (fan_in + fan_out))            | U(±√3·std) or N(0, std²) |
+| kaiming (He)    | gain / √fan   (fan = fan_in by default)     | U(±√3·std) or N(0, std²) |
 
 A uniform U(-b, b) has std b/√3, hence the bound √3·std.  ``nn.Linear`` uses
 ``kaiming_uniform_(w, a=√5)``: gain √(2/(1+5)) = √(1/3), so the bound is
@@ -100,10 +98,12 @@ def constant_(tensor, val):
 
 
 def ones_(tensor):
+    """Fill with 1."""
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor):
+    """Fill with 0."""
     return constant_(tensor, 0.0)
 
 

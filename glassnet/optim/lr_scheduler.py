@@ -674,6 +674,7 @@ class _SchedulerList(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict):
+        """Restore this scheduler's attributes and those of each scheduler it holds."""
         super().load_state_dict(state_dict)
         for scheduler, state in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.load_state_dict(state)
@@ -820,6 +821,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self):
+        """True during the ``cooldown`` epochs after a reduction, when bad epochs are not counted."""
         return self.cooldown_counter > 0
 
     def step(self, metrics, epoch=None):

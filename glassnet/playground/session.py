@@ -336,6 +336,7 @@ class Playground:
         return self.network.initial_weights.tolist()
 
     def counts(self):
+        """The numbers of training and test points, ``{"train": n, "test": m}``."""
         return {"train": int(len(self.train_labels)), "test": int(len(self.test_labels))}
 
     def points(self):
