@@ -94,6 +94,7 @@ class MNIST(Dataset):
 
     @property
     def class_to_idx(self):
+        """Each class name's label: ``{"0 - zero": 0, ...}``."""
         return {name: i for i, name in enumerate(self.classes)}
 
     def _split_files(self):
