@@ -471,6 +471,7 @@ EMITTERS = {
     nn.GroupNorm: _group_norm,
     nn.Embedding: _embedding,
 }
+"""The layers ``export`` translates, each mapped to the function that writes its ONNX nodes."""
 
 
 def _first_layer(module):
