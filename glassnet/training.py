@@ -72,8 +72,8 @@ def load_dataset(name, root, train):
 
     dataset = getattr(datasets, DATASETS[name])(root or datasets.default_root(), train=train, download=True)
     mean, std = NORMALIZATION[name]
-    images = (dataset.data.astype(np.float32) / 255.0 - mean) / std
-    return images[:, None, :, :], np.asarray(dataset.targets, dtype=np.int64)
+    images = (dataset.images.astype(np.float32) / 255.0 - mean) / std
+    return images[:, None, :, :], dataset.labels
 
 
 def evaluate_arrays(model, images, labels, batch_size=1000):

@@ -114,6 +114,7 @@ def test_mnist_loads_local_raw_files(tiny, tmp_path):
     put(tmp_path / "MNIST" / "raw", tiny)
     train, test = MNIST(str(tmp_path)), MNIST(tmp_path, train=False)
     assert train.data.shape == (7, 4, 5) and train.data.dtype == np.uint8
+    assert isinstance(train.data, glassnet.Tensor) and isinstance(train.targets, glassnet.Tensor)
     assert train.targets.dtype == np.int64 and len(train) == 7 and len(test) == 3
     np.testing.assert_array_equal(train.data, parse_idx(tiny["train-images-idx3-ubyte"]))
     img, label = test[1]

@@ -33,8 +33,8 @@ class MNIST(Dataset):
     official file before use; a corrupt or truncated file is an error naming it.
 
     Attributes:
-        data (ndarray): ``uint8`` images, shape ``(N, 28, 28)``, values 0..255.
-        targets (ndarray): ``int64`` labels, shape ``(N,)``.
+        data (Tensor): ``uint8`` images, shape ``(N, 28, 28)``, values 0..255 (as torchvision's).
+        targets (Tensor): ``int64`` labels, shape ``(N,)``.
         classes (list of str): the class names, ``classes[label]``.
 
     Shape:
@@ -85,7 +85,17 @@ class MNIST(Dataset):
         self.target_transform = target_transform
         if download:
             self.download()
-        self.data, self.targets = self._load_data()
+        self.images, self.labels = self._load_data()  # the NumPy arrays behind data and targets
+
+    @property
+    def data(self):
+        """The images as a ``uint8`` Tensor of shape ``(N, 28, 28)`` (sharing memory with ``self.images``)."""
+        return to_tensor(self.images)
+
+    @property
+    def targets(self):
+        """The labels as an ``int64`` Tensor of shape ``(N,)`` (sharing memory with ``self.labels``)."""
+        return to_tensor(self.labels)
 
     @property
     def raw_folder(self):
@@ -129,7 +139,7 @@ class MNIST(Dataset):
         return images, labels.astype(np.int64)
 
     def __getitem__(self, index):
-        img, target = self.data[index], int(self.targets[index])
+        img, target = self.images[index], int(self.labels[index])
         if self.transform is not None:
             img = self.transform(img)
         if self.target_transform is not None:
@@ -137,14 +147,14 @@ class MNIST(Dataset):
         return img, target
 
     def __len__(self):
-        return len(self.data)
+        return len(self.images)
 
     def get_batch(self, indices):
         """The samples at ``indices`` as ``[images, labels]``, built without a per-sample loop
         when the transforms allow it (same result as ``default_collate`` of the samples)."""
         if not (can_batch(self.transform) and can_batch(self.target_transform)):
             return default_collate([self[int(i)] for i in indices])
-        images, targets = self.data[indices], self.targets[indices]
+        images, targets = self.images[indices], self.labels[indices]
         if self.transform is not None:
             images = self.transform.batch(images)
         if self.target_transform is not None:
