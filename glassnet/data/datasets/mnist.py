@@ -51,12 +51,11 @@ class MNIST(Dataset):
 
     Example::
 
-        >>> from glassnet.data import DataLoader, transforms as T
-        >>> train = MNIST("data", train=True, download=True,
-        ...               transform=T.Compose([T.ToTensor(), T.Normalize((0.1307,), (0.3081,))]))
-        >>> images, labels = next(iter(DataLoader(train, batch_size=64, shuffle=True)))
-        >>> images.shape, labels.shape
-        ((64, 1, 28, 28), (64,))
+        from glassnet.data import DataLoader, transforms as T
+        train = MNIST("data", train=True, download=True,
+                      transform=T.Compose([T.ToTensor(), T.Normalize((0.1307,), (0.3081,))]))
+        images, labels = next(iter(DataLoader(train, batch_size=64, shuffle=True)))
+        images.shape, labels.shape  # (glassnet.Size([64, 1, 28, 28]), glassnet.Size([64]))
     """
 
     mirrors = [
