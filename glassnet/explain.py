@@ -12,6 +12,7 @@ and where a tensor feeds several ops its gradient is the *sum* over those
 paths.  ``explain`` prints that walk with numbers: the inputs, every forward
 value, then every partial derivative and every chain-rule product::
 
+    >>> import glassnet
     >>> x = glassnet.tensor(2.0)
     >>> w = glassnet.tensor(0.5, requires_grad=True)
     >>> loss = (w * x - 3) ** 2

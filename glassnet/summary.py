@@ -7,6 +7,8 @@ flow through the model — no tensor is allocated — so even the lecture's
 100×3×256×256 example costs nothing, and a layer that cannot take the shape
 it is given is reported by name before any data would flow::
 
+    >>> import glassnet
+    >>> from glassnet import nn
     >>> net = nn.Sequential(nn.Conv2d(3, 16, 7), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1, stride=2))
     >>> glassnet.summary(net, (100, 3, 256, 256))
     Layer     Input shape             Layer shape                       Output shape            Params       Mult-adds

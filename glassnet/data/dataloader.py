@@ -35,11 +35,13 @@ class DataLoader:
             a machine without an accelerator.
         drop_last (bool): skip the last batch when it has fewer than
             ``batch_size`` samples. Default: False.
-        timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
-        persistent_workers, pin_memory_device, in_order: worker-process settings,
-            checked as PyTorch checks them and otherwise without effect, since there
-            are no worker processes (``worker_init_fn`` is never called, as in
-            PyTorch with ``num_workers=0``).
+        timeout: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
+        worker_init_fn: never called, as in PyTorch with ``num_workers=0``.
+        multiprocessing_context: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
+        prefetch_factor: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
+        persistent_workers: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
+        pin_memory_device: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
+        in_order: worker-process setting: checked as PyTorch checks it, and without effect (there are no worker processes).
         generator (glassnet.random.Generator, optional): where the shuffle order
             comes from. Default: glassnet's default generator, so
             ``glassnet.manual_seed(s)`` makes the order reproducible.
@@ -70,11 +72,13 @@ class DataLoader:
         ``X.shape == (B, *x.shape)``, where ``B == batch_size`` except possibly
         for the last batch.
 
-    Example::
-
+    Example:
+        >>> import glassnet
+        >>> from glassnet.data import DataLoader, TensorDataset
+        >>> x, y = glassnet.randn(100, 3), glassnet.randint(0, 2, (100,))
         >>> loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
-        >>> for xb, yb in loader:
-        ...     loss = loss_fn(model(xb), yb)
+        >>> [(tuple(xb.shape), tuple(yb.shape)) for xb, yb in loader]
+        [((64, 3), (64,)), ((36, 3), (36,))]
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, *, sampler=None, batch_sampler=None,

@@ -8,8 +8,8 @@ import numpy as np
 
 from glassnet.random import numpy_generator
 
-from .collate import default_collate
 from ._interop import to_numpy, to_tensor
+from .collate import default_collate
 
 
 class Dataset:
@@ -53,12 +53,14 @@ class IterableDataset(Dataset):
     come; ``shuffle``, ``sampler`` and ``batch_sampler`` don't apply (the stream
     decides its order), and ``len(loader)`` needs the dataset to define ``__len__``.
 
-    Example::
-
+    Example:
+        >>> from glassnet.data import DataLoader, IterableDataset
         >>> class Squares(IterableDataset):
         ...     def __iter__(self):
         ...         return ((float(i), float(i * i)) for i in range(100))
-        >>> for x, y in DataLoader(Squares(), batch_size=10): ...
+        >>> x, y = next(iter(DataLoader(Squares(), batch_size=10)))
+        >>> y[:4].tolist()
+        [0.0, 1.0, 4.0, 9.0]
     """
 
     def __iter__(self):
@@ -78,10 +80,13 @@ class TensorDataset(Dataset):
         - Input: ``(N, *)`` for every tensor; the trailing shapes may differ.
         - Sample ``i``: a tuple with one ``(*)`` slice per tensor.
 
-    Example::
-
+    Example:
+        >>> import glassnet
+        >>> from glassnet.data import TensorDataset
         >>> ds = TensorDataset(glassnet.randn(100, 3), glassnet.zeros(100))
-        >>> x, y = ds[0]          # x.shape == (3,), y.shape == ()
+        >>> x, y = ds[0]
+        >>> x.shape, y.shape
+        (glassnet.Size([3]), glassnet.Size([]))
     """
 
     def __init__(self, *tensors):
@@ -121,9 +126,13 @@ class Subset(Dataset):
     dataset's own ``get_batch``, so a ``Subset`` of ``MNIST`` or of a
     ``TensorDataset`` keeps their one-fancy-index batches.
 
-    Example::
-
+    Example:
+        >>> import glassnet
+        >>> from glassnet.data import Subset, TensorDataset
+        >>> train_set = TensorDataset(glassnet.arange(5000))
         >>> first_thousand = Subset(train_set, range(1000))
+        >>> len(first_thousand), first_thousand[999]
+        (1000, (tensor(999),))
     """
 
     def __init__(self, dataset, indices):
@@ -213,10 +222,14 @@ def random_split(dataset, lengths, generator=None):
     Returns:
         list of ``Subset``, one per length.
 
-    Example::
-
+    Example:
+        >>> import glassnet
+        >>> from glassnet.data import TensorDataset, random_split
+        >>> full_set = TensorDataset(glassnet.arange(1000))
         >>> train_set, val_set = random_split(full_set, [0.9, 0.1],
         ...                                   generator=glassnet.Generator().manual_seed(42))
+        >>> len(train_set), len(val_set)
+        (900, 100)
     """
     lengths = list(lengths)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:

@@ -534,9 +534,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         input: (N, C, H, W), or (C, H, W) for a single unbatched image.
         weight: (O, C/groups, kH, kW).
         bias: (O,) or None.
-        stride, dilation: an int or a pair (height, width).
+        stride: an int or a pair (height, width).
         padding: an int or pair (zeros on both sides), ``'valid'`` (none) or
             ``'same'`` (output as large as the input; stride must be 1).
+        dilation: an int or a pair (height, width): the spacing between kernel taps.
         groups: split the channels into this many independent convolutions.
 
     Shape:
@@ -557,8 +558,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         input: (N, C, L), or (C, L) unbatched.
         weight: (O, C/groups, kW).
         bias: (O,) or None.
-        stride, dilation: an int (or a tuple of one).
+        stride: an int (or a tuple of one).
         padding: an int (zeros on both ends), ``'valid'`` or ``'same'``.
+        dilation: an int (or a tuple of one): the spacing between kernel taps.
         groups: split the channels into this many independent convolutions.
 
     Shape:

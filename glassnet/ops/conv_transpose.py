@@ -35,8 +35,20 @@ import numpy as np
 
 from ..autograd.function import Function
 from .conv import (
-    Windows, add_input_gradient, check_at_least, check_convolution, columns, conv_parts, multiply_columns, ntuple,
-    on_one_row, positions, rows_matrix, weight_gradient, weight_gradient_share, window_view,
+    Windows,
+    add_input_gradient,
+    check_at_least,
+    check_convolution,
+    columns,
+    conv_parts,
+    multiply_columns,
+    ntuple,
+    on_one_row,
+    positions,
+    rows_matrix,
+    weight_gradient,
+    weight_gradient_share,
+    window_view,
 )
 from .parallel import batch_parts, parallel_for
 
@@ -145,10 +157,11 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         input: (N, C, H, W), or (C, H, W) unbatched.
         weight: (C, O/groups, kH, kW): in_channels first, unlike ``conv2d``'s.
         bias: (O,) or None.
-        stride, padding, dilation: an int or a pair (height, width); ``padding``
-            crops that many rows and columns off each side of the full output.
+        stride: an int or a pair (height, width).
+        padding: an int or a pair: crops that many rows and columns off each side of the full output.
         output_padding: rows/columns added at the bottom/right (< stride or < dilation).
         groups: split the channels into this many independent transposed convolutions.
+        dilation: an int or a pair: the spacing between kernel taps.
 
     Shape:
         input: (N, C, H, W). Output: (N, O, oH, oW) with

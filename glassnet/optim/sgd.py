@@ -37,10 +37,20 @@ class SGD(Optimizer):
 
     State (per parameter): ``momentum_buffer`` (array shaped like the parameter), only when momentum != 0.
 
-    Example::
+    Example:
+        Fit a linear model to y = 2x with momentum:
 
-        >>> opt = glassnet.optim.SGD(params, lr=0.1, momentum=0.9)
-        >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+        >>> import glassnet
+        >>> model = glassnet.nn.Linear(1, 1)
+        >>> opt = glassnet.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> x = glassnet.linspace(-1, 1, 20).reshape(20, 1)
+        >>> for step in range(200):
+        ...     opt.zero_grad()
+        ...     loss = glassnet.nn.functional.mse_loss(model(x), 2 * x)
+        ...     loss.backward()
+        ...     opt.step()
+        >>> round(model.weight.item(), 2), loss.item() < 1e-4
+        (2.0, True)
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False):

@@ -79,8 +79,10 @@ def shortest_digits(value):
 def js_number_to_string(value):
     """``String(value)`` in JavaScript for a double (or a Python int, taken as a double).
 
-    >>> [js_number_to_string(v) for v in (0.03, 1e-7, 1e21, 10.0, -0.0, 0.1 + 0.2)]
-    ['0.03', '1e-7', '1e+21', '10', '0', '0.30000000000000004']
+    Example:
+        >>> from glassnet.playground import js_number_to_string
+        >>> [js_number_to_string(v) for v in (0.03, 1e-7, 1e21, 10.0, -0.0, 0.1 + 0.2)]
+        ['0.03', '1e-7', '1e+21', '10', '0', '0.30000000000000004']
     """
     value = float(value)
     if value != value:

@@ -26,10 +26,13 @@ class FakeData(Dataset):
           with ``ToTensor()`` a ``(C, H, W)`` float32 Tensor in [0, 1].
         - Label: an ``int``.
 
-    Example::
-
+    Example:
+        >>> from glassnet.data.datasets import FakeData
+        >>> from glassnet.data.transforms import ToTensor
         >>> ds = FakeData(size=100, image_size=(1, 28, 28), transform=ToTensor())
-        >>> image, label = ds[0]          # image.shape == (1, 28, 28)
+        >>> image, label = ds[0]
+        >>> image.shape, image.dtype, 0 <= label < 10
+        (glassnet.Size([1, 28, 28]), glassnet.float32, True)
     """
 
     def __init__(self, size=1000, image_size=(3, 224, 224), num_classes=10, transform=None,
