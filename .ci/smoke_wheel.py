@@ -13,7 +13,6 @@ a run trained for one batch on synthetic digits; one line per check.
 """
 import argparse
 import json
-import os
 import pathlib
 import signal
 import socket

@@ -22,7 +22,7 @@ glassnet.manual_seed(0)
 model = glassnet.models.mlp([2, 32, 32, 2], activation="tanh")
 optimizer = glassnet.optim.Adam(model.parameters(), lr=0.01)
 x, y = glassnet.from_numpy(points), glassnet.from_numpy(labels)
-for step in range(200):
+for _ in range(200):
     optimizer.zero_grad()
     loss = nn.functional.cross_entropy(model(x), y)
     loss.backward()
@@ -37,7 +37,7 @@ torch_model = torch.nn.Sequential(
 )
 torch_model.load_state_dict(load_file("xor.safetensors"))
 torch_optimizer = torch.optim.Adam(torch_model.parameters(), lr=0.01)
-for step in range(200):
+for _ in range(200):
     torch_optimizer.zero_grad()
     torch_loss = torch.nn.functional.cross_entropy(torch_model(torch.from_numpy(points)), torch.from_numpy(labels))
     torch_loss.backward()

@@ -53,7 +53,7 @@ def _is_array(value):
 def _encode(value, arrays, where):
     from .tensor import Tensor
 
-    if isinstance(value, Tensor) or isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (Tensor, np.ndarray, np.generic)):
         name = str(len(arrays))
         arrays[name] = np.ascontiguousarray(np.asarray(value))
         return {"tensor" if isinstance(value, Tensor) else "ndarray": name}

@@ -112,9 +112,8 @@ def test_no_grad_as_decorator_with_and_without_parentheses_and_enable_grad_insid
 
 
 def test_no_grad_restores_the_mode_after_an_exception():
-    with pytest.raises(ValueError):
-        with glassnet.no_grad():
-            raise ValueError
+    with pytest.raises(ValueError), glassnet.no_grad():
+        raise ValueError
     assert glassnet.is_grad_enabled()
 
 

@@ -52,7 +52,7 @@ def test_gradient_penalty_on_an_mlp_gives_torchs_parameter_gradients(activation,
     rng = np.random.default_rng(0)
     x_values, y_values = rng.standard_normal((32, 2)), rng.standard_normal((32, 1))
     glassnet.manual_seed(0)
-    grads = []
+    grads, ours_model = [], None
     for lib in (glassnet, torch):
         layers = [lib.nn.Linear(2, 16), getattr(lib.nn, activation)(), lib.nn.Linear(16, 16),
                   getattr(lib.nn, activation)(), lib.nn.Linear(16, 1)]

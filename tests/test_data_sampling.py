@@ -4,8 +4,18 @@ import pytest
 
 import glassnet
 from glassnet.data import (
-    BatchSampler, ConcatDataset, DataLoader, IterableDataset, RandomSampler, SequentialSampler, Subset, SubsetRandomSampler,
-    TensorDataset, WeightedRandomSampler, get_worker_info, random_split,
+    BatchSampler,
+    ConcatDataset,
+    DataLoader,
+    IterableDataset,
+    RandomSampler,
+    SequentialSampler,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    WeightedRandomSampler,
+    get_worker_info,
+    random_split,
 )
 from glassnet.data import transforms as T
 from glassnet.data.datasets import FakeData

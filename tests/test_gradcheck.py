@@ -8,8 +8,8 @@ import pytest
 
 import glassnet
 from glassnet.autograd import gradcheck
-from glassnet.autograd.gradcheck import GradcheckError
 from glassnet.autograd.function import Function
+from glassnet.autograd.gradcheck import GradcheckError
 from glassnet.ops import activation
 
 POSITIVE = (0.5, 2.0)

@@ -9,11 +9,11 @@ import warnings
 
 import numpy as np
 import pytest
-from test_lr_scheduler import LRS, glassnet_optimizer, lr_sequence
 
 import glassnet
 from glassnet import optim
 from glassnet.optim import lr_scheduler
+from test_lr_scheduler import LRS, glassnet_optimizer, lr_sequence
 
 EPOCHS = 40
 

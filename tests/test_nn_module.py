@@ -144,7 +144,7 @@ def test_registration_errors_name_the_problem():
     with pytest.raises(TypeError, match="as child module 'child'"):
         m.child = 3
     with pytest.raises(AttributeError, match="'Module' object has no attribute 'missing'"):
-        getattr(m, "missing")
+        m.missing
 
 
 def _non_leaf_parameter(x):
@@ -409,9 +409,10 @@ def test_sequential_indexing_slicing_and_growth():
 
 def test_sequential_from_ordered_dict_keeps_names():
     torch = pytest.importorskip("torch")
-    build = lambda n: n.Sequential(
-        OrderedDict([("hidden", n.Linear(2, 3)), ("act", n.ReLU()), ("out", n.Linear(3, 1))])
-    )
+
+    def build(n):
+        return n.Sequential(OrderedDict([("hidden", n.Linear(2, 3)), ("act", n.ReLU()), ("out", n.Linear(3, 1))]))
+
     ours, theirs = build(nn), build(torch.nn)
     assert (
         list(ours.state_dict())

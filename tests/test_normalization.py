@@ -388,7 +388,7 @@ def test_batch_norm_trains_a_small_classifier():
     y = ((x[:, 0] - 5) * (x[:, 1] - 5) > 0).astype(np.int64)
     net = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 2))
     optimizer = glassnet.optim.SGD(net.parameters(), lr=0.2)
-    for epoch in range(60):
+    for _ in range(60):
         for i in range(0, 256, 64):
             loss = F.cross_entropy(net(glassnet.tensor(x[i : i + 64])), glassnet.tensor(y[i : i + 64]))
             optimizer.zero_grad()

@@ -334,7 +334,7 @@ def test_named_parameters_are_kept_like_torch():
 
 
 def test_flat_state_dict_round_trips_through_safetensors(tmp_path):
-    safetensors = pytest.importorskip("safetensors")
+    pytest.importorskip("safetensors")
     import safetensors.numpy
 
     weights = dict(initial_weights(np.float32), scale=np.array(0.5, dtype=np.float32))  # a 0-d parameter too
@@ -363,7 +363,7 @@ def test_flat_state_dict_round_trips_through_safetensors(tmp_path):
     safetensors.numpy.save_file(arrays, tmp_path / "opt.safetensors", metadata=metadata)
 
     with safetensors.safe_open(tmp_path / "opt.safetensors", "np") as f:
-        arrays = {name: f.get_tensor(name) for name in f.keys()}
+        arrays = {name: f.get_tensor(name) for name in f.keys()}  # noqa: SIM118 (safe_open has keys(), no __iter__)
         metadata = f.metadata()
     checkpoint = {k: v.array.copy() for k, v in params.items()}
     params, new_opt = fresh()

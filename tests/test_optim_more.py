@@ -7,9 +7,9 @@ compares the parameters and the optimizer state.  Tolerances: 1e-10 in float64,
 """
 import numpy as np
 import pytest
-from test_optim import initial_weights, run_glassnet, train_glassnet, train_torch
 
 from glassnet import optim
+from test_optim import initial_weights, run_glassnet, train_glassnet, train_torch
 
 STEPS = 25
 TOL = {np.float64: 1e-10, np.float32: 2e-5}

@@ -75,6 +75,7 @@ def test_extras_explain_how_to_install_them():
 
 def test_every_install_hint_names_an_extra_of_pyproject():
     import re
+
     import tomllib
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]

@@ -262,6 +262,8 @@ def test_dropout2d_errors():
         F.dropout2d(glassnet.ones(2, 3, 4, 4), 1.5)
     with pytest.raises(RuntimeError, match="dropout2d: input must be floating point"):
         F.dropout2d(glassnet.ones(2, 3, 4, 4, dtype=glassnet.int64), 0.5)
-    with pytest.raises(RuntimeError, match=r"dropout2d: expected an input with a channel dimension .* shape \(5,\)"):
-        with pytest.warns(UserWarning, match="Received a 1-D input to dropout2d"):
-            F.dropout2d(glassnet.ones(5), 0.5)
+    with (
+        pytest.raises(RuntimeError, match=r"dropout2d: expected an input with a channel dimension .* shape \(5,\)"),
+        pytest.warns(UserWarning, match="Received a 1-D input to dropout2d"),
+    ):
+        F.dropout2d(glassnet.ones(5), 0.5)

@@ -11,8 +11,7 @@ import pytest
 import glassnet
 import reference_kernels as ref
 from glassnet import runtime
-from glassnet.ops import parallel
-from glassnet.ops import conv
+from glassnet.ops import conv, parallel
 from glassnet.ops.conv import conv2d
 from glassnet.ops.pooling import max_pool2d
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from test_playground_state import LECTURE_LINKS as LECTURE, LINK_5 as LINK5
+from test_playground_state import LECTURE_LINKS as LECTURE
+from test_playground_state import LINK_5 as LINK5
 
 CHROMIUM = os.environ.get("GLASSNET_CHROMIUM", "/usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")

@@ -10,8 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from glassnet.playground import Playground, SeedRandom, simulate
-from glassnet.playground import datasets
+from glassnet.playground import Playground, SeedRandom, datasets, simulate
 from glassnet.playground.activations import ACTIVATIONS
 from glassnet.playground.features import grid_axis, grid_features
 from glassnet.playground.jsnumber import to_fixed

@@ -75,9 +75,11 @@ def test_other_hosts_and_origins_are_refused():
     app = server.create_app()
     assert TestClient(app, base_url="http://evil.example").get("/").status_code == 400
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
-        with pytest.raises(WebSocketDisconnect) as refused:
-            with c.websocket_connect(WS, headers={"origin": "http://evil.example"}):
-                pass
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            c.websocket_connect(WS, headers={"origin": "http://evil.example"}),
+        ):
+            pass
         assert refused.value.code == 1008
         with c.websocket_connect(WS, headers={"origin": "http://127.0.0.1:8000"}) as ws:
             assert receive(ws)["kind"] == "hello"
@@ -209,9 +211,8 @@ def test_many_tabs_each_with_its_own_state(client):
 def test_sessions_are_capped(client, monkeypatch):
     monkeypatch.setattr(server, "MAX_SESSIONS", 2)
     with client.websocket_connect(WS), client.websocket_connect(WS):
-        with client.websocket_connect(WS) as third:
-            with pytest.raises(WebSocketDisconnect) as refused:
-                third.receive_text()
+        with client.websocket_connect(WS) as third, pytest.raises(WebSocketDisconnect) as refused:
+            third.receive_text()
         assert refused.value.code == 1013 and "at most 2" in refused.value.reason
     with client.websocket_connect(WS) as ws:                 # closed tabs free their places
         assert receive(ws)["kind"] == "hello"

@@ -164,7 +164,7 @@ def test_big_endian_files_load(tmp_path):
     torch.save(tensors, tmp_path / "little.pt")
     itemsizes = {}
     with zipfile.ZipFile(tmp_path / "little.pt") as little, zipfile.ZipFile(tmp_path / "big.pt", "w") as big:
-        for key, tensor in tensors.items():  # storages are numbered in the order tensors were saved
+        for tensor in tensors.values():  # storages are numbered in the order tensors were saved
             itemsizes[f"little/data/{len(itemsizes)}"] = tensor.element_size()
         for name in little.namelist():
             data = little.read(name)

@@ -110,9 +110,9 @@ def _initial_backend():
         return "numpy"
     reason = onednn_unavailable_reason()
     if asked not in ("", "onednn"):
-        warnings.warn(f"GLASSNET_BACKEND={asked!r} is not a backend ({', '.join(BACKENDS)}); using the default")
+        warnings.warn(f"GLASSNET_BACKEND={asked!r} is not a backend ({', '.join(BACKENDS)}); using the default", stacklevel=2)
     if asked == "onednn" and reason is not None:
-        warnings.warn(f"GLASSNET_BACKEND=onednn, but {reason}; computing with NumPy")
+        warnings.warn(f"GLASSNET_BACKEND=onednn, but {reason}; computing with NumPy", stacklevel=2)
     return "numpy" if reason is not None else "onednn"
 
 

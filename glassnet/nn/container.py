@@ -172,7 +172,7 @@ def _pairs(name, items, sort_plain_dicts=False):
         raise TypeError(
             f"{name}.update should be called with an iterable of key/value pairs, but got {type(items).__name__}"
         )
-    if isinstance(items, Mapping) or isinstance(items, (ModuleDict, ParameterDict)):
+    if isinstance(items, (Mapping, ModuleDict, ParameterDict)):
         pairs = list(items.items())
         ordered = isinstance(items, (OrderedDict, ModuleDict, ParameterDict))
         return pairs if ordered or not sort_plain_dicts else sorted(pairs)
@@ -402,7 +402,7 @@ class ParameterDict(Module):
 
     def get(self, key, default=None):
         """The value under ``key``, or ``default`` if there is none."""
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 (this is get)
 
     def fromkeys(self, keys, default=None):
         """A new ``ParameterDict`` with each of ``keys`` mapped to ``default``."""

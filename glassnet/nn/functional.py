@@ -24,17 +24,22 @@ import warnings
 import numpy as np
 
 from ..ops import activation
-from ..ops.conv import conv1d, conv2d  # noqa: F401  (re-exported as F.conv2d)
-from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: F401
-from ..ops.interpolate import interpolate  # noqa: F401
-from ..ops.padding import pad  # noqa: F401
-from ..ops.pooling import (  # noqa: F401
-    adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool1d, max_pool2d, min_pool2d,
-)
-from ..ops.embedding import embedding  # noqa: F401
-from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
 from ..ops import linear as linear_ops
 from ..ops import loss as loss_ops
+from ..ops.conv import conv1d, conv2d  # noqa: F401  (re-exported as F.conv2d)
+from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: F401
+from ..ops.embedding import embedding  # noqa: F401
+from ..ops.interpolate import interpolate  # noqa: F401
+from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
+from ..ops.padding import pad  # noqa: F401
+from ..ops.pooling import (  # noqa: F401
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    min_pool2d,
+)
 from ..random import numpy_generator
 from ..tensor import Tensor
 

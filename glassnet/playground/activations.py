@@ -34,8 +34,8 @@ gaussian   e^(-z²)                -2z·e^(-z²)
 Regularisers (``nn.ts:140-149``) act on weights only, never on biases:
 L1 is |w| with derivative sign(w) (0 at 0); L2 is w²/2 with derivative w.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -289,7 +289,7 @@ def parse_points_csv(text):
         except ValueError:
             if not rows and number == 1:
                 continue                      # a header
-            raise ValueError(f"parse_points_csv: line {number} is not numbers: {line!r}; hint: write x,y,label")
+            raise ValueError(f"parse_points_csv: line {number} is not numbers: {line!r}; hint: write x,y,label") from None
         if len(values) != 3 or not all(math.isfinite(v) for v in values):
             raise ValueError(f"parse_points_csv: line {number} needs three finite numbers x,y,label, got {line!r}")
         rows.append(values)

@@ -59,6 +59,7 @@ the ranges below; a hash is read as the original reads it, then capped
 (``cap_hash``), so a link beyond the caps opens the capped configuration.
 """
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -126,10 +127,8 @@ def _number(message, key, low, high):
     """A finite JSON number (or numeric string, as sliders give) clamped to [low, high]."""
     value = message.get(key)
     if isinstance(value, str) and len(value) <= 32:
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value)
-        except ValueError:
-            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise Refused(f"{message.get('type')}: {key!r} must be a finite number, got {value!r}")
     return float(min(max(value, low), high))

@@ -42,6 +42,7 @@ Unlike the original, one correction: the lecture's fifth link writes
 layer).  Here an item that is not a number but contains dots is split on the
 dots, so ``8.8.8`` builds three layers of 8 and writes back as ``8,8,8``.
 """
+import contextlib
 import random as _native_random
 from dataclasses import dataclass
 
@@ -217,10 +218,8 @@ class State:
             elif not has_key(name):
                 continue
             elif prop.type == "object":
-                try:
+                with contextlib.suppress(KeyError):  # unknown value: keep the default silently
                     state.values[name] = prop.lookup(pairs[name])
-                except KeyError:
-                    pass                             # unknown value: keep the default silently
             elif prop.type == "number":
                 state.values[name] = js_to_number(pairs[name])
             elif prop.type == "string":

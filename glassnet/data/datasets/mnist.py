@@ -3,11 +3,11 @@ import os
 
 import numpy as np
 
+from .._interop import to_tensor
 from ..collate import default_collate
 from ..dataset import Dataset
 from ..idx import parse_idx
 from ..transforms import can_batch
-from .._interop import to_tensor
 from .fetch import Folder, Mirror, NpmPackage, RawFile, download, local_path, read_verified
 
 
