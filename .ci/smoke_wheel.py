@@ -26,7 +26,8 @@ import numpy as np
 
 import glassnet
 
-PACKAGE_DATA = ["playground/static/index.html", "playground/static/playground.css", "playground/static/playground.js"]
+PACKAGE_DATA = ["playground/static/index.html", "playground/static/playground.css", "playground/static/playground.js",
+                "py.typed"]
 LINK = ("activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
         "&noise=0&networkShape=3&seed=0.79237&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
         "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
