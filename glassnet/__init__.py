@@ -34,6 +34,7 @@ from .functions import (
     remainder, repeat_interleave, roll, round, rsqrt, scatter, scatter_add, select, sign, sin, sort, split, square,
     subtract, tile, topk, tril, triu, true_divide, trunc, unbind,
 )
+from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
 from .runtime import get_num_threads, set_num_threads
 from .tensor import Tensor

@@ -22,7 +22,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, printing
 from .devices import CPU, check_device
 from .size import Size
 from .autograd import engine
@@ -422,26 +422,22 @@ class Tensor:
 
     # ------------------------------------------------------------- printing
     def __repr__(self):
-        """PyTorch's format: 4 decimals, or none for whole numbers (``tensor([1., 2.])``),
-        scientific notation when the magnitudes span more than 1000× or reach 1e8."""
-        data = self.array
-        short = not self.is_floating_point()
-        if not short:
-            finite = np.abs(data[np.isfinite(data)])
-            nonzero = finite[finite != 0]
-            scientific = nonzero.size and (nonzero.max() >= 1e8 or nonzero.max() > 1000 * nonzero.min())
-            short = not scientific and bool(np.all(np.mod(finite, 1) == 0))
-        body = np.array2string(
-            data, separator=", ", precision=4, prefix="tensor(", floatmode="unique" if short else "fixed"
-        )
-        extras = [f"size={tuple(self.shape)}"] if data.size == 0 and data.shape != (0,) else []
-        if self.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
-            extras.append(f"dtype={self.dtype}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        """PyTorch's format, character for character (see ``glassnet/printing.py``)."""
+        return printing.tensor_repr(self)
+
+    def __format__(self, format_spec):
+        """A 0-d tensor formats its value, as in PyTorch: ``f"{loss:.2f}"`` gives ``0.25``, ``f"{loss}"`` ``0.25``.
+
+        Other tensors (and, as in PyTorch, 0-d Parameters) format as ``str``, and only with an empty spec.
+        """
+        if self.ndim == 0 and type(self) is Tensor:
+            return self.item().__format__(format_spec)
+        if format_spec:
+            raise TypeError(
+                f"unsupported format string passed to {type(self).__name__}.__format__: only a 0-dim tensor "
+                f"takes a format spec (this one has shape {tuple(self.shape)}); hint: format .item() or .tolist()"
+            )
+        return str(self)
 
     # ------------------------------------------------------------ arithmetic
     def _operands(self, other, op):
