@@ -1,11 +1,12 @@
-"""The compute backends (glassnet/backends/): switching, and oneDNN's convolutions against NumPy's and PyTorch's.
+"""The compute backends (glassnet/backends/): switching, and oneDNN's conv and max-pool against NumPy's and PyTorch's.
 
 The oneDNN tests need the extra ``glassnet[fast]`` and are skipped without it.
 Tolerances, float32: oneDNN and NumPy add the same products in different
 orders, so each result may differ from the other and from PyTorch's by
 ``1e-5 · |value| + 1e-5 · max |value|`` (a few units in the last place of the
 largest values, as the sums of a 3×3×C window go); float64 never reaches
-oneDNN (its CPU kernels have no float64), so it is NumPy's, exactly.
+oneDNN (its CPU kernels have no float64), so it is NumPy's, exactly.  A
+max-pool's output is exact; its input gradient sums where windows overlap.
 
 Run the whole conv and pooling suites on oneDNN with
 ``GLASSNET_BACKEND=onednn python -m pytest tests/test_conv.py ...`` (.ci/run does).
@@ -20,7 +21,7 @@ import pytest
 import glassnet
 import glassnet.nn.functional as F
 from glassnet import backends
-from glassnet.ops import conv
+from glassnet.ops import conv, pooling
 
 UNAVAILABLE = backends.onednn_unavailable_reason()
 needs_onednn = pytest.mark.skipif(UNAVAILABLE is not None, reason=f"oneDNN backend unavailable: {UNAVAILABLE}")
@@ -88,6 +89,44 @@ def test_conv2d_onednn_matches_numpy_and_torch(restore_backend, shape, out_chann
         assert_close(a, t, f"{name}: oneDNN against PyTorch")
 
 
+# (N, C, H, W), max_pool2d's options
+POOLS = [
+    ((2, 3, 8, 8), dict(kernel_size=2)),  # LeNet's
+    ((2, 3, 9, 9), dict(kernel_size=3, stride=2, padding=1)),  # overlapping, padded
+    ((2, 3, 9, 10), dict(kernel_size=3, stride=2, ceil_mode=True)),
+    ((2, 2, 11, 11), dict(kernel_size=2, stride=1, dilation=2)),
+    ((1, 4, 7, 5), dict(kernel_size=(3, 2), stride=(1, 2), padding=(1, 0))),
+]
+
+
+@needs_onednn
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
+@pytest.mark.parametrize("shape, options", POOLS)
+def test_max_pool2d_onednn_matches_numpy_and_torch(restore_backend, shape, options, ties):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-3, 3, shape).astype(np.float32)
+    if ties:  # whole numbers: many windows hold their maximum twice, and the first one must win
+        x = np.round(x)
+    grad = None
+    results = []
+    for backend in ("onednn", "numpy"):
+        backends.use(backend)
+        t = glassnet.tensor(x, requires_grad=True)
+        out = F.max_pool2d(t, **options)
+        grad = rng.uniform(-1, 1, tuple(out.shape)).astype(np.float32) if grad is None else grad
+        out.backward(glassnet.tensor(grad))
+        results.append((out.detach().numpy(), t.grad.numpy()))
+    t = torch.tensor(x, requires_grad=True)
+    out = torch.nn.functional.max_pool2d(t, **options)
+    out.backward(torch.tensor(grad))
+    results.append((out.detach().numpy(), t.grad.numpy()))
+    (fast_out, fast_grad), (numpy_out, numpy_grad), (torch_out, torch_grad) = results
+    assert np.array_equal(fast_out, numpy_out) and np.array_equal(fast_out, torch_out)  # a max is exact
+    assert_close(fast_grad, numpy_grad, "input gradient: oneDNN against NumPy")
+    assert_close(fast_grad, torch_grad, "input gradient: oneDNN against PyTorch")
+
+
 @needs_onednn
 def test_onednn_computes_float32_and_leaves_float64_to_numpy(restore_backend):
     backends.use("onednn")
@@ -99,6 +138,11 @@ def test_onednn_computes_float32_and_leaves_float64_to_numpy(restore_backend):
     assert out32.grad_fn.name() == out64.grad_fn.name() == "Conv2dBackward0"  # the same node, whichever computes
     backends.use("numpy")
     assert F.conv2d(glassnet.randn(2, 3, 8, 8), w32).grad_fn.function is conv.Conv2d
+    x = glassnet.randn(1, 2, 4, 4, requires_grad=True)
+    assert F.max_pool2d(x, 2).grad_fn.function is pooling.MaxPool2d
+    backends.use("onednn")
+    assert F.max_pool2d(x, 2).grad_fn.function.__module__ == "glassnet.backends.onednn"
+    assert F.max_pool2d(x.double(), 2).grad_fn.function is pooling.MaxPool2d
 
 
 @needs_onednn

@@ -22,6 +22,10 @@ layout; oneDNN's blocked layouts would need reorders around every op.  The
 maths is ``ops/conv.py``'s; the results differ from it only by the order of
 float32 additions (``tests/test_backend_onednn.py`` states the tolerances).
 
+``MaxPool2d`` replaces ``ops/pooling.py``'s max-pool (``max_pool2d``, ``max_pool1d``,
+``nn.MaxPool2d``) for float32 the same way; its forward leaves oneDNN's
+*workspace* (each window's argmax) for backward.
+
 **Threads.**  oneDNN splits each primitive between ``glassnet.get_num_threads()``
 OpenMP threads (set before each run with ``omp_set_num_threads``).
 """
@@ -33,7 +37,7 @@ import weakref
 import numpy as np
 
 from .. import runtime
-from ..ops import conv
+from ..ops import conv, pooling
 from . import onednn_library_path
 
 # constants of oneDNN 3.2's C API (dnnl_types.h, dnnl_common_types.h)
@@ -42,9 +46,11 @@ F32 = 3
 ANY = 1  # dnnl_format_tag_any: the primitive chooses the layout
 TAG = {1: 2, 4: 5, 5: 6}  # plain row-major layout by number of axes: dnnl_a, dnnl_abcd, dnnl_abcde
 FORWARD_TRAINING, FORWARD_INFERENCE = 64, 96
-CONVOLUTION_DIRECT = 1
-ARG = {"src": 1, "dst": 17, "weights": 33, "bias": 41, "diff_src": 129, "diff_dst": 145, "diff_weights": 161, "diff_bias": 169}
-QUERY = {"src": 129, "diff_src": 130, "weights": 131, "diff_weights": 132, "dst": 133, "diff_dst": 134}  # *_md
+CONVOLUTION_DIRECT, POOLING_MAX = 1, 511
+ARG = {"src": 1, "dst": 17, "weights": 33, "bias": 41, "diff_src": 129, "diff_dst": 145, "diff_weights": 161,
+       "diff_bias": 169, "workspace": 64}
+QUERY = {"src": 129, "diff_src": 130, "weights": 131, "diff_weights": 132, "dst": 133, "diff_dst": 134,
+         "workspace": 135}  # dnnl_query_*_md
 OUTPUTS = ("dst", "diff_src", "diff_weights", "diff_bias")
 QUERY_IMPL_INFO_STR = 8
 STATUS = {1: "out of memory", 2: "invalid arguments", 3: "unimplemented", 5: "runtime error", 6: "not required"}
@@ -78,6 +84,10 @@ for _name, _args in {
     "dnnl_memory_desc_get_size": [Handle],
     "dnnl_reorder_primitive_desc_create": [ctypes.POINTER(Handle), Handle, Handle, Handle, Handle, Handle],
     "dnnl_primitive_desc_query_md": [Handle, ctypes.c_int, ctypes.c_int],
+    "dnnl_pooling_forward_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int, ctypes.c_int]
+    + [Handle] * 2 + [Dims] * 5 + [Handle],
+    "dnnl_pooling_backward_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int]
+    + [Handle] * 2 + [Dims] * 5 + [Handle, Handle],
     "dnnl_primitive_desc_query": [Handle, ctypes.c_int, ctypes.c_int, ctypes.c_void_p],
     "dnnl_primitive_desc_destroy": [Handle],
     "dnnl_primitive_create": [ctypes.POINTER(Handle), Handle],
@@ -171,12 +181,18 @@ class Primitive:
         self.handle = created("dnnl_primitive_create", pd)
         finalize_primitive(self)
         self.layouts = {}  # argument name -> (its layout's descriptor, Reorder, bytes) where not plain
+        workspace = dnnl.dnnl_primitive_desc_query_md(pd, QUERY["workspace"], 0)  # what forward leaves for backward
+        self.workspace = workspace, (dnnl.dnnl_memory_desc_get_size(workspace) if workspace else 0)
         for name, plain in descriptors.items():
             if name in QUERY:
                 chosen = dnnl.dnnl_primitive_desc_query_md(pd, QUERY[name], 0)
                 if not dnnl.dnnl_memory_desc_equal(chosen, plain.handle):
                     source, target = (chosen, plain.handle) if name in OUTPUTS else (plain.handle, chosen)
                     self.layouts[name] = chosen, Reorder(source, target), dnnl.dnnl_memory_desc_get_size(chosen)
+
+    def workspace_bytes(self):
+        """The size of the workspace a forward primitive writes for its backward (e.g. max-pool's argmax), or 0."""
+        return self.workspace[1]
 
     def implementation(self):
         """The name of the implementation oneDNN chose, e.g. ``jit:avx512_core`` or ``gemm:jit``."""
@@ -188,6 +204,9 @@ class Primitive:
         """Execute on ``arrays`` (C-contiguous float32 of the descriptors' shapes), which it reads and writes in place."""
         arguments, outputs, buffers = [], [], []  # buffers: kept alive until the primitive has run
         for name, array in arrays.items():
+            if name == "workspace":  # bytes in the primitive's own format (``workspace_bytes``)
+                arguments.append((ARG[name], self.workspace[0], array.ctypes.data))
+                continue
             plain = self.descriptors[name]
             if array.shape != plain.shape or array.dtype != np.float32 or not array.flags.c_contiguous:
                 raise ValueError(f"oneDNN: {name} must be C-contiguous float32 {plain.shape}, not {array.dtype} {array.shape}")
@@ -290,3 +309,50 @@ def conv_implementations(input_shape, weight_shape, bias, windows, groups):
     """Which implementation oneDNN runs for each pass of this convolution (forward, input, weight), for profiles."""
     plan = conv_plan(tuple(input_shape), tuple(weight_shape), bias, windows, groups)
     return {name: getattr(plan, name).implementation() for name in ("forward", "backward_data", "backward_weights")}
+
+
+class PoolPlan:
+    """Max-pooling's primitives for one geometry: forward (which writes each window's argmax, its workspace) and backward.
+
+    Padding never wins the max, and ``Windows``'s padding already includes
+    ``ceil_mode``'s extra bottom/right rows, which oneDNN takes as ``padding_r``.
+    """
+
+    def __init__(self, input_shape, windows):
+        self.x, self.y = Descriptor(input_shape), Descriptor(tuple(input_shape[:2]) + tuple(windows.output_size))
+        geometry = (Dims(*windows.stride), Dims(*windows.kernel_size), Dims(*(d - 1 for d in windows.dilation)),
+                    Dims(*(p[0] for p in windows.padding)), Dims(*(p[1] for p in windows.padding)))
+        forward = created("dnnl_pooling_forward_primitive_desc_create", ENGINE, FORWARD_TRAINING, POOLING_MAX,
+                          self.x.handle, self.y.handle, *geometry, None)
+        self.forward = Primitive(forward, {"src": self.x, "dst": self.y})
+        backward = created("dnnl_pooling_backward_primitive_desc_create", ENGINE, POOLING_MAX,
+                           self.x.handle, self.y.handle, *geometry, forward, None)
+        self.backward = Primitive(backward, {"diff_src": self.x, "diff_dst": self.y})
+
+
+@functools.lru_cache(maxsize=64)
+def pool_plan(input_shape, windows):
+    """The ``PoolPlan`` for this geometry, made once and kept (the 64 most recently used)."""
+    return PoolPlan(input_shape, windows)
+
+
+class MaxPool2d(pooling.MaxPool2d):
+    """``ops/pooling.py``'s ``MaxPool2d`` computed by oneDNN, for float32: backward reads forward's argmax (workspace)."""
+
+    fresh_gradients = True
+
+    @staticmethod
+    def forward(ctx, x, windows):
+        x = np.ascontiguousarray(x)
+        plan = pool_plan(x.shape, windows)
+        out = np.empty(plan.y.shape, np.float32)
+        ctx.workspace = np.empty(plan.forward.workspace_bytes(), np.uint8)
+        plan.forward.run(src=x, dst=out, workspace=ctx.workspace)
+        ctx.plan = plan
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        dx = np.empty(ctx.plan.x.shape, np.float32)
+        ctx.plan.backward.run(diff_src=dx, diff_dst=np.ascontiguousarray(grad_output), workspace=ctx.workspace)
+        return (dx,)

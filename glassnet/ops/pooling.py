@@ -45,7 +45,7 @@ each gradient to its maximum's pixel.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import backends, dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .conv import SPATIAL, Windows, check_at_least, conv_output_size, ntuple, on_one_row, pair
@@ -332,7 +332,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def _max_pool(x, windows, return_indices):
     """``MaxPool2d`` of the batch ``x`` (N, C, H, W) over ``windows``, and the indices if asked."""
-    out = MaxPool2d.apply(x, windows=windows)
+    fast = backends.kernels(x.array.dtype)  # the compiled backend's MaxPool2d (glassnet/backends/), or None: NumPy's
+    out = (MaxPool2d if fast is None else fast.MaxPool2d).apply(x, windows=windows)
     if not return_indices:
         return out
     xp = windows.pad(x.array, lowest(x.array.dtype))
