@@ -1,19 +1,36 @@
-"""Every lesson, run in quick mode: the slides' numbers, the figures it writes, and the `glassnet lesson` command."""
+"""Every lesson, run in quick mode: the slides' numbers, the figures it writes, and the `glassnet lesson` command.
+
+Every figure a lesson saves is checked as saved: nothing cut off at its edges, no text on other text,
+tick labels apart (tests/test_figure_layout.py).
+"""
 import importlib.util
 
 import numpy as np
 import pytest
 
 from glassnet import lessons
-from glassnet.lessons.common import DatasetUnavailable
+from glassnet.lessons.common import DatasetUnavailable, figures_wanted, in_notebook
 
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 
 @pytest.fixture
-def out_dir(tmp_path):
-    """Where figures go; None (numbers only) without matplotlib."""
-    return tmp_path if HAS_MATPLOTLIB else None
+def out_dir(tmp_path, monkeypatch):
+    """Where figures go; None (numbers only) without matplotlib. Each figure's layout is checked as it is saved."""
+    if not HAS_MATPLOTLIB:
+        return None
+    from matplotlib.figure import Figure
+    from test_figure_layout import layout_problems
+
+    savefig = Figure.savefig
+
+    def savefig_and_check(fig, *args, **kwargs):
+        savefig(fig, *args, **kwargs)
+        titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+        assert layout_problems(fig) == [], f"the figure with titles {titles}"
+
+    monkeypatch.setattr(Figure, "savefig", savefig_and_check)
+    return tmp_path
 
 
 def run_quick(name, out_dir):
@@ -148,12 +165,20 @@ def test_pooling(out_dir):
     np.testing.assert_array_equal(r["min"], windows.min(axis=(1, 3)))
 
 
+@pytest.mark.slow  # trains LeNet on 4,000 digits: the slowest lesson
 def test_lenet(out_dir):
     r = run_quick("lenet", out_dir)
     assert r["tested"] == 1000 and r["accuracy"] > 0.75
     assert r["wrong"] == round((1 - r["accuracy"]) * 1000)
     assert r["filters"].shape == (6, 5, 5)
     assert (r["maps1_shape"], r["maps2_shape"]) == ((6, 28, 28), (16, 10, 10))
+
+
+def test_outside_a_notebook_figures_are_drawn_only_into_a_folder():
+    assert not in_notebook()  # pytest runs in no Jupyter kernel
+    assert figures_wanted("figures") and not figures_wanted(None)
+    result = lessons.run("softmax", quick=True)
+    assert result["figures"] == []
 
 
 def test_command_lists_the_lessons(capsys):

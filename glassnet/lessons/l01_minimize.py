@@ -18,7 +18,7 @@ import math
 
 import glassnet
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Minimise f(x) = e^-x + x²: guess and check, the gradient, gradient descent, learning rates"
 
@@ -82,8 +82,8 @@ def run(out_dir=None, quick=False):
         print(f"  η = {rate:<4}  x after 10 steps = {paths[rate][-1]:8.4f}   ({verdict})")
 
     figures = []
-    if out_dir is not None:
-        figures = [draw_descent(path, slopes, out_dir), draw_learning_rates(paths, rates, out_dir)]
+    if figures_wanted(out_dir):
+        figures = written(draw_descent(path, slopes, out_dir), draw_learning_rates(paths, rates, out_dir))
     return {
         "f": values, "slope": slopes, "minimum": path[-1], "steps": len(path) - 1,
         "after_10_steps": {rate: p[-1] for rate, p in paths.items()}, "figures": figures,
@@ -120,6 +120,10 @@ def draw_learning_rates(paths, rates, out_dir):
         ax.plot(range(len(path)), path, "o-", label=f"η = {rate}: {rates[rate]}")
     ax.axhline(MINIMUM, color="gray", ls="--", label="the minimum")
     ax.set(xlabel="step", ylabel="x", title="Gradient descent with three learning rates", ylim=(-6, 9))
+    for rate, path in paths.items():
+        if abs(path[-1]) > 9:  # off the chart: say where it went
+            ax.text(0.02, 0.03, f"η = {rate} leaves the chart: x = {path[-1]:.1f} after {len(path) - 1} steps",
+                    transform=ax.transAxes, fontsize=9, bbox=dict(facecolor="white", edgecolor="none"))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9, loc="upper left")
     return save(fig, out_dir, "minimize_learning_rates.png")

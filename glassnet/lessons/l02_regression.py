@@ -26,7 +26,7 @@ import numpy as np
 
 import glassnet
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Linear regression (best-fit line) and logistic regression: squared error vs log-likelihood"
 
@@ -110,9 +110,9 @@ def run(out_dir=None, quick=False):
           "minus the slide's x·[Y - p], the log-likelihood gradient")
 
     figures = []
-    if out_dir is not None:
-        figures = [draw_line(x, y, line, out_dir),
-                   draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir)]
+    if figures_wanted(out_dir):
+        figures = written(draw_line(x, y, line, out_dir),
+                          draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir))
     return {"line": line, "least_squares": exact, "accuracy": accuracy, "gradients": gradients, "figures": figures}
 
 
@@ -129,16 +129,16 @@ def draw_line(x, y, w, out_dir):
 
 
 def draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir):
-    fig = figure(10, 4.5)
+    fig = figure(10, 5.2)
     xs = np.array([-4.0, 4.0])
     for ax, loss_name in zip(fig.subplots(1, 2), losses):
         ax.scatter(*points[labels == 0].T, s=12, color="tab:blue", label="class 0")
         ax.scatter(*points[labels == 1].T, s=12, color="tab:orange", label="class 1")
-        for (start_name, _), style in zip(starts.items(), ("-", "--")):
+        for (start_name, _), (style, colour) in zip(starts.items(), (("-", "black"), ("--", "tab:red"))):
             w = fits[loss_name, start_name]
             # the boundary is where w·x = 0: w0 + w1·x1 + w2·x2 = 0
-            ax.plot(xs, -(w[0] + w[1] * xs) / w[2], style, color="black",
+            ax.plot(xs, -(w[0] + w[1] * xs) / w[2], style, color=colour, lw=2,
                     label=f"from {start_name}: {accuracy[loss_name, start_name]:.0%}")
         ax.set(xlim=(-4, 4), ylim=(-4, 4), xlabel="x1", ylabel="x2", title=loss_name)
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)  # below: off the data
     return save(fig, out_dir, "regression_logistic.png")

@@ -21,7 +21,7 @@ import glassnet
 from glassnet import nn, optim
 from glassnet.data import DataLoader, TensorDataset
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "SGD: full batch vs mini-batch vs one example per step, loss curves per batch size"
 
@@ -73,7 +73,7 @@ def run(out_dir=None, quick=False):
           "  with one example per step the weights keep bouncing around the best fit:\n"
           "  each step follows one noisy point.")
 
-    figures = [draw_curves(curves, len(x), out_dir)] if out_dir is not None else []
+    figures = written(draw_curves(curves, len(x), out_dir)) if figures_wanted(out_dir) else []
     return {"final_loss": final, "steps": {b: len(c) - 1 for b, c in curves.items()}, "figures": figures}
 
 
@@ -83,6 +83,7 @@ def draw_curves(curves, n, out_dir):
     for batch_size, curve in curves.items():
         epochs = np.arange(len(curve)) * batch_size / n  # steps → passes over the data
         ax.plot(epochs, curve, lw=1.2, label=f"batch size {batch_size} ({BATCH_SIZES[batch_size]})")
+    ax.axhline(0.25, color="gray", ls=":", label="the noise alone: its variance 0.25")
     ax.set(xlabel="epochs (passes over the data)", ylabel="mean squared error on all the data", yscale="log",
            title="SGD: the batch size")
     ax.grid(alpha=0.3)

@@ -19,7 +19,7 @@ import numpy as np
 
 import glassnet
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "A single-layer net v = w·x and its update rule w ← w + η·x·(Y - w·x), traced step by step"
 
@@ -63,7 +63,7 @@ def run(out_dir=None, quick=False):
     print(f"  autograd's step w - (η/2)·∇(Y - w·x)² gives the same w at every step "
           f"(largest difference {largest_difference:.1e})")
 
-    figures = [draw_path(np.array(path), out_dir)] if out_dir is not None else []
+    figures = written(draw_path(np.array(path), out_dir)) if figures_wanted(out_dir) else []
     return {"trace": np.array(path[:7]), "final_w": w, "autograd_difference": largest_difference, "figures": figures}
 
 
@@ -74,6 +74,7 @@ def draw_path(path, out_dir):
     weights = np.stack([w1, w2], axis=-1)
     loss = ((weights @ INPUTS.T - TARGETS) ** 2).sum(axis=-1)  # the loss over all four examples
     ax.contour(w1, w2, loss, levels=np.geomspace(0.5, 300, 12), colors="gray", linewidths=0.7)
+    ax.plot([], [], color="gray", lw=0.7, label="contours of the loss Σ (Y - w·x)²")
     ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=3, label="w after each update")
     ax.plot(*TRUE_W, "*", color="black", ms=12, label="the weights (2, -3) behind the data")
     ax.set(xlabel="w1", ylabel="w2", title="One example per step: w zig-zags to the answer")

@@ -18,7 +18,7 @@ import glassnet
 from glassnet import nn, optim
 from glassnet.nn import functional as F
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Feature engineering: circle data, linear in x1, x2 fails; in x1², x2² it separates"
 
@@ -73,23 +73,26 @@ def run(out_dir=None, quick=False):
     print("  A line cannot cut the inner disc out of the ring (about half right is all it gets);")
     print("  w1·x1² + w2·x2² + b = 0 is an ellipse, and it separates the classes.")
 
-    figures = [draw_boundaries(points, labels, models, accuracies, out_dir)] if out_dir is not None else []
+    figures = written(draw_boundaries(points, labels, models, accuracies, out_dir)) if figures_wanted(out_dir) else []
     return {"accuracy": accuracies, "figures": figures}
 
 
 def draw_boundaries(points, labels, models, accuracies, out_dir):
-    fig = figure(10, 4.6)
+    fig = figure(10.5, 5)
     grid = np.linspace(-1.1, 1.1, 200, dtype=np.float32)
     g1, g2 = np.meshgrid(grid, grid)
     plane = np.column_stack([g1.ravel(), g2.ravel()])
-    for ax, (name, make) in zip(fig.subplots(1, 2), FEATURES.items()):
+    axes = fig.subplots(1, 2)
+    for ax, (name, make) in zip(axes, FEATURES.items()):
         with glassnet.no_grad():
             p = models[name](glassnet.tensor(make(plane))).sigmoid().numpy().reshape(g1.shape)
-        ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6)
+        shading = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6)
         ax.contour(g1, g2, p, levels=[0.5], colors="black", linewidths=2)
         ax.scatter(*points[labels == 1].T, s=8, color="tab:blue", label="class 1 (inside)")
         ax.scatter(*points[labels == 0].T, s=8, color="tab:orange", label="class 0 (ring)")
-        ax.set(xlabel="x1", ylabel="x2", aspect="equal",
+        ax.plot([], [], color="black", lw=2, label="boundary p = 0.5")
+        ax.set(xlabel="x1", ylabel="x2", aspect="equal", xticks=[-1, -0.5, 0, 0.5, 1], yticks=[-1, -0.5, 0, 0.5, 1],
                title=f"features {name}: accuracy {accuracies[name]:.0%}")
-        ax.legend(fontsize=8, loc="upper right")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)  # below: off the data
+    fig.colorbar(shading, ax=axes, label="p, the probability of class 1", shrink=0.85)
     return save(fig, out_dir, "features_circle.png")

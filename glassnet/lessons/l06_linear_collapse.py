@@ -23,7 +23,7 @@ import numpy as np
 import glassnet
 from glassnet import nn
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Linear activations collapse: a 2→3→1 net with φ(x) = x is u1·x1 + u2·x2; with tanh it is not"
 
@@ -70,7 +70,7 @@ def run(out_dir=None, quick=False):
     print(f"φ = tanh:  even the best-fitting u = ({best_u[0]:.3f}, {best_u[1]:.3f}) misses the net's output "
           f"by up to {tanh_gap:.3f}")
 
-    figures = [draw_outputs(linear_net, tanh_net, out_dir)] if out_dir is not None else []
+    figures = written(draw_outputs(linear_net, tanh_net, out_dir)) if figures_wanted(out_dir) else []
     return {"u": (u1, u2), "linear_gap": linear_gap, "tanh_gap": tanh_gap, "figures": figures}
 
 
@@ -84,6 +84,6 @@ def draw_outputs(linear_net, tanh_net, out_dir):
             p = net(plane).numpy().reshape(g1.shape)
         image = ax.contourf(g1, g2, p, levels=15, cmap="viridis")
         ax.contour(g1, g2, p, levels=15, colors="white", linewidths=0.5, linestyles="solid")
-        fig.colorbar(image, ax=ax, label="p")
+        fig.colorbar(image, ax=ax, label="p, the output of the net", shrink=0.82)
         ax.set(xlabel="x1", ylabel="x2", aspect="equal", title=f"output p of the 2→3→1 net, {name}")
     return save(fig, out_dir, "linear_collapse.png")

@@ -17,7 +17,7 @@ import numpy as np
 import glassnet
 from glassnet import nn, optim
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Universal approximation: one hidden layer of growing width fits a continuous function on [0, 1]"
 
@@ -66,18 +66,21 @@ def run(out_dir=None, quick=False):
         neurons = f"{width:>2} hidden neuron{'s' if width > 1 else ' '}"
         print(f"  {neurons}: largest error |p(x) - f(x)| = {errors[width]:.4f}")
 
-    figures = [draw_fits(xs, fits, errors, out_dir)] if out_dir is not None else []
+    figures = written(draw_fits(xs, fits, errors, out_dir)) if figures_wanted(out_dir) else []
     return {"max_error": errors, "figures": figures}
 
 
 def draw_fits(xs, fits, errors, out_dir):
-    fig = figure(3.2 * len(fits), 3.2)
-    for ax, (width, net) in zip(fig.subplots(1, len(fits), sharey=True), fits.items()):
+    fig = figure(3.2 * len(fits), 3.6)
+    axes = fig.subplots(1, len(fits), sharey=True)
+    for ax, (width, net) in zip(axes, fits.items()):
         with glassnet.no_grad():
             p = net(glassnet.tensor(xs)).numpy()
         ax.plot(xs, target(xs), color="black", lw=3, alpha=0.3, label="f(x)")
         ax.plot(xs, p, color="tab:red", label="network p(x)")
         ax.set(xlabel="x", title=f"width {width}: max error {errors[width]:.3f}")
         ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    axes[0].set_ylabel("y")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+    fig.suptitle("One hidden layer of sigmoids, p(x) = Σ v·σ(w·x + b) + c, fitted to f(x) = sin(3πx) + x/2")
     return save(fig, out_dir, "universal_approximation.png")

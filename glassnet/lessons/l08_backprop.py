@@ -24,7 +24,7 @@ import glassnet
 from glassnet.autograd import gradcheck
 from glassnet.explain import explain
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Backpropagation worked on P = (2, -1), label +: every forward value and partial derivative, by explain()"
 
@@ -61,7 +61,7 @@ def run(out_dir=None, quick=False):
     gradients = {name: tensor.grad.item() for name, tensor in {**w, **values}.items() if tensor.grad is not None}
     checked = gradcheck(lambda *ws: network(*ws)["L"], tuple(w.values()))
     print(f"gradcheck (central differences) agrees with every gradient: {checked}")
-    figures = [draw_network(values, gradients, out_dir)] if out_dir is not None else []
+    figures = written(draw_network(values, gradients, out_dir)) if figures_wanted(out_dir) else []
 
     lr = 0.1
     stepped = {name: WEIGHTS[name] - lr * gradients[name] for name in WEIGHTS}
@@ -79,26 +79,38 @@ def run(out_dir=None, quick=False):
 
 
 def draw_network(values, gradients, out_dir):
-    """The network with every value and weight, and (in red) the gradient dL/d· of each."""
-    fig = figure(9, 5.5)
+    """The network with every value and weight (black) and the gradient dL/d· of each (red)."""
+    fig = figure(11, 6.8)
     ax = fig.subplots()
-    places = {"x1": (0, 2), "x2": (0, 0), "h1": (1, 2.6), "h2": (1, 1), "h3": (1, -0.6), "p": (2, 1)}
+    places = {"x1": (0, 2.4), "x2": (0, -0.4), "h1": (1.15, 3), "h2": (1.15, 1), "h3": (1.15, -1), "p": (2.3, 1)}
     edges = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
              "w5": ("x1", "h3"), "w6": ("x2", "h3"), "v1": ("h1", "p"), "v2": ("h2", "p"), "v3": ("h3", "p")}
+    boxed = dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2)
     for weight, (start, end) in edges.items():
         (x0, y0), (x1, y1) = places[start], places[end]
         ax.plot([x0, x1], [y0, y1], color="gray", zorder=1)
-        share = 0.3 if weight.startswith("w") else 0.5  # where along the edge the label sits
-        ax.text(x0 + share * (x1 - x0), y0 + share * (y1 - y0), f"{weight} = {WEIGHTS[weight]:g}\n"
-                f"∂L/∂{weight} = {gradients[weight]:.3g}", fontsize=8, ha="center", va="center",
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
+        # Into the hidden layer, every label sits 68 % of the way along its edge: one column, a row per weight,
+        # where the six edges are far apart (they cross nearer the middle).
+        share = 0.68 if weight.startswith("w") else 0.5
+        at = (x0 + share * (x1 - x0), y0 + share * (y1 - y0))
+        label(ax, at, f"{weight} = {WEIGHTS[weight]:g}", f"∂L/∂{weight} = {gradients[weight]:.3g}", boxed, 10)
     for name, (x, y) in places.items():
-        text = f"{name} = {values[name].item():g}"
-        if name in gradients:
-            text += f"\n∂L/∂{name} = {gradients[name]:.3g}"
-        ax.text(x, y, text, ha="center", va="center", fontsize=9,
-                bbox=dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"))
-    ax.text(2, 0.3, f"Y = {LABEL:g}, L = ½(Y - p)² = {values['L'].item():g}", ha="center", fontsize=9)
-    ax.set(xlim=(-0.4, 2.4), ylim=(-1.1, 3.1), title="P = (2, -1), label +: values and gradients")
+        gradient = f"∂L/∂{name} = {gradients[name]:.3g}" if name in gradients else ""
+        label(ax, (x, y), f"{name} = {values[name].item():g}", gradient,
+              dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"), 12)
+    ax.text(2.3, 0.3, f"Y = {LABEL:g}, L = ½(Y - p)² = {values['L'].item():g}", ha="center", va="top", fontsize=12)
+    ax.set(xlim=(-0.2, 2.55), ylim=(-1.45, 3.45))
+    ax.set_title("P = (2, -1), label +: values (black) and gradients (red)", fontsize=14)
     ax.axis("off")
     return save(fig, out_dir, "backprop_network.png")
+
+
+def label(ax, at, value, gradient, box, size):
+    """``value`` in ``box`` at ``at``, and ``gradient`` (in red) right below the box."""
+    gap = 1 + box.get("pad", 0.3 * size)  # points between the text and the edge of its box
+    ax.annotate(value, at, xytext=(0, gap if gradient else 0), textcoords="offset points", ha="center",
+                va="bottom" if gradient else "center", fontsize=size, bbox=box)
+    if gradient:
+        ax.annotate(gradient, at, xytext=(0, -1), textcoords="offset points", ha="center", va="top",
+                    fontsize=size - 1, color="tab:red",
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2))

@@ -22,7 +22,7 @@ import numpy as np
 
 import glassnet
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Softmax and NLL: dL/dz = σ(z) - y by autograd; two classes with z0 fixed is logistic regression"
 
@@ -60,7 +60,9 @@ def run(out_dir=None, quick=False):
     for name, gap in gaps.items():
         print(f"  {name:<25} largest difference over s in [-6, 6]: {gap:.1e}")
 
-    figures = [draw(probabilities, y.numpy(), gradient, s.numpy(), curves, out_dir)] if out_dir is not None else []
+    figures = []
+    if figures_wanted(out_dir):
+        figures = written(draw(probabilities, y.numpy(), gradient, s.numpy(), curves, out_dir))
     return {"probabilities": probabilities, "loss": loss.item(), "gradient": gradient, "gaps": gaps, "figures": figures}
 
 
@@ -72,7 +74,7 @@ def draw(probabilities, y, gradient, s, curves, out_dir):
     for offset, (name, values) in zip((-0.27, 0, 0.27), bars.items()):
         left.bar(classes + offset, values, width=0.27, label=name)
     left.axhline(0, color="black", lw=0.8)
-    left.set(xticks=classes, xticklabels=[f"class {c}" for c in classes],
+    left.set(xticks=classes, xticklabels=[f"class {c}" for c in classes], ylabel="value per class",
              title="Softmax, z = (2, 1, 0.1), true class 0")
     left.legend(fontsize=8)
     right.plot(s, 1 / (1 + np.exp(-s)), color="black", lw=4, alpha=0.3, label="sigmoid(s)")

@@ -30,7 +30,7 @@ import numpy as np
 import glassnet
 from glassnet.nn import functional as F
 
-from .common import figure, mnist, save
+from .common import figure, figures_wanted, mnist, save, written
 
 TITLE = "Image kernels on a photograph and a digit: box, highpass, identity, sharpen, Sobel; correlation vs convolution"
 
@@ -117,9 +117,9 @@ def run(out_dir=None, quick=False):
     print(f"  convolution       q = i·r + h·s + … + a·z = {convolution}")
 
     figures = []
-    if out_dir is not None:
-        figures = [draw_filtered(name, result, out_dir) for name, result in results.items()]
-        figures.append(draw_correlation_vs_convolution(images[next(iter(images))], out_dir))
+    if figures_wanted(out_dir):
+        figures = written(*(draw_filtered(name, result, out_dir) for name, result in results.items()),
+                          draw_correlation_vs_convolution(images[next(iter(images))], out_dir))
     return {"checks": checks, "patch": {"cross-correlation": correlation, "convolution": convolution},
             "images": list(images), "figures": figures}
 
@@ -127,7 +127,7 @@ def run(out_dir=None, quick=False):
 def draw_filtered(name, result, out_dir):
     fig = figure(12, 6.4 if name == "photograph" else 6)
     for ax, (kernel_name, image) in zip(fig.subplots(2, 4).ravel(), result.items()):
-        show(ax, image, signed=kernel_name.startswith("Sobel") or kernel_name == "highpass",
+        draw_image(ax, image, signed=kernel_name.startswith("Sobel") or kernel_name == "highpass",
              brightness=kernel_name != "gradient magnitude")
         ax.set_title(kernel_name)
     fig.suptitle(f"Kernels on the {name}")
@@ -135,7 +135,7 @@ def draw_filtered(name, result, out_dir):
 
 
 def draw_correlation_vs_convolution(image, out_dir):
-    fig = figure(12, 3.6)
+    fig = figure(12, 3.9)
     panels = {
         "Sobel x, cross-correlation": filter_image(image, KERNELS["Sobel x"]),
         "Sobel x, convolution (flipped)": convolve(image, KERNELS["Sobel x"]),
@@ -143,12 +143,12 @@ def draw_correlation_vs_convolution(image, out_dir):
         "box, convolution: the same": convolve(image, KERNELS["box 7×7 (1/49)"]),
     }
     for ax, (title, panel) in zip(fig.subplots(1, 4), panels.items()):
-        show(ax, panel, signed=title.startswith("Sobel"))
-        ax.set_title(title, fontsize=10)
+        draw_image(ax, panel, signed=title.startswith("Sobel"))
+        ax.set_title(title, fontsize=11)
     return save(fig, out_dir, "kernels_correlation_vs_convolution.png")
 
 
-def show(ax, image, signed=False, brightness=True):
+def draw_image(ax, image, signed=False, brightness=True):
     """Draw ``image`` in grey: a brightness in [0, 1], or signed values with 0 as mid-grey, or scaled to its range."""
     if signed:  # the strongest 0.5 % of the values saturate, so the faint edges stay visible
         limit = np.percentile(np.abs(image), 99.5)

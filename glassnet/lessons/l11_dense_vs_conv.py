@@ -20,7 +20,7 @@ Run it: ``glassnet lesson dense-vs-conv --out lesson-figures``
 import glassnet
 from glassnet import nn
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Why not dense layers for images: 7,247,757,312 connections vs a conv layer; the slide's shape table"
 
@@ -62,7 +62,9 @@ def run(out_dir=None, quick=False):
     conv_shapes = [row.output_shape for row in table.rows if row.layer == "Conv2d"]
     print(f"The conv output shapes match the slide's table: {conv_shapes == SLIDE_OUTPUT_SHAPES}")
 
-    figures = [draw_counts(dense, conv_weights, lecture_conv.weight.numel(), out_dir)] if out_dir is not None else []
+    figures = []
+    if figures_wanted(out_dir):
+        figures = written(draw_counts(dense, conv_weights, lecture_conv.weight.numel(), out_dir))
     return {"dense_connections": dense, "conv_weights": conv_weights, "conv_output_shapes": conv_shapes,
             "total_params": table.total_params, "figures": figures}
 

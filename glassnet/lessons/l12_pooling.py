@@ -15,7 +15,7 @@ import numpy as np
 import glassnet
 from glassnet.nn import functional as F
 
-from .common import figure, save
+from .common import figure, figures_wanted, save, written
 
 TITLE = "Pooling: 2×2 stride 2 max, average and min pooling of the slides' 8×8 grid"
 
@@ -44,25 +44,30 @@ def run(out_dir=None, quick=False):
         print(f"{name} pooling, 2×2 stride 2:")
         print("\n".join("  " + " ".join(f"{v:5g}" for v in row) for row in results[name]))
 
-    figures = [draw_pooling(results, out_dir)] if out_dir is not None else []
+    figures = written(draw_pooling(results, out_dir)) if figures_wanted(out_dir) else []
     return {**results, "figures": figures}
 
 
 def draw_pooling(results, out_dir):
-    fig = figure(14, 4.2)
+    """The 8×8 grid with its 2×2 windows, then each 4×4 result, cells of one size on one colour scale."""
     from matplotlib.patches import Circle
-    axes = fig.subplots(1, 4, width_ratios=[2, 1, 1, 1])
-    panels = [(GRID, "8×8 input: 2×2 windows, maxima circled")]
-    panels += [(pooled, f"{name} pool 2×2, stride 2") for name, pooled in results.items()]
+
+    fig = figure(11.6, 5.2)
+    axes = fig.subplots(1, 4, width_ratios=[2, 1, 1, 1])  # 8 cells across, then 4: every cell the same size
+    panels = [(GRID, "8×8 input (maxima circled)")]
+    panels += [(pooled, f"{name} pooling") for name, pooled in results.items()]
     for ax, (grid, title) in zip(axes, panels):
-        ax.imshow(grid, cmap="coolwarm", vmin=-10, vmax=10)
+        image = ax.imshow(grid, cmap="coolwarm", vmin=-10, vmax=10)
         for (i, j), value in np.ndenumerate(grid):
-            ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=10)
-        ax.set(title=title, xticks=[], yticks=[])
+            ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=12 if grid is GRID else 11)
+        ax.set(xticks=[], yticks=[])
+        ax.set_title(title, fontsize=12)
     for k in range(5):  # the borders of the 2×2 windows
         axes[0].axhline(2 * k - 0.5, color="black", lw=2)
         axes[0].axvline(2 * k - 0.5, color="black", lw=2)
     is_max = GRID.reshape(4, 2, 4, 2) == results["max"][:, None, :, None]  # [window row, i, window column, j]
     for i, j in zip(*np.nonzero(is_max.reshape(8, 8))):
         axes[0].add_patch(Circle((j, i), 0.42, fill=False, color="black", lw=1.5))
+    fig.colorbar(image, ax=axes, label="value", shrink=0.5, aspect=15)
+    fig.suptitle("Pooling with 2×2 windows and stride 2: 8×8 → 4×4", fontsize=14)
     return save(fig, out_dir, "pooling.png")

@@ -25,7 +25,7 @@ from glassnet.data import DataLoader, TensorDataset
 from glassnet.models import lenet5
 from glassnet.training import NORMALIZATION, Run
 
-from .common import figure, mnist, save
+from .common import figure, figures_wanted, mnist, save, written
 
 TITLE = "LeNet on MNIST: train briefly (or load a run), learned filters, feature maps, misclassified digits"
 
@@ -92,37 +92,47 @@ def run(out_dir=None, quick=False, checkpoint="runs/lenet5-mnist"):
           f"feature maps of test digit 0 (a {test_labels[0]}): {maps1.shape} after conv1, {maps2.shape} after conv2")
 
     figures = []
-    if out_dir is not None:
-        figures = [draw_filters(filters, out_dir), draw_feature_maps(test_images[0], maps1, maps2, out_dir),
-                   draw_mistakes(test_images, test_labels, predicted, wrong, out_dir)]
+    if figures_wanted(out_dir):
+        figures = written(draw_filters(filters, out_dir), draw_feature_maps(test_images[0], maps1, maps2, out_dir),
+                          draw_mistakes(test_images, test_labels, predicted, wrong, out_dir))
     return {"accuracy": accuracy, "wrong": len(wrong), "tested": len(test_labels), "filters": filters,
             "maps1_shape": maps1.shape, "maps2_shape": maps2.shape, "figures": figures}
 
 
 def draw_filters(filters, out_dir):
-    fig = figure(9, 1.9)
-    for i, ax in enumerate(fig.subplots(1, len(filters))):
-        limit = np.abs(filters[i]).max()
-        ax.imshow(filters[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"filter {i}", fontsize=9)
+    """The six 5×5 kernels on one colour scale, so that their weights compare; 0 is white."""
+    fig = figure(10, 2.3)
+    limit = np.abs(filters).max()
+    axes = fig.subplots(1, len(filters))
+    for i, ax in enumerate(axes):
+        image = ax.imshow(filters[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"filter {i}", fontsize=10)
         ax.axis("off")
-    fig.suptitle("The learned 5×5 filters of the first convolution (red +, blue -)")
+    fig.colorbar(image, ax=axes, label="weight", shrink=0.9, aspect=10)
+    fig.suptitle("The learned 5×5 filters of the first convolution")
     return save(fig, out_dir, "lenet_filters.png")
 
 
 def draw_feature_maps(digit, maps1, maps2, out_dir):
-    fig = figure(12, 4)
-    left, middle, right = fig.subfigures(1, 3, width_ratios=[1, 2, 2.6])
-    ax = left.subplots()
-    ax.imshow(digit, cmap="gray")
-    ax.set_title("the digit")
-    ax.axis("off")
-    for panel, maps, columns, title in ((middle, maps1, 3, "after conv1 + ReLU (6 × 28×28)"),
-                                        (right, maps2, 4, "after conv2 + ReLU (16 × 10×10)")):
-        for ax, feature_map in zip(panel.subplots(len(maps) // columns, columns).ravel(), maps):
-            ax.imshow(feature_map, cmap="magma")
-            ax.axis("off")
-        panel.suptitle(title, fontsize=10)
+    """The digit and what each filter of conv1 finds in it (top), then conv2's maps; each layer on one scale."""
+    fig = figure(12, 6.2)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.45])
+    axes = top.subplots(1, 1 + len(maps1))
+    axes[0].imshow(digit, cmap="gray")
+    axes[0].set_title("the digit", fontsize=10)
+    for i, (ax, feature_map) in enumerate(zip(axes[1:], maps1)):
+        image = ax.imshow(feature_map, cmap="magma", vmin=0, vmax=maps1.max())
+        ax.set_title(f"map {i}", fontsize=10)
+    top.colorbar(image, ax=axes[1:], label="activation", aspect=8, shrink=0.85)
+    top.suptitle("After conv1 + ReLU: 6 maps of 28×28, one per filter", fontsize=11)
+    axes = np.concatenate([axes, bottom.subplots(2, len(maps2) // 2).ravel()])
+    for i, (ax, feature_map) in enumerate(zip(axes[1 + len(maps1):], maps2)):
+        image = ax.imshow(feature_map, cmap="magma", vmin=0, vmax=maps2.max())
+        ax.set_title(f"map {i}", fontsize=9)
+    bottom.colorbar(image, ax=axes[1 + len(maps1):], label="activation", aspect=15)
+    bottom.suptitle("After conv2 + ReLU: 16 maps of 10×10 (after 2×2 max pooling of conv1's maps)", fontsize=11)
+    for ax in axes:
+        ax.axis("off")
     return save(fig, out_dir, "lenet_feature_maps.png")
 
 
