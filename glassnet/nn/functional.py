@@ -50,8 +50,9 @@ def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` as one fused op.
 
     Shape:
-        input: (*, in_features).  weight: (out_features, in_features).
-        bias: (out_features,).  Returns: (*, out_features).
+        - Input: ``(*, in_features)``.
+        - Weight: ``(out_features, in_features)``; bias: ``(out_features,)``.
+        - Output: ``(*, out_features)``.
     """
     x, w = input.array, weight.array  # the arrays: cheaper to ask than the Tensor properties
     if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
@@ -199,8 +200,9 @@ def prelu(input, weight):
     """x where x > 0, else w·x, with learned slopes ``weight``: one (shared) or one per channel.
 
     Shape:
-        input: (N, C, *) or any shape when ``weight`` has one element; a 1-d input has one channel.
-        weight: (1,), () or (C,).  Returns: the input's shape.
+        - Input: ``(N, C, *)``, or any shape when ``weight`` has one element; a 1-d input has one channel.
+        - Weight: ``(1,)``, ``()`` or ``(C,)``.
+        - Output: the input's shape.
     """
     w = weight.array
     if w.ndim > 1:
@@ -243,7 +245,7 @@ def log_softmax(input, dim=None, *, dtype=None):
 
 
 def one_hot(tensor, num_classes=-1):
-    """Class indices of shape (*) as int64 rows of shape (*, num_classes) with a 1 at each index.
+    """Class indices of shape ``(*)`` as int64 rows of shape ``(*, num_classes)`` with a 1 at each index.
 
     ``num_classes=-1`` uses the largest index + 1.
     """
@@ -351,7 +353,9 @@ def mse_loss(input, target, *, reduction="mean", weight=None):
     """Mean squared error: mean of (input - target)².
 
     Shape:
-        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     target, weight = _regression_inputs("mse_loss", input, target, reduction, weight)
     if weight is None:  # the common case, as one fused op
@@ -364,7 +368,9 @@ def l1_loss(input, target, *, reduction="mean", weight=None):
     """Mean absolute error: mean of |input - target| (gradient sign(input - target), 0 at equality).
 
     Shape:
-        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     target, weight = _regression_inputs("l1_loss", input, target, reduction, weight)
     return _weighted_reduce((input - target).abs(), weight, reduction)
@@ -379,7 +385,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     ``reduction`` may be passed positionally, as in PyTorch.
 
     Shape:
-        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     name = "huber_loss"
     target, _ = _regression_inputs(name, input, target, reduction, None)
@@ -404,7 +412,9 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     in size (the L1 loss's), for any beta.  ``beta=0`` gives the L1 loss.
 
     Shape:
-        input, target: the same shape (*).  Returns: () or (*) with reduction='none'.
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     name = "smooth_l1_loss"
     target, _ = _regression_inputs(name, input, target, reduction, None)
@@ -426,7 +436,9 @@ def kl_div(input, target, *, reduction="mean", log_target=False):
     warns, as PyTorch does.
 
     Shape:
-        input, target: the same shape (N, *).  Returns: () or (N, *) with reduction='none'.
+        - Input: ``(N, *)``, log-probabilities.
+        - Target: ``(N, *)``, the input's shape.
+        - Output: a scalar, or ``(N, *)`` with ``reduction='none'``.
     """
     name = "kl_div"
     if reduction not in ("mean", "batchmean", "sum", "none"):
@@ -524,9 +536,22 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     (``glassnet.ops.loss.CrossEntropy`` or ``SoftCrossEntropy``): logits of ±1000 are fine.
 
     Shape:
-        input: (C,), (N, C) or (N, C, d1, ...).  target: indices of shape (), (N) or
-        (N, d1, ...), or probabilities of the input's shape.  Returns: () or, with
-        reduction='none', (), (N) or (N, d1, ...).
+        - Input: ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``, raw scores.
+        - Target: class indices of shape ``()``, ``(N,)`` or ``(N, d1, ...)``, or class
+          probabilities of the input's shape.
+        - Output: a scalar, or with ``reduction='none'`` ``()``, ``(N,)`` or ``(N, d1, ...)``.
+
+    Example:
+        >>> import glassnet
+        >>> import glassnet.nn.functional as F
+        >>> logits = glassnet.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]], requires_grad=True)
+        >>> loss = F.cross_entropy(logits, glassnet.tensor([0, 2]))
+        >>> loss
+        tensor(0.1672, grad_fn=<CrossEntropyBackward0>)
+        >>> loss.backward()
+        >>> logits.grad  # (softmax(x) − onehot(y)) / N
+        tensor([[-0.1065,  0.0533,  0.0533],
+                [ 0.0226,  0.0226, -0.0453]])
     """
     name = "cross_entropy"
     _check_reduction(name, reduction)
@@ -575,8 +600,9 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     equals ``cross_entropy(x, y)``.
 
     Shape:
-        input: (C,), (N, C) or (N, C, d1, ...).  target: (), (N) or (N, d1, ...) integers.
-        Returns: () or, with reduction='none', the target's shape.
+        - Input: ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``, log-probabilities.
+        - Target: ``()``, ``(N,)`` or ``(N, d1, ...)``, class indices.
+        - Output: a scalar, or the target's shape with ``reduction='none'``.
     """
     name = "nll_loss"
     _check_reduction(name, reduction)
@@ -600,7 +626,9 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     where sigmoid would round to 0 or 1.  ``weight`` rescales each element.
 
     Shape:
-        input, target: the same shape (*), input in [0, 1].  Returns: () or (*).
+        - Input: ``(*)``, probabilities in [0, 1].
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     name = "binary_cross_entropy"
     target = _as_tensor(target)
@@ -626,7 +654,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="m
     class, broadcasting over the last dimension); ``weight`` rescales each element.
 
     Shape:
-        input, target: the same shape (*).  Returns: () or (*).
+        - Input: ``(*)``, any shape.
+        - Target: ``(*)``, the input's shape.
+        - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
     name = "binary_cross_entropy_with_logits"
     target = _as_tensor(target)
