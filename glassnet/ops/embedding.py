@@ -70,8 +70,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     ``sparse=True`` still gives a dense gradient (glassnet has no sparse tensors).
 
     Shape:
-        input: (*) integers in [0, num_embeddings).  weight: (num_embeddings, embedding_dim).
-        Returns: (*, embedding_dim).
+        - Input: ``(*)``, integers in [0, num_embeddings).
+        - Weight: ``(num_embeddings, embedding_dim)``.
+        - Output: ``(*, embedding_dim)``.
     """
     indices = input.array if isinstance(input, Tensor) else np.asarray(input)
     if indices.dtype.kind not in "iu":

@@ -193,7 +193,8 @@ def interpolate(
         recompute_scale_factor: True computes the scale from the output size.
 
     Shape:
-        input: (N, C, *spatial). Output: (N, C, *size).
+        - Input: ``(N, C, *spatial)``, one or two spatial axes.
+        - Output: ``(N, C, *size)``.
     """
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:

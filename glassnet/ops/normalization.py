@@ -179,7 +179,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     ``running_var``, which are then required.
 
     Shape:
-        input: (N, C, *).  running_mean, running_var, weight, bias: (C,).  Returns: the input's shape.
+        - Input: ``(N, C, *)``.
+        - running_mean, running_var, weight, bias: ``(C,)``.
+        - Output: the input's shape.
     """
     name = "batch_norm"
     _check_floating(name, input)
@@ -226,7 +228,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     dimensions), so training and evaluation behave the same.
 
     Shape:
-        input: (*, *normalized_shape).  weight, bias: normalized_shape.  Returns: the input's shape.
+        - Input: ``(*, *normalized_shape)``.
+        - Weight, bias: ``normalized_shape``.
+        - Output: the input's shape.
     """
     name = "layer_norm"
     _check_floating(name, input)
@@ -255,7 +259,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     positions), so training and evaluation behave the same; γ and β are per channel.
 
     Shape:
-        input: (N, C, *) with C divisible by num_groups.  weight, bias: (C,).  Returns: the input's shape.
+        - Input: ``(N, C, *)`` with C divisible by ``num_groups``.
+        - Weight, bias: ``(C,)``.
+        - Output: the input's shape.
     """
     name = "group_norm"
     _check_floating(name, input)

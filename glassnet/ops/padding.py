@@ -172,7 +172,8 @@ def pad(input, pad, mode="constant", value=None):
         value: the fill of 'constant' (default 0).
 
     Shape:
-        input: (*, n). Output: (*, n + before + after), likewise for each padded axis.
+        - Input: ``(*, n)``.
+        - Output: ``(*, n + before + after)``, likewise for each padded axis.
     """
     widths = pad_widths(input, pad, mode, value)
     if mode == "constant":
