@@ -12,17 +12,15 @@ def default_collate(batch):
     The samples' structure is kept and their leaves are stacked along a new
     first axis:
 
-    ======================================  =====================================
-    each sample is                          the batch is
-    ======================================  =====================================
-    a Tensor or ndarray of shape ``S``      a Tensor of shape ``(N, *S)``, same dtype
-    a Python ``int``                        an int64 Tensor of shape ``(N,)``
-    a Python ``float``                      a float64 Tensor of shape ``(N,)``
-    a NumPy scalar or ``bool``              a Tensor of shape ``(N,)``, its dtype
-    a ``str``                               the samples unchanged
-    a dict                                  a dict of batches, key by key
-    a tuple or list ``(x, y, ...)``         a **list** ``[X, Y, ...]`` of batches
-    ======================================  =====================================
+    | each sample is                     | the batch is                                |
+    |------------------------------------|---------------------------------------------|
+    | a Tensor or ndarray of shape ``S`` | a Tensor of shape ``(N, *S)``, same dtype   |
+    | a Python ``int``                   | an int64 Tensor of shape ``(N,)``           |
+    | a Python ``float``                 | a float64 Tensor of shape ``(N,)``          |
+    | a NumPy scalar or ``bool``         | a Tensor of shape ``(N,)``, its dtype       |
+    | a ``str``                          | the samples unchanged                       |
+    | a dict                             | a dict of batches, key by key               |
+    | a tuple or list ``(x, y, ...)``    | a **list** ``[X, Y, ...]`` of batches       |
 
     So ``(image, label)`` samples become ``[images, labels]``; a list, not a
     tuple, exactly as in PyTorch.  ``x, y = batch`` works either way.
