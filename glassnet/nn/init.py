@@ -27,15 +27,18 @@ from ..autograd.grad_mode import no_grad
 def calculate_gain(nonlinearity, param=None):
     """The recommended gain for a nonlinearity: the factor by which it shrinks the std of its input.
 
-    ==========================  ========================================
-    nonlinearity                gain
-    ==========================  ========================================
-    linear, conv*, sigmoid      1
-    tanh                        5/3
-    relu                        √2
-    leaky_relu                  √(2 / (1 + negative_slope²)), slope ``param`` (default 0.01)
-    selu                        3/4
-    ==========================  ========================================
+    | nonlinearity                 | gain                                                              |
+    |------------------------------|-------------------------------------------------------------------|
+    | linear, ``conv*``, sigmoid   | 1                                                                 |
+    | tanh                         | 5/3                                                               |
+    | relu                         | √2                                                                |
+    | leaky_relu                   | √(2 / (1 + negative_slope²)), slope ``param`` (default 0.01)      |
+    | selu                         | 3/4                                                               |
+
+    Example:
+        >>> from glassnet.nn import init
+        >>> init.calculate_gain("tanh"), init.calculate_gain("relu")
+        (1.6666666666666667, 1.4142135623730951)
     """
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
     if nonlinearity in linear_fns or nonlinearity == "sigmoid":

@@ -4,21 +4,19 @@ The lecture links the TensorFlow Neural Network Playground; the same links
 (the part after ``#``) open here with the same data, the same initial weights
 and the same losses.  This package is the engine; the web page sits on top.
 
-=================  ==================================================================
-module             mirrors (in the original's ``src/``)
-=================  ==================================================================
-``jsnumber``       JavaScript's ``Number()``, ``String()`` and ``toFixed``
-``state``          ``state.ts``: the URL hash, read and written back byte for byte
-``rng``            seedrandom 2.4.4's ARC4 ``Math.random`` replacement
-``datasets``       ``dataset.ts``: the six generators, shuffle, train/test split
-``features``       ``INPUTS`` and the heatmap grid of ``playground.ts``
-``activations``    activation and regularisation functions of ``nn.ts``
-``network``        ``nn.ts``: the network and its training rule, vectorised per layer
-``session``        ``playground.ts``: startup, reset, one epoch, the page's actions
-``simulate``       headless runs printed as JSON (``glassnet playground simulate``)
-``colours``        the heatmaps' 31-colour quantize scale of ``heatmap.ts``
-``export``         (beyond the original) safetensors + a glassnet/PyTorch rebuild script
-=================  ==================================================================
+| module            | mirrors (in the original's ``src/``)                                |
+|-------------------|---------------------------------------------------------------------|
+| ``jsnumber``      | JavaScript's ``Number()``, ``String()`` and ``toFixed``             |
+| ``state``         | ``state.ts``: the URL hash, read and written back byte for byte     |
+| ``rng``           | seedrandom 2.4.4's ARC4 ``Math.random`` replacement                 |
+| ``datasets``      | ``dataset.ts``: the six generators, shuffle, train/test split       |
+| ``features``      | ``INPUTS`` and the heatmap grid of ``playground.ts``                |
+| ``activations``   | activation and regularisation functions of ``nn.ts``                |
+| ``network``       | ``nn.ts``: the network and its training rule, vectorised per layer  |
+| ``session``       | ``playground.ts``: startup, reset, one epoch, the page's actions    |
+| ``simulate``      | headless runs printed as JSON (``glassnet playground simulate``)    |
+| ``colours``       | the heatmaps' 31-colour quantize scale of ``heatmap.ts``            |
+| ``export``        | (beyond the original) safetensors + a glassnet/PyTorch rebuild script |
 
 Two ways to compute gradients, both tested against the spec's conformance
 vectors: ``backend="numpy"`` (default) runs ``nn.ts``'s backpropagation by
