@@ -129,6 +129,12 @@ def summary(model, input_size, print_table=False):
     The table shows as the result of a notebook cell or at the prompt; ``print()``
     it in a script, or pass ``print_table=True``.  Nothing is printed unless asked,
     so a notebook cell ending in ``glassnet.summary(...)`` shows the table once.
+
+    Example:
+        >>> import glassnet
+        >>> table = glassnet.summary(glassnet.models.lenet5(), (1, 1, 28, 28))
+        >>> table.total_params, table.total_macs, table.output_shape
+        (61706, 416520, (1, 10))
     """
     rows = []
     _walk(model, tuple(int(s) for s in input_size), "", rows)
