@@ -14,6 +14,8 @@ docs/check_docstrings.py, so the site and the docstring check cover the same obj
 * glassnet's docstrings title their doctests ``Example:``, which griffe's Google-style parser
   reads as an admonition (a box of plain text), not as its ``Examples:`` section (code): the
   title is read as ``Examples:``.
+* Methods inherited from a private base (``Conv2d.reset_parameters`` from ``_ConvNd``) would be
+  on no page: they are listed with each public subclass.
 * Functions made at import time (``exp = _method("exp")`` in functions.py) and aliases in classes
   (``Tensor.mm = matmul``, ``eq, ne = __eq__, __ne__``) are variables to griffe: each becomes a
   function with the signature and docstring Python reports (an alias's says whose alias it is).
@@ -91,6 +93,22 @@ def runtime_class_members(cls, griffe_class):
         runtime_function(name, value, griffe_class, doc)
 
 
+def private_base_members(cls, griffe_class, pkg):
+    """Show on ``cls`` the public methods it inherits from private glassnet bases (``_ConvNd``, ``_BatchNorm``).
+
+    Those bases have no page, so their methods (``reset_parameters``, ``append``, ...) are listed
+    with each public subclass; public bases (``Module``) keep theirs on their own entry.
+    """
+    for base in cls.__mro__[1:]:
+        if not base.__module__.startswith("glassnet") or not base.__name__.startswith("_"):
+            continue
+        griffe_base = pkg.get_member(f"{base.__module__}.{base.__qualname__}".split(".")[1:])
+        for name, member in list(griffe_base.members.items()):
+            if name.startswith("_") or name in griffe_class.members or member.is_attribute:
+                continue
+            griffe_class.set_member(name, griffe.Alias(name, member, parent=griffe_class, inherited=True))
+
+
 class PublicNames(griffe.Extension):
     """Make griffe's view of glassnet's public API match Python's."""
 
@@ -128,3 +146,5 @@ class PublicNames(griffe.Extension):
                     classes.append((value, defined))
         for cls, griffe_class in classes:
             runtime_class_members(cls, griffe_class)
+        for cls, griffe_class in classes:
+            private_base_members(cls, griffe_class, pkg)
