@@ -4,15 +4,22 @@ Random ones draw from glassnet's single seeded generator (``glassnet.manual_seed
 unless a ``generator=`` is given.  All take ``device=``: None or "cpu" (glassnet
 runs on the CPU; any other device raises, see ``glassnet.devices``).
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 from . import dtypes
+from ._typing import DeviceLike, DTypeLike, Number, ShapeLike, TensorLike
 from .devices import check_device
-from .random import numpy_generator
+from .random import Generator, numpy_generator
 from .tensor import Tensor, _shape_args, as_array
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False):
+def tensor(
+    data: TensorLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (number, nested list, array or tensor).
 
     Python floats become float32 and ints int64, as in PyTorch.
@@ -29,23 +36,26 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     return Tensor(np.array(as_array(data, dtype), copy=True), requires_grad=requires_grad)
 
 
-def from_numpy(array):
+def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with the NumPy ``array`` (no copy, dtype kept)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected an np.ndarray, got {type(array).__name__}")
     return Tensor._from_array(array)
 
 
-def _new(array, requires_grad):
+def _new(array: np.ndarray, requires_grad: bool) -> Tensor:
     t = Tensor._from_array(array)
     return t.requires_grad_(True) if requires_grad else t
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype: DTypeLike | None) -> np.dtype:
     return np.dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(
+    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of shape ``size`` filled with 0 (float32 unless ``dtype`` is given).
 
     ``size`` is given as numbers or as one tuple: ``zeros(2, 3)`` or ``zeros((2, 3))``.
@@ -60,7 +70,10 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _new(np.zeros(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(
+    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of shape ``size`` filled with 1 (float32 unless ``dtype`` is given).
 
     Example:
@@ -72,13 +85,19 @@ def ones(*size, dtype=None, device=None, requires_grad=False):
     return _new(np.ones(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(
+    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """An uninitialised tensor of shape ``size`` (float32 unless ``dtype`` is given): its values are whatever the memory held."""
     check_device(device, "empty")
     return _new(np.empty(_shape_args(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+def full(
+    size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of shape ``size`` (a tuple) filled with ``fill_value``; the dtype is ``fill_value``'s unless given.
 
     Example:
@@ -93,7 +112,10 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     return _new(np.full(_shape_args((size,)), fill_value, dtype=np.dtype(dtype)), requires_grad)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """The ``n`` × ``m`` identity matrix (``m = n`` by default): 1 on the diagonal, 0 elsewhere.
 
     Example:
@@ -106,7 +128,10 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(
+    *size: int | ShapeLike, generator: Generator | None = None, dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
+) -> Tensor:
     """Uniform samples from [0, 1), drawn from ``generator`` or glassnet's seeded default one.
 
     Example:
@@ -120,27 +145,33 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _new(values.astype(_float_dtype(dtype)), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(
+    *size: int | ShapeLike, generator: Generator | None = None, dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
+) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     check_device(device, "randn")
     values = numpy_generator(generator).standard_normal(_shape_args(size))
     return _new(values.astype(_float_dtype(dtype)), requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
+def randint(
+    low: int, high: int | ShapeLike | None = None, size: ShapeLike | None = None, generator: Generator | None = None,
+    dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+) -> Tensor:
     """Integers uniform in [low, high); ``randint(high, size)`` starts at 0, as in PyTorch."""
     check_device(device, "randint")
     if size is None:
         if not isinstance(high, (tuple, list)):
             raise TypeError("randint: size must be given as a tuple, e.g. randint(0, 10, (3,))")
-        low, high, size = 0, low, high
+        size, high, low = high, low, 0  # randint(high, size)
     if high is None:
         low, high = 0, low
     values = numpy_generator(generator).integers(low, high, _shape_args((size,)))
     return Tensor._from_array(values.astype(dtype or dtypes.int64))
 
 
-def randperm(n, generator=None, device=None):
+def randperm(n: int, generator: Generator | None = None, device: DeviceLike | None = None) -> Tensor:
     """A random permutation of the integers 0 … n−1 (int64).
 
     Example:
@@ -152,7 +183,10 @@ def randperm(n, generator=None, device=None):
     return Tensor._from_array(numpy_generator(generator).permutation(n).astype(np.int64))
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+def arange(
+    start: Number, end: Number | None = None, step: Number = 1, dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None, requires_grad: bool = False,
+) -> Tensor:
     """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints.
 
     Example:
@@ -169,14 +203,17 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _new(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+def linspace(
+    start: Number, end: Number, steps: int, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
     check_device(device, "linspace")
     return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
 
 
-def _like(maker):
-    def like(input, dtype=None, requires_grad=False, **kwargs):
+def _like(maker: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    def like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, **kwargs: object) -> Tensor:
         return maker(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, **kwargs)
 
     like.__name__ = maker.__name__ + "_like"
@@ -191,6 +228,9 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+def full_like(
+    input: Tensor, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``full`` with the shape (and, by default, the dtype) of ``input``."""
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

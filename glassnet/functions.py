@@ -4,24 +4,29 @@ Most are the Tensor method of the same name; ``cat``, ``stack``, ``where`` and
 ``einsum`` take several tensors.  Some share a name with a Python built-in
 (``all``, ``any``, ``max``, ``round``…), so code here reaches those through ``builtins``.
 """
+from __future__ import annotations
+
 import builtins
 import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import dtypes
+from ._typing import DeviceLike, DTypeLike, TensorLike
 from .devices import check_device
 from .ops import einsum as einsum_ops
 from .ops import selection, shape
 from .tensor import Tensor, _axis, as_array
 
 
-def _tensor(x):
+def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _method(name):
-    def function(input, *args, out=None, **kwargs):
+def _method(name: str) -> Callable[..., Any]:
+    def function(input: TensorLike, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         result = getattr(_tensor(input), name)(*args, **kwargs)
         return result if out is None else _write_out(result, out, name.strip("_"))
 
@@ -39,11 +44,11 @@ def _method(name):
     out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
     at = len(parameters) - (parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
     parameters = [parameters[0].replace(name="input")] + parameters[1:at] + [out] + parameters[at:]
-    function.__signature__ = inspect.Signature(parameters)
+    function.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     return function
 
 
-def _write_out(result, out, op):
+def _write_out(result: Any, out: Any, op: str) -> Any:
     """Write ``result`` into ``out`` as PyTorch's ``out=`` does: resized if its shape differs, never recorded for autograd."""
     if isinstance(result, tuple):
         written = [_write_out(r, o, op) for r, o in zip(result, out)]
@@ -160,8 +165,8 @@ gt = _method("__gt__")
 ge = _method("__ge__")
 
 
-def _common(tensors, op):
-    tensors = [_tensor(t) for t in tensors]
+def _common(operands: Sequence[TensorLike], op: str) -> list[Tensor]:
+    tensors = [_tensor(t) for t in operands]
     if not tensors:
         raise RuntimeError(f"{op}: expected a non-empty list of tensors")
     dtype = tensors[0].dtype
@@ -170,7 +175,7 @@ def _common(tensors, op):
     return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
 
 
-def cat(tensors, dim=0):
+def cat(tensors: Sequence[TensorLike], dim: int = 0) -> Tensor:
     """Join tensors along an existing axis ``dim``; all other sizes must match."""
     tensors = _common(tensors, "cat")
     first = tensors[0]
@@ -189,7 +194,7 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors: Sequence[TensorLike], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new axis ``dim``."""
     tensors = _common(tensors, "stack")
     for i, t in enumerate(tensors):
@@ -201,7 +206,7 @@ def stack(tensors, dim=0):
     return shape.Stack.apply(*tensors, dim=_axis(dim, tensors[0].ndim + 1))
 
 
-def where(condition, input, other):
+def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor:
     """``input`` where ``condition`` is true, else ``other`` (all three broadcast)."""
     condition = as_array(condition).astype(bool)
     if isinstance(other, Tensor) and not isinstance(input, Tensor):
@@ -211,17 +216,19 @@ def where(condition, input, other):
     return selection.Where.apply(a, b, condition=condition)
 
 
-def numel(input):
+def numel(input: Tensor) -> int:
     """The number of elements of ``input``."""
     return input.numel()
 
 
-def is_tensor(obj):
+def is_tensor(obj: object) -> bool:
     """True if ``obj`` is a glassnet ``Tensor`` (or a ``Parameter``)."""
     return isinstance(obj, Tensor)
 
 
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(
+    input: TensorLike, other: TensorLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
     """True if ``|input − other| ≤ atol + rtol·|other|`` everywhere (broadcast), as NumPy and PyTorch test it.
 
     Example:
@@ -232,7 +239,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.allclose(as_array(input), as_array(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def equal(input, other):
+def equal(input: TensorLike, other: TensorLike) -> bool:
     """True if both tensors have the same shape and the same elements (``Tensor.equal``).
 
     Example:
@@ -243,12 +250,14 @@ def equal(input, other):
     return _tensor(input).equal(_tensor(other))
 
 
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor: TensorLike, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces of ``tensor`` along ``dim``: of ``split_size_or_sections`` elements each, or of the sizes in a list."""
     return _tensor(tensor).split(split_size_or_sections, dim)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(
+    input: TensorLike, repeats: int | TensorLike | None = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
     """Each element repeated ``repeats`` times along ``dim`` (see ``Tensor.repeat_interleave``).
 
     With ``input`` alone, ``input`` holds the counts: ``repeat_interleave(tensor([2, 1]))`` is ``tensor([0, 0, 1])``.
@@ -259,7 +268,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return _tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: TensorLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None) -> Tensor:
     """``data`` as a tensor, sharing memory with it when it already is a tensor or an array of that dtype."""
     check_device(device, "as_tensor")
     if isinstance(data, Tensor):
@@ -269,7 +278,7 @@ def as_tensor(data, dtype=None, device=None):
     return Tensor(data, dtype)
 
 
-def einsum(equation, *operands):
+def einsum(equation: str, *operands: TensorLike | Sequence[TensorLike]) -> Tensor:
     """Sums of products of the operands named by subscripts: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``.
 
     Letters shared by operands are multiplied, letters missing from the output
@@ -279,7 +288,7 @@ def einsum(equation, *operands):
     Unlike PyTorch, the sublist form ``einsum(a, [0, 1], b, [1, 2])`` is not available.
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = operands[0]
+        operands = tuple(operands[0])
     if not isinstance(equation, str):
         raise TypeError(
             "einsum(): the first argument must be an equation such as 'ij,jk->ik'; hint: unlike PyTorch, "

@@ -23,10 +23,15 @@ Nothing is lost:
 Needs the ``safetensors`` package, the ``train`` extra
 (``pip install 'glassnet[train]'``, or ``pip install -e '.[train]'`` in a clone).
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +45,7 @@ class CheckpointError(RuntimeError):
     """A checkpoint file is missing, truncated, corrupt or not what was expected."""
 
 
-def _safetensors_numpy():
+def _safetensors_numpy() -> ModuleType:
     try:
         import safetensors.numpy
     except ImportError:
@@ -50,7 +55,7 @@ def _safetensors_numpy():
     return safetensors.numpy
 
 
-def checksum(arrays):
+def checksum(arrays: Mapping[str, Any]) -> str:
     """SHA-256 over the names, dtypes, shapes and bytes of ``arrays`` (a dict), in sorted order."""
     digest = hashlib.sha256()
     for name in sorted(arrays):
@@ -60,7 +65,7 @@ def checksum(arrays):
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path, data):
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never a mix."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -81,7 +86,7 @@ def atomic_write_bytes(path, data):
         raise
 
 
-def save(obj, f, metadata=None):
+def save(obj: Any, f: str | os.PathLike[str], metadata: Mapping[str, Any] | None = None) -> None:
     """Write ``obj`` to the file ``f``: a ``state_dict``, or a checkpoint dict that holds state dicts and numbers.
 
     A dict of name → Tensor or ndarray (e.g. ``model.state_dict()``) is stored as
@@ -123,7 +128,7 @@ class StateDict(dict):
 
     model = ""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         raise AttributeError(
             f"load: this file holds the state_dict of {self.model.splitlines()[0] if self.model else 'a module'}, "
             f"not the module itself, so it has no attribute {name!r} (unlike torch.load of a pickled model); "
@@ -131,7 +136,10 @@ class StateDict(dict):
         )
 
 
-def load(f, map_location=None, with_metadata=False, *, weights_only=None, mmap=None):
+def load(
+    f: str | os.PathLike[str], map_location: Any = None, with_metadata: bool = False, *,
+    weights_only: bool | None = None, mmap: bool | None = None,
+) -> Any:
     """Read a file written by ``save`` (or any safetensors file, or a ``torch.save`` zip) back.
 
     A ``state_dict`` comes back as a dict of name → Tensor, a nested checkpoint as
@@ -177,7 +185,7 @@ def load(f, map_location=None, with_metadata=False, *, weights_only=None, mmap=N
     return (loaded, metadata) if with_metadata else loaded
 
 
-def _head(path, size=16):
+def _head(path: str, size: int = 16) -> bytes:
     """The first ``size`` bytes of the file at ``path`` (enough to tell its format)."""
     try:
         with open(path, "rb") as f:
@@ -186,7 +194,7 @@ def _head(path, size=16):
         raise CheckpointError(f"load: no checkpoint at {path}") from None
 
 
-def load_arrays(path):
+def load_arrays(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """``(dict of name → ndarray, metadata dict)`` from a safetensors file, verified."""
     path = os.fspath(path)
     try:

@@ -25,9 +25,13 @@ Each layer type has a rule below (``SHAPE_RULES``) giving its output shape and
 multiply-adds from its input shape; containers (``Sequential``) chain their
 children.  A module without a rule is reported with a hint to add one.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from . import nn
 from .ops.conv import conv_output_size
@@ -56,7 +60,7 @@ class Summary:
     table in HTML.
     """
 
-    def __init__(self, rows, input_shape):
+    def __init__(self, rows: list[Row], input_shape: Sequence[int]) -> None:
         self.rows, self.input_shape = rows, tuple(input_shape)
         self.output_shape = rows[-1].output_shape if rows else self.input_shape
         self.total_params = sum(r.params for r in rows)
@@ -64,7 +68,7 @@ class Summary:
 
     HEADER = ("Layer", "Input shape", "Layer shape", "Output shape", "Params", "Mult-adds")
 
-    def _body(self):
+    def _body(self) -> list[tuple[str, ...]]:
         """One tuple of cell texts per layer, in the order of ``HEADER``."""
         return [
             (f"{r.name} {r.layer}".strip(), _shape(r.input_shape), r.layer_shape, _shape(r.output_shape),
@@ -72,14 +76,14 @@ class Summary:
             for r in self.rows
         ]
 
-    def _totals(self):
+    def _totals(self) -> list[str]:
         return [
             f"Total params: {self.total_params:,}",
             f"Total mult-adds: {self.total_macs:,} ({readable(self.total_macs)})",
             f"Input: {_shape(self.input_shape)} -> output: {_shape(self.output_shape)}",
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         header, body = self.HEADER, self._body()
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(6)]
 
@@ -91,10 +95,10 @@ class Summary:
         rule = "-" * len(fmt(header))
         return "\n".join([fmt(header), rule, *map(fmt, body), rule, *self._totals()])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return str(self)
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """The table as HTML, for Jupyter: numbers right-aligned, the totals below."""
         def row(cells, tag):
             return "<tr>" + "".join(
@@ -115,7 +119,7 @@ def _shape(shape):
     return "(" + " x ".join(str(s) for s in shape) + ")"
 
 
-def readable(count):
+def readable(count: int) -> str:
     """A large count in the unit that reads best: 950, 416.5 K, 14.7 M, 1.2 G (thousands, millions, billions)."""
     for unit, size in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3)):
         if count >= size:
@@ -123,7 +127,7 @@ def readable(count):
     return f"{count:,}"
 
 
-def summary(model, input_size, print_table=False):
+def summary(model: nn.Module, input_size: Sequence[int], print_table: bool = False) -> Summary:
     """The shape table of ``model`` for an input of shape ``input_size`` (batch first), as a ``Summary``.
 
     The table shows as the result of a notebook cell or at the prompt; ``print()``
@@ -136,7 +140,7 @@ def summary(model, input_size, print_table=False):
         >>> table.total_params, table.total_macs, table.output_shape
         (61706, 416520, (1, 10))
     """
-    rows = []
+    rows: list[Row] = []
     _walk(model, tuple(int(s) for s in input_size), "", rows)
     table = Summary(rows, input_size)
     if print_table:
@@ -308,7 +312,8 @@ def _embedding(layer, shape):
     return (*shape, layer.embedding_dim), 0
 
 
-SHAPE_RULES = {
+# layer type -> rule(layer, input shape) -> (output shape, mult-adds)
+SHAPE_RULES: dict[type[nn.Module], Callable[[Any, tuple], tuple[tuple, int]]] = {
     **{layer: _conv for layer in CONVOLUTIONS},
     nn.MaxPool1d: lambda layer, s: _pool2d(layer, s, dims=1),
     nn.MaxPool2d: _pool2d,

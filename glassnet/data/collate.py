@@ -1,12 +1,15 @@
 """``default_collate``: turning a list of samples into one batch."""
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ._interop import to_numpy, to_tensor
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, the way ``torch.utils.data.default_collate`` does.
 
     The samples' structure is kept and their leaves are stacked along a new

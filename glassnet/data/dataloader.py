@@ -1,11 +1,17 @@
 """``DataLoader``: iterate over a dataset in (shuffled) mini-batches."""
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
+from glassnet.random import Generator
+
 from .collate import default_collate
-from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .dataset import Dataset, IterableDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 
 class DataLoader:
@@ -81,10 +87,14 @@ class DataLoader:
         [((64, 3), (64,)), ((36, 3), (36,))]
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, *, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None,
-                 prefetch_factor=None, persistent_workers=False, pin_memory_device="", in_order=True):
+    def __init__(
+        self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
+        sampler: Sampler | Iterable[int] | None = None, batch_sampler: Sampler | Iterable[list[int]] | None = None,
+        num_workers: int = 0, collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+        drop_last: bool = False, timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None, generator: Generator | None = None, prefetch_factor: int | None = None,
+        persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True,
+    ) -> None:
         _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor,
                                persistent_workers)
         if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None or batch_sampler is not None):
@@ -120,25 +130,28 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.generator = generator
 
-    def __len__(self):
+    def __len__(self) -> int:
         """The number of batches per epoch."""
-        return len(self.batch_sampler)
+        return len(self.batch_sampler)  # type: ignore[arg-type]  # a batch sampler with a length
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if isinstance(self.dataset, IterableDataset):
             collate = self.collate_fn or default_collate
             return (collate(samples) for samples in self.batch_sampler)
         batches = iter(self.batch_sampler)  # glassnet's random samplers draw the epoch's order now
         return (self._fetch(np.asarray(batch, dtype=np.int64)) for batch in batches)
 
-    def _fetch(self, indices):
+    def _fetch(self, indices: np.ndarray) -> Any:
         if self.collate_fn is None and hasattr(self.dataset, "get_batch"):
             return self.dataset.get_batch(indices)
         collate = self.collate_fn or default_collate
         return collate([self.dataset[int(i)] for i in indices])
 
 
-def _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor, persistent_workers):
+def _check_worker_settings(
+    num_workers: int, timeout: float, multiprocessing_context: Any, prefetch_factor: int | None,
+    persistent_workers: bool,
+) -> None:
     """Refuse the worker settings PyTorch refuses, with its reasons; the rest have no effect here."""
     if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
         raise ValueError(f"DataLoader: num_workers option should be a non-negative integer, got "

@@ -1,15 +1,22 @@
 """Datasets: anything with ``len(ds)`` and ``ds[i]``, as in ``torch.utils.data``."""
+from __future__ import annotations
+
 import bisect
 import itertools
 import math
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from glassnet.random import numpy_generator
+from glassnet.random import Generator, numpy_generator
 
 from ._interop import to_numpy, to_tensor
 from .collate import default_collate
+
+if TYPE_CHECKING:  # glassnet/__init__ imports this package: the Tensor class is only named here
+    from glassnet.tensor import Tensor
 
 
 class Dataset:
@@ -24,15 +31,15 @@ class Dataset:
     instead of a Python loop over samples.  The default below is that loop.
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index) "
                                   "to return sample number `index`")
 
-    def __len__(self):
+    def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__() "
                                   "to return the number of samples")
 
-    def get_batch(self, indices):
+    def get_batch(self, indices: np.ndarray) -> Any:
         """The samples at ``indices`` (a 1-D int array), collated into a batch.
 
         Must return exactly what ``default_collate([self[i] for i in indices])``
@@ -40,7 +47,7 @@ class Dataset:
         """
         return default_collate([self[int(i)] for i in indices])
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> ConcatDataset:
         """``a + b`` is ``ConcatDataset([a, b])``, as in PyTorch."""
         return ConcatDataset([self, other])
 
@@ -63,7 +70,7 @@ class IterableDataset(Dataset):
         [0.0, 1.0, 4.0, 9.0]
     """
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError(f"{type(self).__name__} must implement __iter__() to yield its samples")
 
 
@@ -89,7 +96,7 @@ class TensorDataset(Dataset):
         (glassnet.Size([3]), glassnet.Size([]))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor) -> None:
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor, got none")
         sizes = [t.shape[0] if len(t.shape) else None for t in tensors]
@@ -100,13 +107,13 @@ class TensorDataset(Dataset):
         self.tensors = tensors
         self._arrays = [to_numpy(t) for t in tensors]
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
-    def get_batch(self, indices):
+    def get_batch(self, indices: np.ndarray) -> list[Tensor]:
         """One fancy-index per tensor; returns a list of Tensors with ``len(indices)`` rows."""
         return [to_tensor(a[indices]) for a in self._arrays]
 
@@ -135,29 +142,29 @@ class Subset(Dataset):
         (1000, (tensor(999),))
     """
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
     @property
-    def indices(self):
+    def indices(self) -> Sequence[int]:
         """The positions in ``dataset`` that this subset holds, as given (settable)."""
         return self._indices
 
     @indices.setter
-    def indices(self, indices):
+    def indices(self, indices: Sequence[int]) -> None:
         self._indices = indices
         self._positions = np.asarray(to_numpy(indices), dtype=np.int64).reshape(-1)
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | list[int]) -> Any:
         if isinstance(idx, list):
-            return self.dataset[[self.indices[i] for i in idx]]
+            return self.dataset[[self.indices[i] for i in idx]]  # type: ignore[index]  # a dataset that takes lists
         return self.dataset[self.indices[idx]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
-    def get_batch(self, indices):
+    def get_batch(self, indices: np.ndarray) -> Any:
         """The dataset's samples at ``indices[indices]``, batched by the dataset's ``get_batch`` if it has one."""
         positions = self._positions[indices]
         if hasattr(self.dataset, "get_batch"):
@@ -180,11 +187,11 @@ class ConcatDataset(Dataset):
     """
 
     @staticmethod
-    def cumsum(sequence):
+    def cumsum(sequence: Iterable[Dataset]) -> list[int]:
         """The running totals of the datasets' lengths: ``[len(d0), len(d0) + len(d1), ...]``."""
         return list(itertools.accumulate(len(dataset) for dataset in sequence))
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
@@ -193,10 +200,10 @@ class ConcatDataset(Dataset):
                              "in an IterableDataset of your own (itertools.chain)")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> Any:
         if idx < 0:
             if -idx > len(self):
                 raise ValueError(f"ConcatDataset: index {idx} is out of range for {len(self)} samples; "
@@ -207,7 +214,9 @@ class ConcatDataset(Dataset):
         return self.datasets[dataset_idx][sample_idx]
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(
+    dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None
+) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
 
     Args:

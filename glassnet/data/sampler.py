@@ -11,33 +11,41 @@ with ``sampler=`` (one index at a time) or ``batch_sampler=`` (whole batches)::
 Randomness comes from the sampler's ``generator`` or glassnet's default one
 (``glassnet.manual_seed``), drawn when an epoch's iteration starts.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
-from glassnet.random import numpy_generator
+from glassnet.random import Generator, numpy_generator
 
 from ._interop import to_numpy
+
+if TYPE_CHECKING:  # glassnet/__init__ imports this package: the Tensor class is only named here
+    from glassnet.tensor import Tensor
 
 
 class Sampler:
     """Base class: subclasses define ``__iter__`` (the indices) and usually ``__len__``."""
 
-    def __init__(self, data_source=None):
+    def __init__(self, data_source: Sized | None = None) -> None:
         pass
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError(f"{type(self).__name__} must implement __iter__() to yield dataset indices")
 
 
 class SequentialSampler(Sampler):
     """``0, 1, ..., len(data_source) - 1``, in order."""
 
-    def __init__(self, data_source):
+    def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.data_source)))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data_source)
 
 
@@ -54,7 +62,10 @@ class RandomSampler(Sampler):
         generator (glassnet.random.Generator, optional): where the order comes from.
     """
 
-    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+    def __init__(
+        self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
+        generator: Generator | None = None,
+    ) -> None:
         if not isinstance(replacement, bool):
             raise TypeError(f"RandomSampler: replacement should be a boolean value, but got "
                             f"replacement={replacement!r}")
@@ -67,11 +78,11 @@ class RandomSampler(Sampler):
                              f"num_samples={self.num_samples!r}; hint: an empty dataset can't be shuffled")
 
     @property
-    def num_samples(self):
+    def num_samples(self) -> int:
         """The number of indices drawn per epoch: ``num_samples`` if given, else the dataset's length."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         n, rng = len(self.data_source), numpy_generator(self.generator)
         if self.replacement:
             order = rng.integers(0, n, size=self.num_samples)
@@ -81,7 +92,7 @@ class RandomSampler(Sampler):
             order = np.concatenate(parts)  # one permutation per epoch of the usual kind: resumable runs rely on it
         return iter(order.tolist())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
 
@@ -98,15 +109,15 @@ class SubsetRandomSampler(Sampler):
         val_loader = DataLoader(ds, batch_size=64, sampler=SubsetRandomSampler(range(50000, 60000)))
     """
 
-    def __init__(self, indices, generator=None):
+    def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
         self.indices = indices
         self.generator = generator
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         order = numpy_generator(self.generator).permutation(len(self.indices))
         return (self.indices[i] for i in order.tolist())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
@@ -122,7 +133,10 @@ class WeightedRandomSampler(Sampler):
         generator (glassnet.random.Generator, optional): where the draws come from.
     """
 
-    def __init__(self, weights, num_samples, replacement=True, generator=None):
+    def __init__(
+        self, weights: Sequence[float] | np.ndarray | Tensor, num_samples: int, replacement: bool = True,
+        generator: Generator | None = None,
+    ) -> None:
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
             raise ValueError(f"WeightedRandomSampler: num_samples should be a positive integer value, "
                              f"but got num_samples={num_samples!r}")
@@ -143,12 +157,12 @@ class WeightedRandomSampler(Sampler):
         self.replacement = replacement
         self.generator = generator
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         order = numpy_generator(self.generator).choice(
             len(self.weights), size=self.num_samples, replace=self.replacement, p=self.weights / self.weights.sum())
         return iter(order.tolist())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
 
@@ -166,7 +180,7 @@ class BatchSampler(Sampler):
         [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
     """
 
-    def __init__(self, sampler, batch_size, drop_last):
+    def __init__(self, sampler: Sampler | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"BatchSampler: batch_size should be a positive integer value, but got "
                              f"batch_size={batch_size!r}")
@@ -177,10 +191,10 @@ class BatchSampler(Sampler):
         self.batch_size = batch_size
         self.drop_last = drop_last
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[int]]:
         return self._batches(iter(self.sampler))  # the sampler starts (and draws its order) now
 
-    def _batches(self, indices):
+    def _batches(self, indices: Iterator[int]) -> Iterator[list[int]]:
         batch = []
         for index in indices:
             batch.append(index)
@@ -190,6 +204,6 @@ class BatchSampler(Sampler):
         if batch and not self.drop_last:
             yield batch
 
-    def __len__(self):
-        full, rest = divmod(len(self.sampler), self.batch_size)
+    def __len__(self) -> int:
+        full, rest = divmod(len(self.sampler), self.batch_size)  # type: ignore[arg-type]  # a sampler with a length
         return full if self.drop_last or rest == 0 else full + 1
