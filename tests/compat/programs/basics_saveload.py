@@ -2,7 +2,9 @@
 
 Follows the save & load tutorial with a small CNN of this file instead of
 torchvision's VGG16 (no pretrained weights here), and adds the usual checkpoint
-dictionary (epoch, model and optimizer state).  The ONNX export is left out.
+dictionary (epoch, model and optimizer state).  Saving the whole module
+(``torch.save(model)``, pickle) is in basics_saveload_module.py; the ONNX export
+is left out.
 """
 import torch
 from torch import nn
@@ -11,7 +13,8 @@ from standin import seeded_init_
 
 
 class SmallVGG(nn.Module):
-    """Two VGG-style blocks and a classifier."""
+    """Two VGG-style blocks and a classifier (without VGG's Dropout, so that the training step
+    below gives the same loss under both frameworks)."""
 
     def __init__(self, num_classes=10):
         super().__init__()
@@ -20,7 +23,7 @@ class SmallVGG(nn.Module):
             nn.Conv2d(8, 16, kernel_size=3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
         )
         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * 8 * 8, 32), nn.ReLU(True),
-                                        nn.Dropout(), nn.Linear(32, num_classes))
+                                        nn.Linear(32, num_classes))
 
     def forward(self, x):
         return self.classifier(self.features(x))
@@ -44,13 +47,6 @@ with torch.no_grad():
     after = model(x)
 print(f"same outputs after loading the weights: {torch.equal(before, after)}")
 print(after)
-
-# the whole model, class and all (pickle: weights_only=False)
-torch.save(model, 'model.pth')
-model = torch.load('model.pth', weights_only=False)
-model.eval()
-with torch.no_grad():
-    print(f"same outputs after loading the model: {torch.equal(before, model(x))}")
 
 # a checkpoint to resume training from
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
