@@ -93,10 +93,10 @@ def draw_network(values, gradients, out_dir):
         # where the six edges are far apart (they cross nearer the middle).
         share = 0.68 if weight.startswith("w") else 0.5
         at = (x0 + share * (x1 - x0), y0 + share * (y1 - y0))
-        label(ax, at, f"{weight} = {WEIGHTS[weight]:g}", f"∂L/∂{weight} = {gradients[weight]:.3g}", boxed, 10)
+        draw_label(ax, at, f"{weight} = {WEIGHTS[weight]:g}", f"∂L/∂{weight} = {gradients[weight]:.3g}", boxed, 10)
     for name, (x, y) in places.items():
         gradient = f"∂L/∂{name} = {gradients[name]:.3g}" if name in gradients else ""
-        label(ax, (x, y), f"{name} = {values[name].item():g}", gradient,
+        draw_label(ax, (x, y), f"{name} = {values[name].item():g}", gradient,
               dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"), 12)
     ax.text(2.3, 0.3, f"Y = {LABEL:g}, L = ½(Y - p)² = {values['L'].item():g}", ha="center", va="top", fontsize=12)
     ax.set(xlim=(-0.2, 2.55), ylim=(-1.45, 3.45))
@@ -105,7 +105,7 @@ def draw_network(values, gradients, out_dir):
     return save(fig, out_dir, "backprop_network.png")
 
 
-def label(ax, at, value, gradient, box, size):
+def draw_label(ax, at, value, gradient, box, size):
     """``value`` in ``box`` at ``at``, and ``gradient`` (in red) right below the box."""
     gap = 1 + box.get("pad", 0.3 * size)  # points between the text and the edge of its box
     ax.annotate(value, at, xytext=(0, gap if gradient else 0), textcoords="offset points", ha="center",
