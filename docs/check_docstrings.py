@@ -21,6 +21,7 @@ An alias (``Tensor.mm = matmul``) is the same function, so it shares its docstri
 Every layer and loss of ``glassnet.nn`` must also have a ``Shape:`` section. It prints what
 is missing and exits 1, or says that nothing is and exits 0.
 """
+
 import importlib
 import inspect
 import sys
@@ -62,7 +63,7 @@ INHERITS_DOCSTRING = {"extra_repr", "get_lr"}
 def inherited_docstring(cls, owner, name):
     """The docstring of ``name`` in the nearest class after ``owner`` in ``cls``'s MRO that documents it, or None."""
     mro = cls.__mro__
-    for base in mro[mro.index(owner) + 1:]:
+    for base in mro[mro.index(owner) + 1 :]:
         member = vars(base).get(name)
         if member is not None and getattr(member, "__doc__", None):
             return member.__doc__
@@ -167,9 +168,9 @@ def layers_without_shape():
     missing = []
     for name in public_names(nn):
         value = getattr(nn, name)
-        if inspect.isclass(value) and issubclass(value, nn.Module) and name not in CONTAINERS:
-            if "Shape:" not in (value.__doc__ or ""):
-                missing.append(f"glassnet.nn.{name}")
+        is_layer = inspect.isclass(value) and issubclass(value, nn.Module) and name not in CONTAINERS
+        if is_layer and "Shape:" not in (value.__doc__ or ""):
+            missing.append(f"glassnet.nn.{name}")
     return missing
 
 
@@ -185,7 +186,9 @@ def main():
             print(f"  {label}")
     if missing or shapeless:
         return 1
-    print(f"check_docstrings: every public object in {len(PUBLIC_MODULES)} modules has a docstring, every layer a Shape: section")
+    print(
+        f"check_docstrings: every public object in {len(PUBLIC_MODULES)} modules has a docstring, every layer a Shape: section"
+    )
     return 0
 
 

@@ -20,6 +20,7 @@ docs/check_docstrings.py, so the site and the docstring check cover the same obj
   (``Tensor.mm = matmul``, ``eq, ne = __eq__, __ne__``) are variables to griffe: each becomes a
   function with the signature and docstring Python reports (an alias's says whose alias it is).
 """
+
 import importlib
 import inspect
 import os
@@ -30,7 +31,6 @@ import griffe
 
 sys.path.insert(0, os.path.dirname(__file__))
 from check_docstrings import PUBLIC_MODULES, public_names  # noqa: E402
-
 
 EXAMPLE_TITLE = re.compile(r"^(\s*)Example:[ \t]*$", re.MULTILINE)
 
@@ -58,15 +58,17 @@ def runtime_function(name, func, parent, docstring=None):
         parameters.append(griffe.Parameter(p.name, kind=griffe.ParameterKind(p.kind.description), default=default))
     old = parent.members.get(name)
     lineno = getattr(old, "lineno", None) or parent.lineno
-    function = griffe.Function(name, parameters=griffe.Parameters(*parameters), parent=parent,
-                               lineno=lineno, endlineno=lineno)
+    function = griffe.Function(
+        name, parameters=griffe.Parameters(*parameters), parent=parent, lineno=lineno, endlineno=lineno
+    )
     text = docstring if docstring is not None else inspect.getdoc(func)
     if text:
         text = examples_section(text)
         parser = parent.docstring.parser if parent.docstring else None
         options = parent.docstring.parser_options if parent.docstring else None
-        function.docstring = griffe.Docstring(text, parent=function, parser=parser, parser_options=options,
-                                              lineno=lineno, endlineno=lineno)
+        function.docstring = griffe.Docstring(
+            text, parent=function, parser=parser, parser_options=options, lineno=lineno, endlineno=lineno
+        )
     if parent.is_class:
         function.labels.add("method")
     parent.set_member(name, function)
@@ -132,8 +134,12 @@ class PublicNames(griffe.Extension):
                     else:
                         continue
                 shadowed = f"{module_name}.{name}"
-                if (not member.is_alias and member.is_module and not inspect.ismodule(value)
-                        and shadowed not in PUBLIC_MODULES):
+                if (
+                    not member.is_alias
+                    and member.is_module
+                    and not inspect.ismodule(value)
+                    and shadowed not in PUBLIC_MODULES
+                ):
                     resolve_aliases_through(pkg, shadowed)  # `from .tensor import Tensor` still finds Tensor
                     target = pkg.get_member(f"{value.__module__}.{value.__qualname__}".split(".")[1:])
                     member = griffe.Alias(name, target, parent=griffe_module)

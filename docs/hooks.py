@@ -9,6 +9,7 @@
   section), or is on no reference page:
   each is logged as a warning (the public API is the one docs/check_docstrings.py walks).
 """
+
 import logging
 import os
 import posixpath
@@ -55,7 +56,7 @@ def on_page_markdown(markdown, page, config, files):
         if path in ROOT_PAGES:
             target = posixpath.relpath(ROOT_PAGES[path], page_dir or ".")
         elif path.startswith("docs/"):
-            target = posixpath.relpath(path[len("docs/"):], page_dir or ".")
+            target = posixpath.relpath(path[len("docs/") :], page_dir or ".")
         else:
             target = f"{config['repo_url'].rstrip('/')}/blob/main/{path}"
         return f"{opening}{target}{anchor or ''}{closing}"
