@@ -256,7 +256,8 @@ def split(tensor: TensorLike, split_size_or_sections: int | Sequence[int], dim: 
 
 
 def repeat_interleave(
-    input: TensorLike, repeats: int | TensorLike | None = None, dim: int | None = None, *, output_size: int | None = None
+    input: TensorLike, repeats: int | TensorLike | None = None, dim: int | None = None, *,
+    output_size: int | None = None,
 ) -> Tensor:
     """Each element repeated ``repeats`` times along ``dim`` (see ``Tensor.repeat_interleave``).
 

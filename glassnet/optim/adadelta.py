@@ -13,9 +13,14 @@ The ratio √(u + ε) / √(v + ε) gives each coordinate a step in the units of
 itself, which is why the default learning rate γ is 1.0 (the MNIST example of
 ``pytorch/examples`` trains with it).
 """
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
-from .optimizer import Optimizer
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT
 
 
 class Adadelta(Optimizer):
@@ -35,7 +40,10 @@ class Adadelta(Optimizer):
     State (per parameter): ``step`` (0-d int64 array), ``square_avg`` (v) and ``acc_delta`` (u).
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
+    def __init__(
+        self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0, *,
+        maximize: bool = False,
+    ) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= rho <= 1.0:
@@ -46,7 +54,7 @@ class Adadelta(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
-    def _update(self, param, grad, state, group):
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         rho, eps = group["rho"], group["eps"]
         if not state:
             state["step"] = np.array(0, dtype=np.int64)

@@ -12,9 +12,14 @@ Coordinates with large or frequent gradients get small steps, rare ones keep
 large steps.  Because ``s`` only grows, the steps keep shrinking, which is why
 RMSprop and Adam replace the sum by a running average.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
-from .optimizer import Optimizer
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT
 
 
 class Adagrad(Optimizer):
@@ -39,8 +44,10 @@ class Adagrad(Optimizer):
     State (per parameter): ``step`` (0-d int64 array; unlike PyTorch's float tensor) and ``sum`` (s).
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *,
-                 maximize=False):
+    def __init__(
+        self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+        initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False,
+    ) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:
@@ -58,11 +65,11 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self._init_state(self.state[p], p)
 
-    def _init_state(self, state, param):
+    def _init_state(self, state: dict[str, Any], param: Tensor) -> None:
         state["step"] = np.array(0, dtype=np.int64)
         state["sum"] = np.full_like(param.array, self.defaults["initial_accumulator_value"])
 
-    def _update(self, param, grad, state, group):
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:  # a parameter added with add_param_group after construction
             self._init_state(state, param)
         state["step"] += 1

@@ -32,10 +32,14 @@ Unlike PyTorch, there is no warning when ``scheduler.step()`` runs before
 ``state_dict()`` holds plain Python values: every attribute except the optimizer
 (and, for ``LambdaLR`` and ``MultiplicativeLR``, the functions).
 """
+from __future__ import annotations
+
 import math
 import warnings
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .optimizer import Optimizer
 
@@ -56,10 +60,10 @@ class LRScheduler:
             ``initial_lr``) and pass the last finished epoch.
     """
 
-    _unsaved = ("optimizer",)  # attributes state_dict leaves out
+    _unsaved: tuple[str, ...] = ("optimizer",)  # attributes state_dict leaves out
     _is_initial = False  # True during the first step (from __init__): chainable schedules keep the current lr
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if last_epoch == -1:
@@ -77,7 +81,7 @@ class LRScheduler:
         self.last_epoch = last_epoch
         self._initial_step()
 
-    def _initial_step(self):
+    def _initial_step(self) -> None:
         """Reset the step count and take the first step (``SequentialLR`` calls it again when a schedule starts)."""
         self._step_count = 0
         self._is_initial = True
@@ -86,19 +90,19 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         """The learning rates for ``self.last_epoch``, one per parameter group, from the current ones."""
         raise NotImplementedError(f"{type(self).__name__} must implement get_lr()")
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         """The learning rates for ``self.last_epoch`` from ``base_lrs`` alone (schedules without one use get_lr)."""
         return self.get_lr()
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates set by the most recent ``step()``, one per parameter group."""
         return self._last_lr
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and write the new learning rates into the optimizer's groups.
 
         ``step(epoch)`` (deprecated, as in PyTorch, and warns) jumps to ``epoch``
@@ -109,7 +113,7 @@ class LRScheduler:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
-    def _update_lr(self, epoch=None):
+    def _update_lr(self, epoch: int | None = None) -> None:
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
@@ -120,19 +124,19 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = self._current_lrs()
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The scheduler's attributes (``last_epoch``, ``base_lrs``, ...), without the optimizer."""
         return {key: value for key, value in self.__dict__.items() if key not in self._unsaved}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore attributes saved by ``state_dict()``."""
         self.__dict__.update({key: value for key, value in state_dict.items() if key not in self._unsaved})
 
-    def _current_lrs(self):
+    def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
 
 
-def _per_group(name, value, optimizer):
+def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:
     """``value`` repeated for each param group, or checked to have one entry per group if it is a list or tuple."""
     count = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
@@ -142,7 +146,9 @@ def _per_group(name, value, optimizer):
     return [value] * count
 
 
-def _lr_lambdas(lr_lambda, optimizer):
+def _lr_lambdas(
+    lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]], optimizer: Optimizer
+) -> list[Callable[[int], float]]:
     lr_lambdas = _per_group("lr_lambda", lr_lambda, optimizer)
     for fn in lr_lambdas:
         if not callable(fn):
@@ -166,11 +172,14 @@ class LambdaLR(LRScheduler):
 
     _unsaved = ("optimizer", "lr_lambdas")
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
         self.lr_lambdas = _lr_lambdas(lr_lambda, optimizer)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -190,11 +199,14 @@ class MultiplicativeLR(LRScheduler):
 
     _unsaved = ("optimizer", "lr_lambdas")
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
         self.lr_lambdas = _lr_lambdas(lr_lambda, optimizer)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial:
             return self._current_lrs()
         return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs())]
@@ -212,17 +224,17 @@ class StepLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
 
 
@@ -238,17 +250,19 @@ class MultiStepLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [base_lr * self.gamma**passed for base_lr in self.base_lrs]
 
@@ -265,21 +279,23 @@ class ConstantLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+    ) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError(f"Constant multiplicative factor expected to be between 0 and 1, but got {factor}")
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self._current_lrs()]
         if self.last_epoch != self.total_iters:
             return self._current_lrs()
         return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [
             base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
             for base_lr in self.base_lrs
@@ -304,7 +320,10 @@ class LinearLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError(
                 f"Starting multiplicative factor expected to be greater than 0 and less or equal to 1, "
@@ -317,7 +336,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self._current_lrs()]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -326,7 +345,7 @@ class LinearLR(LRScheduler):
         factor = 1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change)
         return [lr * factor for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         change = (self.end_factor - self.start_factor) * min(self.total_iters, self.last_epoch) / self.total_iters
         return [base_lr * (self.start_factor + change) for base_lr in self.base_lrs]
 
@@ -340,16 +359,16 @@ class ExponentialLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
 
 
@@ -365,19 +384,19 @@ class PolynomialLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial or self.last_epoch > self.total_iters:
             return self._current_lrs()
         t, n = self.last_epoch, self.total_iters
         factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
         return [lr * factor for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         factor = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
         return [base_lr * factor for base_lr in self.base_lrs]
 
@@ -406,12 +425,12 @@ class CosineAnnealingLR(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         t, T_max, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
@@ -425,7 +444,7 @@ class CosineAnnealingLR(LRScheduler):
             for lr in self._current_lrs()
         ]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [
             self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
             for base_lr in self.base_lrs
@@ -454,7 +473,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:
         if T_0 <= 0 or not isinstance(T_0, int):
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if T_mult < 1 or not isinstance(T_mult, int):
@@ -468,13 +489,13 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [
             self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
             for base_lr in self.base_lrs
         ]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch, or go to ``epoch`` (which may be fractional: ``epoch + batch / batches``)."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0
@@ -543,9 +564,13 @@ class OneCycleLR(LRScheduler):
         last_epoch (int): index of the last *batch*. Default: -1.
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, max_lr: float | Sequence[float], total_steps: int | None = None,
+        epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
+        anneal_strategy: str = "cos", cycle_momentum: bool = True, base_momentum: float | Sequence[float] = 0.85,
+        max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0, final_div_factor: float = 1e4,
+        three_phase: bool = False, last_epoch: int = -1,
+    ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if total_steps is not None:
@@ -604,18 +629,18 @@ class OneCycleLR(LRScheduler):
                     group["base_momentum"] = group_base
         super().__init__(optimizer, last_epoch)
 
-    def _set_momentum(self, group, momentum):
+    def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:
             group["betas"] = (momentum, *group["betas"][1:])
         else:
             group["momentum"] = momentum
 
-    def _anneal(self, start, end, pct):
+    def _anneal(self, start: float, end: float, pct: float) -> float:
         if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(
@@ -638,7 +663,7 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
+def _phase(end_step: float, start_lr: str, end_lr: str, start_momentum: str, end_momentum: str) -> dict[str, Any]:
     """One phase of OneCycleLR: the step it ends at and the names of the group entries it anneals between."""
     return dict(end_step=end_step, start_lr=start_lr, end_lr=end_lr, start_momentum=start_momentum,
                 end_momentum=end_momentum)
@@ -648,8 +673,9 @@ class _SchedulerList(LRScheduler):
     """Shared by SequentialLR and ChainedScheduler: checks the schedulers and saves their states with its own."""
 
     _unsaved = ("optimizer", "_schedulers")
+    _schedulers: Sequence[LRScheduler]
 
-    def _check(self, schedulers, optimizer):
+    def _check(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None) -> None:
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
@@ -667,13 +693,13 @@ class _SchedulerList(LRScheduler):
                     f"{type(scheduler).__name__} at index {index} with a different optimizer"
                 )
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Its own attributes, and ``"_schedulers"``: the list of the schedulers' ``state_dict()``."""
         state = super().state_dict()
         state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore this scheduler's attributes and those of each scheduler it holds."""
         super().load_state_dict(state_dict)
         for scheduler, state in zip(self._schedulers, state_dict["_schedulers"]):
@@ -700,7 +726,9 @@ class SequentialLR(_SchedulerList):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    def __init__(
+        self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
+    ) -> None:
         self._check(schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
@@ -720,7 +748,7 @@ class SequentialLR(_SchedulerList):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         """Advance one epoch with the scheduler in charge (starting it afresh at its milestone)."""
         self.last_epoch += 1
         index = bisect_right(self._milestones, self.last_epoch)
@@ -732,7 +760,7 @@ class SequentialLR(_SchedulerList):
         self._last_lr = scheduler.get_last_lr()
 
 
-def _undo_step(scheduler):
+def _undo_step(scheduler: LRScheduler) -> None:
     if hasattr(scheduler, "_schedulers"):
         for inner in scheduler._schedulers:
             _undo_step(inner)
@@ -751,15 +779,16 @@ class ChainedScheduler(_SchedulerList):
         optimizer (Optimizer): their optimizer. Default: None (the first scheduler's).
     """
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         if optimizer is None and len(schedulers) > 0:
             optimizer = schedulers[0].optimizer
         self._check(schedulers, optimizer)
+        assert optimizer is not None  # _check refused an empty list of schedulers
         self._schedulers = schedulers
         self.optimizer = optimizer
         self._last_lr = self._current_lrs()
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         """Step every scheduler, in order."""
         for scheduler in self._schedulers:
             scheduler.step()
@@ -792,8 +821,11 @@ class ReduceLROnPlateau(LRScheduler):
         eps (float): minimal change of the lr. Default: 1e-8.
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(
+        self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+        threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
+        min_lr: float | Sequence[float] = 0, eps: float = 1e-8,
+    ) -> None:
         if factor >= 1.0:
             raise ValueError(f"Factor should be < 1.0, but got {factor}")
         if not isinstance(optimizer, Optimizer):
@@ -820,11 +852,11 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         """True during the ``cooldown`` epochs after a reduction, when bad epochs are not counted."""
         return self.cooldown_counter > 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: float, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record this epoch's metric and reduce the lr if it has stopped improving."""
         current = float(metrics)
         if epoch is None:
@@ -847,7 +879,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.num_bad_epochs = 0
         self._last_lr = self._current_lrs()
 
-    def _reduce_lr(self):
+    def _reduce_lr(self) -> None:
         if len(self.optimizer.param_groups) != len(self.min_lrs):
             if self.default_min_lr is None:
                 raise RuntimeError(
@@ -862,7 +894,7 @@ class ReduceLROnPlateau(LRScheduler):
             if old_lr - new_lr > self.eps:
                 group["lr"] = new_lr
 
-    def _is_better(self, a, best):
+    def _is_better(self, a: float, best: float) -> bool:
         if self.mode == "min" and self.threshold_mode == "rel":
             return a < best * (1.0 - self.threshold)
         if self.mode == "min":

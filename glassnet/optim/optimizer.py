@@ -41,15 +41,22 @@ For a safetensors checkpoint (tensors only, plus string metadata) use
         metadata = f.metadata()
     opt.load_state_dict(unflatten_state_dict(arrays, metadata))
 """
+from __future__ import annotations
+
 import copy
 import json
 import warnings
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from ..autograd import enable_grad
 from ..tensor import Tensor
+
+# What an optimizer takes as ``params`` (PyTorch's name): tensors, (name, tensor) pairs, or parameter groups.
+ParamsT: TypeAlias = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
@@ -65,16 +72,16 @@ class Optimizer:
     (Unlike PyTorch, where each optimizer writes its own ``step`` loop.)
     """
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, "
                 f"but got {_typename(params)}; hint: wrap a single tensor in a list: [x]"
             )
-        self.state = defaultdict(dict)
-        self.param_groups = []
-        param_groups = list(params)
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups: list[Any] = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -82,7 +89,7 @@ class Optimizer:
         for group in param_groups:
             self.add_param_group(group)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
@@ -90,7 +97,7 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
     # ---------------------------------------------------------------- groups
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters (a dict with ``"params"`` and optional hyper-parameters).
 
         Useful when fine-tuning: unfreeze layers and add them as training goes on.
@@ -138,7 +145,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ------------------------------------------------------------------ step
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters before the next ``backward``.
 
         ``set_to_none=True`` (default) sets ``p.grad = None``: the memory is freed
@@ -156,7 +163,7 @@ class Optimizer:
                 else:
                     p.grad.array[...] = 0
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()`` if given.
 
         ``closure`` is a function that clears the gradients, recomputes the loss,
@@ -174,14 +181,14 @@ class Optimizer:
                     p._version[0] += 1  # changed in place: a graph that saved p can't backpropagate any more
         return loss
 
-    def _update(self, param, grad, state, group):
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Update ``param.array`` in place from ``grad`` (an ndarray); ``state`` is this parameter's dict."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update(param, grad, state, group)")
 
     # ----------------------------------------------------------- save / load
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The optimizer's state and hyper-parameters, with parameters replaced by indices (see the module docs)."""
-        index = {}
+        index: dict[int, int] = {}  # id(parameter) -> its number in the saved state
         param_groups = []
         for group in self.param_groups:
             packed = copy.deepcopy({k: v for k, v in group.items() if k != "params"})
@@ -196,7 +203,7 @@ class Optimizer:
         }
         return {"state": state, "param_groups": param_groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Load a state saved by ``state_dict()`` into an optimizer over the same parameters, in the same order."""
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
@@ -225,7 +232,7 @@ class Optimizer:
         ]
 
 
-def _restored_group(group, saved, defaults):
+def _restored_group(group: dict[str, Any], saved: Mapping[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """The saved hyper-parameters (copied, defaults for any the save predates) with this optimizer's parameters."""
     restored = dict(defaults)
     restored.update(copy.deepcopy({k: v for k, v in saved.items() if k != "params"}))
@@ -235,7 +242,7 @@ def _restored_group(group, saved, defaults):
     return restored
 
 
-def _state_array(name, value, param):
+def _state_array(name: str, value: Any, param: Tensor) -> np.ndarray:
     """A private copy of one saved state value: float state in the parameter's dtype, ``step`` as int64."""
     value = np.asarray(value.array if isinstance(value, Tensor) else value)
     if name == "step":
@@ -243,12 +250,12 @@ def _state_array(name, value, param):
     return value.astype(param.dtype) if value.dtype.kind == "f" else value.copy()
 
 
-def _typename(obj):
+def _typename(obj: object) -> str:
     cls = type(obj)
     return f"glassnet.{cls.__name__}" if isinstance(obj, Tensor) else cls.__name__
 
 
-def flatten_state_dict(state_dict):
+def flatten_state_dict(state_dict: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Split an optimizer ``state_dict()`` into ``(arrays, metadata)`` for safetensors.
 
     ``arrays`` maps ``"state.{index}.{name}"`` to a contiguous ndarray; ``metadata``
@@ -262,9 +269,9 @@ def flatten_state_dict(state_dict):
     return arrays, {"param_groups": json.dumps(state_dict["param_groups"])}
 
 
-def unflatten_state_dict(arrays, metadata):
+def unflatten_state_dict(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, str]) -> dict[str, Any]:
     """Inverse of ``flatten_state_dict``: a state dict ready for ``load_state_dict``."""
-    state = defaultdict(dict)
+    state: defaultdict[int, dict[str, np.ndarray]] = defaultdict(dict)
     for key, value in arrays.items():
         prefix, _, rest = key.partition(".")
         index, _, name = rest.partition(".")

@@ -15,9 +15,14 @@ Unlike Adam there is no bias correction, so the first steps are large: with
 ``v₀ = 0`` the first ``d`` is about ``√(1 - α) |g|``, ten times smaller than
 ``|g|`` for the default ``α = 0.99``.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
-from .optimizer import Optimizer
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT
 
 
 class RMSprop(Optimizer):
@@ -41,8 +46,10 @@ class RMSprop(Optimizer):
     ``square_avg`` (v), ``momentum_buffer`` (b, when momentum > 0) and ``grad_avg`` (ḡ, when centered).
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,
-                 maximize=False):
+    def __init__(
+        self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
+        momentum: float = 0, centered: bool = False, *, maximize: bool = False,
+    ) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
@@ -57,7 +64,7 @@ class RMSprop(Optimizer):
                         weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _update(self, param, grad, state, group):
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         alpha, momentum = group["alpha"], group["momentum"]
         if not state:
             state["step"] = np.array(0, dtype=np.int64)

@@ -17,7 +17,14 @@ accumulate the *step*, ``v ← μ v - γ g; θ ← θ + v``.  With a constant le
 rate both give the same trajectory (``v = -γ b``); they differ when ``lr``
 changes during training (e.g. with a scheduler).
 """
-from .optimizer import Optimizer
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT
 
 
 class SGD(Optimizer):
@@ -53,7 +60,10 @@ class SGD(Optimizer):
         (2.0, True)
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False):
+    def __init__(
+        self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0, weight_decay: float = 0,
+        nesterov: bool = False, *, maximize: bool = False,
+    ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -71,7 +81,7 @@ class SGD(Optimizer):
                         nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _update(self, param, grad, state, group):
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
         if group["maximize"]:
             grad = -grad
