@@ -27,7 +27,11 @@ float32 additions (``tests/test_backend_onednn.py`` states the tolerances).
 *workspace* (each window's argmax) for backward.
 
 **Threads.**  oneDNN splits each primitive between ``glassnet.get_num_threads()``
-OpenMP threads (set before each run with ``omp_set_num_threads``).
+OpenMP threads, set with ``omp_set_num_threads`` before each run *and* before
+a primitive is made: its kernel divides the work for the thread count it sees
+then.  (Made for 2 threads but run on 1, LeNet's first conv took 40–70 ms
+instead of 0.5 ms on a loaded 2-core machine: every step waited at OpenMP
+barriers.)  So plans are kept per thread count.
 """
 import ctypes
 import functools
@@ -262,10 +266,16 @@ class ConvPlan:
         self.weight_shape = w_shape
 
 
-@functools.lru_cache(maxsize=64)
 def conv_plan(input_shape, weight_shape, bias, windows, groups):
-    """The ``ConvPlan`` for this geometry, made once and kept (the 64 most recently used)."""
-    return ConvPlan(input_shape, weight_shape, bias, windows, groups)
+    """The ``ConvPlan`` for this geometry and ``glassnet.get_num_threads()`` (see "Threads"), made once and kept."""
+    return planned(ConvPlan, runtime.get_num_threads(), input_shape, weight_shape, bias, windows, groups)
+
+
+@functools.lru_cache(maxsize=64)
+def planned(plan, threads, *geometry):
+    """``plan(*geometry)`` made for ``threads`` threads; the 64 most recently used plans are kept."""
+    omp_set_num_threads(threads)
+    return plan(*geometry)
 
 
 class Conv2d(conv.Conv2d):
@@ -330,10 +340,9 @@ class PoolPlan:
         self.backward = Primitive(backward, {"diff_src": self.x, "diff_dst": self.y})
 
 
-@functools.lru_cache(maxsize=64)
 def pool_plan(input_shape, windows):
-    """The ``PoolPlan`` for this geometry, made once and kept (the 64 most recently used)."""
-    return PoolPlan(input_shape, windows)
+    """The ``PoolPlan`` for this geometry and ``glassnet.get_num_threads()``, made once and kept."""
+    return planned(PoolPlan, runtime.get_num_threads(), input_shape, windows)
 
 
 class MaxPool2d(pooling.MaxPool2d):
