@@ -60,6 +60,7 @@ def segment(lines, first, last):
 
 
 def is_docstring(node):
+    """Whether the statement ``node`` is a bare string: a module's or function's docstring."""
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
