@@ -33,11 +33,16 @@ w.r.t. the inputs (see ``hooks.py`` for how the backward ones work).  A
 module without hooks costs one Python call more than its ``forward``.
 """
 
+from __future__ import annotations
+
 import warnings
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
+from .._typing import DeviceLike, DTypeLike
 from ..devices import check_device
 from ..devices import device as device_type
 from ..tensor import Tensor
@@ -50,7 +55,7 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
     __slots__ = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
         return super().__repr__()
@@ -69,13 +74,16 @@ _HOOK_DICTS = (
 )
 
 
-def _addindent(text, spaces):
+def _addindent(text: str, spaces: int) -> str:
     """Indent every line of ``text`` but the first by ``spaces`` (blank lines stay empty), as PyTorch's repr does."""
     lines = text.split("\n")
     if len(lines) == 1:
         return text
     first = lines.pop(0)
     return first + "\n" + "\n".join(" " * spaces + line if line.strip() else "" for line in lines)
+
+
+M = TypeVar("M", bound="Module")  # methods that return self give back the caller's own class
 
 
 class Module:
@@ -105,7 +113,13 @@ class Module:
         glassnet.Size([5, 1])
     """
 
-    def __init__(self):
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent_buffers_set: set[str]
+    _modules: dict[str, Module | None]
+
+    def __init__(self) -> None:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
@@ -114,7 +128,7 @@ class Module:
         for hooks in _HOOK_DICTS:  # OrderedDicts, as PyTorch's: handles keep weak references to them
             object.__setattr__(self, hooks, OrderedDict())
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the module, which every subclass defines.
 
         Call the module (``net(x)``) rather than ``forward``, so that its hooks run.
@@ -124,13 +138,15 @@ class Module:
             "hint: define forward(self, ...) in your subclass"
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     # ----------------------------------------------------------------- hooks
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
         """Run ``hook(module, args)`` before each ``forward``; it may return new args (a tuple, or one value).
 
         With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs)`` and
@@ -145,7 +161,9 @@ class Module:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
+    ) -> RemovableHandle:
         """Run ``hook(module, args, output)`` after each ``forward``; a return value other than None replaces the output.
 
         With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
@@ -164,7 +182,7 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_pre_hook(self, hook, prepend=False):
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Run ``hook(module, grad_output)`` when the gradients w.r.t. the module's outputs are known.
 
         ``grad_output`` has one entry per output (None for non-tensors and
@@ -177,7 +195,7 @@ class Module:
             self._backward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_hook(self, hook, prepend=False):
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Run ``hook(module, grad_input, grad_output)`` when the gradients w.r.t. the module's inputs are known.
 
         ``grad_input`` has one entry per positional input (None for
@@ -195,7 +213,7 @@ class Module:
             self._backward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def _call_with_hooks(self, args, kwargs):
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """``__call__`` of a module with hooks: PyTorch's order, pre-hooks, forward, forward hooks, backward gates."""
         result = None
         always_called_done = set()
@@ -246,7 +264,9 @@ class Module:
                         )
             raise
 
-    def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
+    def _run_forward_hook(
+        self, hook_id: int, hook: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], result: Any
+    ) -> Any:
         if hook_id in self._forward_hooks_with_kwargs:
             new = hook(self, args, kwargs, result)
         else:
@@ -254,7 +274,7 @@ class Module:
         return result if new is None else new
 
     # --------------------------------------------------------- registration
-    def _check_name(self, name, kind, registry):
+    def _check_name(self, name: str, kind: str, registry: Mapping[str, Any]) -> None:
         if not isinstance(name, str):
             raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
         if "." in name:
@@ -264,7 +284,7 @@ class Module:
         if hasattr(self, name) and name not in registry:
             raise KeyError(f"attribute '{name}' already exists")
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add ``param`` (a ``Parameter`` or None) under ``name``; None keeps the name but no tensor."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(
@@ -284,7 +304,7 @@ class Module:
             )
         self._parameters[name] = param
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is state but not learned (e.g. running statistics).
 
         Persistent buffers are saved in ``state_dict``; None keeps the name but no tensor.
@@ -304,7 +324,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         """Add the child ``module`` (or None) under ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
@@ -317,7 +337,7 @@ class Module:
 
     register_module = add_module
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
@@ -357,7 +377,7 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name, keep):
+    def _forget(self, name: str, keep: dict[str, Any]) -> None:
         """Remove ``name`` from the instance dict and the registries other than ``keep`` (where it keeps its place)."""
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
@@ -365,7 +385,7 @@ class Module:
                 registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. for registered parameters, buffers and modules.
         attributes = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
@@ -374,11 +394,11 @@ class Module:
                 return items[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __dir__(self):
+    def __dir__(self) -> list[str]:
         """Attribute names including the registered ones, so tab completion finds ``model.fc``."""
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         if name in self._parameters:
             del self._parameters[name]
         elif name in self._buffers:
@@ -390,7 +410,9 @@ class Module:
             object.__delattr__(self, name)
 
     # ------------------------------------------------------------- walking
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """``(dotted name, module)`` for this module and every descendant, depth first, each module once."""
         if memo is None:
             memo = set()
@@ -403,12 +425,12 @@ class Module:
             if module is not None:
                 yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         """This module and all its descendants, each once, depth first."""
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """``(name, module)`` for the direct children, each module once."""
         seen = set()
         for name, module in self._modules.items():
@@ -416,12 +438,12 @@ class Module:
                 seen.add(module)
                 yield name, module
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         """The direct child modules, each once."""
         for _, module in self.named_children():
             yield module
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> Module:
         """The descendant named by the dotted path ``target`` (``"features.0"``); ``""`` is self."""
         if target == "":
             return self
@@ -434,15 +456,15 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return module
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter named by the dotted path ``target`` (``"features.0.weight"``)."""
         return self._get_member(target, Parameter, "nn.Parameter")
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         """The buffer named by the dotted path ``target`` (``"bn.running_mean"``)."""
         return self._get_member(target, None, "buffer")
 
-    def _get_member(self, target, kind, kind_name):
+    def _get_member(self, target: str, kind: type | None, kind_name: str) -> Any:
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
@@ -452,7 +474,9 @@ class Module:
             raise AttributeError("`" + name + "` is not " + ("a " if kind is None else "an ") + kind_name)
         return member
 
-    def _named_members(self, registry, prefix, recurse, remove_duplicate):
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
         seen = set()
         modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for module_prefix, module in modules:
@@ -463,26 +487,32 @@ class Module:
                     seen.add(id(tensor))
                 yield module_prefix + ("." if module_prefix else "") + name, tensor
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         """``(dotted name, parameter)`` pairs, e.g. ``("0.weight", ...)``; a shared parameter appears once."""
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """The learnable parameters of this module and (with ``recurse``) all its descendants."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         """``(dotted name, buffer)`` pairs, e.g. ``("0.running_mean", ...)``: the non-learned state tensors."""
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """The buffers (running statistics and other non-learned state) of this module and its descendants."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
     # --------------------------------------------------------------- state
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
+    def state_dict(
+        self, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+    ) -> dict[str, Any]:
         """An ``OrderedDict`` of dotted name -> tensor: own parameters, then persistent buffers, then each child's.
 
         The tensors are detached but share memory with the module (as in
@@ -501,7 +531,7 @@ class Module:
                 module.state_dict(destination, prefix + name + ".", keep_vars)
         return destination
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` (name -> Tensor, NumPy array or anything ``np.asarray`` accepts).
 
         Values are copied into the existing tensors (cast to their dtype), so
@@ -545,7 +575,7 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     # --------------------------------------------------------------- modes
-    def train(self, mode=True):
+    def train(self: M, mode: bool = True) -> M:
         """Set training mode (``mode=True``) or evaluation mode on this module and all descendants; returns self."""
         if not isinstance(mode, bool):
             raise ValueError(f"train: training mode is expected to be boolean, got {mode!r}")
@@ -554,17 +584,17 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: M) -> M:
         """``train(False)``: evaluation mode (e.g. Dropout becomes the identity); returns self."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: M, requires_grad: bool = True) -> M:
         """Turn gradient tracking of every parameter on or off (e.g. to freeze layers); returns self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default) or to zeros."""
         for param in self.parameters():
             if param.grad is not None:
@@ -573,14 +603,14 @@ class Module:
                 else:
                     param.grad.array[...] = 0
 
-    def apply(self, fn):
+    def apply(self: M, fn: Callable[[Module], None]) -> M:
         """Call ``fn(module)`` on every descendant (children first) and then on self; returns self."""
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args, dtype=None, device=None):
+    def to(self: M, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None) -> M:
         """Convert floating parameters and buffers to ``dtype`` in place (``to(dtype)``, ``to("cpu")``); returns self.
 
         The Parameter objects are kept (their ``.data`` is replaced), so
@@ -603,31 +633,31 @@ class Module:
                         tensor.grad.array = tensor.grad.array.astype(dtype, copy=False)
         return self
 
-    def cuda(self, device=None):
+    def cuda(self, device: DeviceLike | None = None) -> None:
         """Raises: glassnet runs on the CPU (use ``.to(device)`` with device chosen by ``glassnet.cuda.is_available()``)."""
         check_device(device if device is not None else "cuda", "cuda")
 
-    def cpu(self):
+    def cpu(self: M) -> M:
         """``self``: parameters always live on the CPU."""
         return self
 
-    def float(self):
+    def float(self: M) -> M:
         """Cast every floating-point parameter and buffer to float32, in place; returns ``self``."""
         return self.to(np.float32)
 
-    def double(self):
+    def double(self: M) -> M:
         """Cast every floating-point parameter and buffer to float64, in place; returns ``self``."""
         return self.to(np.float64)
 
     # ------------------------------------------------------------ printing
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text inside ``Name(...)`` besides the children; layers override it (e.g. ``in_features=2, ...``)."""
         return ""
 
-    def _get_name(self):
+    def _get_name(self) -> str:
         return type(self).__name__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         child_lines = [f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()]
