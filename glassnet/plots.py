@@ -3,6 +3,7 @@
 Needs matplotlib, the ``viz`` extra (``pip install 'glassnet[viz]'``, or
 ``pip install -e '.[viz]'`` in a clone).
 """
+
 import matplotlib
 
 matplotlib.use("Agg")  # draw to files; no screen needed
@@ -23,8 +24,11 @@ def plot_history(history, path):
     right.plot(epochs, accuracy, "o-", color="tab:green")
     best = max(range(len(accuracy)), key=accuracy.__getitem__)
     right.plot(epochs[best], accuracy[best], "*", color="black", ms=12)
-    right.set(xlabel="epoch", ylabel="accuracy on the test set (%)",
-              title=f"Test accuracy: best {accuracy[best]:.2f} % (★, epoch {epochs[best]})")
+    right.set(
+        xlabel="epoch",
+        ylabel="accuracy on the test set (%)",
+        title=f"Test accuracy: best {accuracy[best]:.2f} % (★, epoch {epochs[best]})",
+    )
     bottom, top = right.get_ylim()
     right.set_ylim(bottom, min(top, 100))
     for axis in (left, right):

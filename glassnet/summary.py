@@ -25,6 +25,7 @@ Each layer type has a rule below (``SHAPE_RULES``) giving its output shape and
 multiply-adds from its input shape; containers (``Sequential``) chain their
 children.  A module without a rule is reported with a hint to add one.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,8 +72,14 @@ class Summary:
     def _body(self) -> list[tuple[str, ...]]:
         """One tuple of cell texts per layer, in the order of ``HEADER``."""
         return [
-            (f"{r.name} {r.layer}".strip(), _shape(r.input_shape), r.layer_shape, _shape(r.output_shape),
-             f"{r.params:,}", f"{r.macs:,}")
+            (
+                f"{r.name} {r.layer}".strip(),
+                _shape(r.input_shape),
+                r.layer_shape,
+                _shape(r.output_shape),
+                f"{r.params:,}",
+                f"{r.macs:,}",
+            )
             for r in self.rows
         ]
 
@@ -100,19 +107,32 @@ class Summary:
 
     def _repr_html_(self) -> str:
         """The table as HTML, for Jupyter: numbers right-aligned, the totals below."""
-        def row(cells, tag):
-            return "<tr>" + "".join(
-                f'<{tag} style="text-align:{"right" if i >= 4 else "left"}">{escape(cell)}</{tag}>'
-                for i, cell in enumerate(cells)
-            ) + "</tr>"
 
-        return "".join([
-            "<table>",
-            "<thead>", row(self.HEADER, "th"), "</thead>",
-            "<tbody>", *(row(cells, "td") for cells in self._body()), "</tbody>",
-            "</table>",
-            "<p>", "<br>".join(escape(line) for line in self._totals()), "</p>",
-        ])
+        def row(cells, tag):
+            return (
+                "<tr>"
+                + "".join(
+                    f'<{tag} style="text-align:{"right" if i >= 4 else "left"}">{escape(cell)}</{tag}>'
+                    for i, cell in enumerate(cells)
+                )
+                + "</tr>"
+            )
+
+        return "".join(
+            [
+                "<table>",
+                "<thead>",
+                row(self.HEADER, "th"),
+                "</thead>",
+                "<tbody>",
+                *(row(cells, "td") for cells in self._body()),
+                "</tbody>",
+                "</table>",
+                "<p>",
+                "<br>".join(escape(line) for line in self._totals()),
+                "</p>",
+            ]
+        )
 
 
 def _shape(shape):
@@ -200,7 +220,9 @@ def _conv(layer, shape):
     """Conv1d/2d and ConvTranspose1d/2d: output size per axis, and one kernel-sized dot product per (input) position."""
     dims = len(layer.kernel_size)
     if len(shape) != dims + 2:
-        raise ShapeError(f"expects a {dims + 2}-D input {'(N, C, L)' if dims == 1 else '(N, C, H, W)'}, got shape {shape}")
+        raise ShapeError(
+            f"expects a {dims + 2}-D input {'(N, C, L)' if dims == 1 else '(N, C, H, W)'}, got shape {shape}"
+        )
     n, c, *size = shape
     if c != layer.in_channels:
         raise ShapeError(f"expects {layer.in_channels} input channels but gets {c} (input shape {shape})")
@@ -208,11 +230,14 @@ def _conv(layer, shape):
     if layer.transposed:  # each input pixel spreads a kernel-sized window over the output
         sizes = [
             (i - 1) * s - 2 * p + d * (k - 1) + o + 1
-            for i, k, s, p, o, d in zip(size, layer.kernel_size, layer.stride, layer.padding, layer.output_padding,
-                                        layer.dilation)
+            for i, k, s, p, o, d in zip(
+                size, layer.kernel_size, layer.stride, layer.padding, layer.output_padding, layer.dilation
+            )
         ]
         if min(sizes) < 1:
-            raise ShapeError(f"padding {layer.padding} crops away the whole output of the input {'x'.join(map(str, size))}")
+            raise ShapeError(
+                f"padding {layer.padding} crops away the whole output of the input {'x'.join(map(str, size))}"
+            )
         macs = n * math.prod(size) * c * (layer.out_channels // layer.groups) * taps
         return (n, layer.out_channels, *sizes), macs
     if layer.padding in ("same", "valid"):
@@ -324,8 +349,18 @@ SHAPE_RULES: dict[type[nn.Module], Callable[[Any, tuple], tuple[tuple, int]]] = 
     **{layer: _upsample for layer in (nn.Upsample, nn.UpsamplingNearest2d, nn.UpsamplingBilinear2d)},
     **{
         layer: _pad
-        for layer in (nn.ZeroPad1d, nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ReflectionPad1d,
-                      nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.CircularPad1d, nn.CircularPad2d)
+        for layer in (
+            nn.ZeroPad1d,
+            nn.ZeroPad2d,
+            nn.ConstantPad1d,
+            nn.ConstantPad2d,
+            nn.ReflectionPad1d,
+            nn.ReflectionPad2d,
+            nn.ReplicationPad1d,
+            nn.ReplicationPad2d,
+            nn.CircularPad1d,
+            nn.CircularPad2d,
+        )
     },
     nn.Linear: _linear,
     nn.Flatten: _flatten,
@@ -337,7 +372,15 @@ SHAPE_RULES: dict[type[nn.Module], Callable[[Any, tuple], tuple[tuple, int]]] = 
     **{
         layer: _same_shape
         for layer in (
-            nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.Dropout2d,
+            nn.ReLU,
+            nn.LeakyReLU,
+            nn.Sigmoid,
+            nn.Tanh,
+            nn.GELU,
+            nn.Softmax,
+            nn.LogSoftmax,
+            nn.Dropout,
+            nn.Dropout2d,
             nn.Identity,
         )
     },

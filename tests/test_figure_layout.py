@@ -4,6 +4,7 @@
 saved); tests/test_lessons.py runs it on every figure of every lesson, and this file on the training
 curves of ``glassnet train`` (``glassnet.plots.plot_history``).
 """
+
 import io
 import itertools
 
@@ -23,9 +24,13 @@ def drawn_tick_labels(ax, axis):
         return []
     low, high = sorted(axis.get_view_interval())
     slack = (high - low) * 1e-9
-    return [tick.label1 for tick in axis.get_major_ticks()
-            if tick.label1.get_visible() and tick.label1.get_text().strip()
-            and low - slack <= tick.get_loc() <= high + slack]
+    return [
+        tick.label1
+        for tick in axis.get_major_ticks()
+        if tick.label1.get_visible()
+        and tick.label1.get_text().strip()
+        and low - slack <= tick.get_loc() <= high + slack
+    ]
 
 
 def layout_problems(fig):
@@ -96,8 +101,10 @@ def test_the_check_passes_a_plain_figure():
 def test_training_curves_fit_and_mark_the_best_epoch(tmp_path, monkeypatch, epochs):
     from glassnet.plots import plot_history
 
-    history = [{"epoch": e, "train_loss": 0.3 / e, "test_loss": 0.06 / e ** 0.5,
-                "test_accuracy": min(0.999, 0.97 + 0.004 * e)} for e in range(1, epochs + 1)]
+    history = [
+        {"epoch": e, "train_loss": 0.3 / e, "test_loss": 0.06 / e**0.5, "test_accuracy": min(0.999, 0.97 + 0.004 * e)}
+        for e in range(1, epochs + 1)
+    ]
     figures = []
     savefig = Figure.savefig
 

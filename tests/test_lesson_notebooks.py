@@ -5,6 +5,7 @@ figure the lesson draws must show inline, and the printed output must carry the 
 same ones tests/test_lessons.py checks on the lesson's return value.  The notebooks run two kernels at a
 time (the machine has two cores); a lesson whose data set cannot be had (MNIST) is skipped, as there.
 """
+
 import ast
 import asyncio
 import importlib.util
@@ -24,8 +25,21 @@ HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # how many figures each lesson shows (kernels: the photograph's needs matplotlib, which any figure needs)
-FIGURES = {"minimize": 2, "regression": 2, "sgd": 1, "single-layer": 1, "features": 1, "linear-collapse": 1,
-           "universal": 1, "backprop": 1, "softmax": 1, "kernels": 3, "dense-vs-conv": 1, "pooling": 1, "lenet": 3}
+FIGURES = {
+    "minimize": 2,
+    "regression": 2,
+    "sgd": 1,
+    "single-layer": 1,
+    "features": 1,
+    "linear-collapse": 1,
+    "universal": 1,
+    "backprop": 1,
+    "softmax": 1,
+    "kernels": 3,
+    "dense-vs-conv": 1,
+    "pooling": 1,
+    "lenet": 3,
+}
 
 
 def numbers(text):
@@ -53,20 +67,28 @@ def check_regression(out):
     fits = re.findall(r"(gradient descent \(\d+ steps\)|least squares \(exact\)):\s+w0 = (\S+), w1 = (\S+)", out)
     (_, *descent), (_, *exact) = fits
     np.testing.assert_allclose(np.float64(descent), np.float64(exact), atol=1.5e-3)
-    accuracy = {(loss, start): float(value) for loss, start, value in
-                re.findall(r"(squared error|log-likelihood) .*? from (w = 0|confidently wrong).*?accuracy (\S+)%", out)}
+    accuracy = {
+        (loss, start): float(value)
+        for loss, start, value in re.findall(
+            r"(squared error|log-likelihood) .*? from (w = 0|confidently wrong).*?accuracy (\S+)%", out
+        )
+    }
     assert accuracy["squared error", "w = 0"] > 90 and accuracy["log-likelihood", "w = 0"] > 90
     assert accuracy["squared error", "confidently wrong"] < 50 < 90 < accuracy["log-likelihood", "confidently wrong"]
     squared = np.abs(numbers(re.search(r"squared error \(the slide\)\s+gradient \[(.*?)\]", out)[1])).max()
-    likelihood = np.abs(numbers(re.search(r"log-likelihood \(real logistic regression\)\s+gradient \[(.*?)\]",
-                                          out)[1])).max()
+    likelihood = np.abs(
+        numbers(re.search(r"log-likelihood \(real logistic regression\)\s+gradient \[(.*?)\]", out)[1])
+    ).max()
     assert likelihood > 1000 * squared  # the squared error's gradient vanishes
 
 
 def check_sgd(out):
     final = {}
-    for size, steps, losses in re.findall(r"batch size\s+(\d+) \(.*?, (\d+) steps? per epoch\), "
-                                          r"loss after each epoch: (.*)", out):
+    for size, steps, losses in re.findall(
+        r"batch size\s+(\d+) \(.*?, (\d+) steps? per epoch\), "
+        r"loss after each epoch: (.*)",
+        out,
+    ):
         losses = numbers(losses)
         assert int(steps) * len(losses) == {200: 3, 20: 30, 1: 600}[int(size)]  # 3 epochs of 1, 10 and 200 steps
         final[int(size)] = losses[-1]
@@ -100,18 +122,22 @@ def check_universal(out):
 
 
 def check_backprop(out):
-    for line in ("h1 = t1 + t2 = 1 + 0.5 = 1.5", "h2 = t4 + t5 = 0.5 + (-1) = -0.5",
-                 "h3 = t8 + t9 = (-1) + (-0.75) = -1.75", "p = t7 + t10 = 0.125 + 0.175 = 0.3",
-                 "L = 0.5 · t12 = 0.5 · 0.49 = 0.245",
-                 "dL/dw1 = dL/dt1 · ∂t1/∂w1 = (-0.175) · (x1 = 2) = -0.35",
-                 "dL/dt3 = dL/dh1 · ∂h1/∂t3 = (-0.227658) · (1 - tanh²(t3) = 0.180707)"):  # φ'(1.5), tanh net
+    for line in (
+        "h1 = t1 + t2 = 1 + 0.5 = 1.5",
+        "h2 = t4 + t5 = 0.5 + (-1) = -0.5",
+        "h3 = t8 + t9 = (-1) + (-0.75) = -1.75",
+        "p = t7 + t10 = 0.125 + 0.175 = 0.3",
+        "L = 0.5 · t12 = 0.5 · 0.49 = 0.245",
+        "dL/dw1 = dL/dt1 · ∂t1/∂w1 = (-0.175) · (x1 = 2) = -0.35",
+        "dL/dt3 = dL/dh1 · ∂h1/∂t3 = (-0.227658) · (1 - tanh²(t3) = 0.180707)",
+    ):  # φ'(1.5), tanh net
         assert line in out
     # by hand: dL/dp = -(Y - p); dL/dv = dL/dp·h; dL/dw = dL/dp·v·x with x = (2, -1)
     dp, w = -(1 - 0.3), lessons.get("backprop").WEIGHTS
     expected = {"v1": dp * 1.5, "v2": dp * -0.5, "v3": dp * -1.75}
     for i, (first, second) in enumerate((("w1", "w2"), ("w3", "w4"), ("w5", "w6")), start=1):
         expected.update({first: dp * w[f"v{i}"] * 2, second: dp * w[f"v{i}"] * -1})
-    leaves = out[out.index("Gradients of the leaves"):out.index("gradcheck")]
+    leaves = out[out.index("Gradients of the leaves") : out.index("gradcheck")]
     found = {name: float(value) for name, value in re.findall(r"dL/d(\w+) = (\S+)", leaves)}
     assert found == pytest.approx(expected)
     assert "agrees with every gradient: True" in out
@@ -141,15 +167,19 @@ def check_dense_vs_conv(out):
     assert "= 7,247,757,312 connections" in out and "with 6,912 weights" in out
     conv_rows = [line for line in out.splitlines() if re.match(r"\d+ Conv2d ", line)]
     shapes = [re.findall(r"\(100 x [^)]*\)", row)[-1] for row in conv_rows]
-    assert shapes == ["(100 x 16 x 250 x 250)", "(100 x 32 x 125 x 125)", "(100 x 64 x 125 x 125)",
-                      "(100 x 64 x 125 x 125)"]
+    assert shapes == [
+        "(100 x 16 x 250 x 250)",
+        "(100 x 32 x 125 x 125)",
+        "(100 x 64 x 125 x 125)",
+        "(100 x 64 x 125 x 125)",
+    ]
     total = (3 * 16 * 49 + 16) + (16 * 32 * 9 + 32) + (32 * 64 * 9 + 64) + (64 * 64 + 64)
     assert f"Total params: {total:,}" in out and "match the slide's table: True" in out
 
 
 def check_pooling(out):
     def table(name):
-        block = out[out.index(f"{name} pooling, 2×2 stride 2:"):].splitlines()[1:5]
+        block = out[out.index(f"{name} pooling, 2×2 stride 2:") :].splitlines()[1:5]
         return np.array([numbers(row) for row in block])
 
     np.testing.assert_array_equal(table("max"), [[6, 7, 10, 10], [2, 8, 9, 7], [10, 9, 10, 10], [8, 7, 4, 10]])
@@ -169,8 +199,11 @@ CHECKS = {name: globals()[f"check_{name.replace('-', '_')}"] for name in lessons
 
 def selected_lessons(session, module):
     """The lessons whose notebook test this session runs (all but lenet under ``-m 'not slow'``)."""
-    return [item.callspec.params["name"] for item in session.items
-            if item.module is module and hasattr(item, "callspec") and "name" in item.callspec.params]
+    return [
+        item.callspec.params["name"]
+        for item in session.items
+        if item.module is module and hasattr(item, "callspec") and "name" in item.callspec.params
+    ]
 
 
 async def execute(paths, folder, parallel=2):
@@ -182,8 +215,9 @@ async def execute(paths, folder, parallel=2):
 
     async def run(name, path):
         notebook = nbformat.read(path, as_version=4)
-        client = nbclient.NotebookClient(notebook, timeout=240, kernel_name="python3",
-                                         resources={"metadata": {"path": str(folder)}})
+        client = nbclient.NotebookClient(
+            notebook, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        )
         async with gate:
             try:
                 await client.async_execute(env=env)
@@ -209,12 +243,18 @@ def executed(request, tmp_path_factory):
 
 
 def outputs(notebook, kind):
-    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
-            if output.output_type == kind]
+    return [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == kind
+    ]
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name == "lenet" else name
-                                  for name in lessons.LESSONS])
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=pytest.mark.slow) if name == "lenet" else name for name in lessons.LESSONS]
+)
 def test_notebook_runs_and_shows_the_slides_numbers(executed, name):
     notebook, error = executed[name]
     if error is not None and error.ename == "DatasetUnavailable":
@@ -228,6 +268,7 @@ def test_notebook_runs_and_shows_the_slides_numbers(executed, name):
 
 
 # Writing the notebooks needs nbformat only: no kernel, fast.
+
 
 def test_a_notebook_is_the_lessons_code_in_cells():
     nb = lesson_notebook.build("backprop", quick=True)
@@ -246,7 +287,7 @@ def test_a_notebook_is_the_lessons_code_in_cells():
     assert hidden == ["def draw_network", "def draw_label"]  # the figures' code, folded
     settings = next(i for i, source in enumerate(code) if source.startswith("out_dir = None  # a folder name"))
     assert "quick = True  # True: a smaller" in code[settings]
-    steps = code[settings + 1:]  # run()'s body, cut at its blank lines
+    steps = code[settings + 1 :]  # run()'s body, cut at its blank lines
     assert len(steps) >= 4 and steps[0].startswith('print(f"The point P = {POINT}')
     assert steps[-1].startswith("results = {") and not re.search(r"^\s*return", "\n".join(steps), re.MULTILINE)
     assert nb == lesson_notebook.build("backprop", quick=True)  # the same lesson, the same file

@@ -3,6 +3,7 @@
 Every figure a lesson saves is checked as saved: nothing cut off at its edges, no text on other text,
 tick labels apart (tests/test_figure_layout.py).
 """
+
 import importlib.util
 
 import numpy as np
@@ -20,6 +21,7 @@ def out_dir(tmp_path, monkeypatch):
     if not HAS_MATPLOTLIB:
         return None
     from matplotlib.figure import Figure
+
     from test_figure_layout import layout_problems
 
     savefig = Figure.savefig
@@ -152,7 +154,10 @@ def test_dense_vs_conv(out_dir):
     assert r["dense_connections"] == 7_247_757_312
     assert r["conv_weights"] == 6_912
     assert r["conv_output_shapes"] == [
-        (100, 16, 250, 250), (100, 32, 125, 125), (100, 64, 125, 125), (100, 64, 125, 125)
+        (100, 16, 250, 250),
+        (100, 32, 125, 125),
+        (100, 64, 125, 125),
+        (100, 64, 125, 125),
     ]
     assert r["total_params"] == (3 * 16 * 49 + 16) + (16 * 32 * 9 + 32) + (32 * 64 * 9 + 64) + (64 * 64 + 64)
 

@@ -1,4 +1,5 @@
 """glassnet.models and glassnet.summary: the lecture's shape table, from shapes alone."""
+
 import tracemalloc
 
 import numpy as np
@@ -31,9 +32,18 @@ def test_lenet5_has_61706_parameters_and_classifies_digits():
 def test_lenet5_state_dict_keys_are_pytorchs():
     torch = pytest.importorskip("torch")
     t = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
-        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10),
+        torch.nn.Conv2d(1, 6, 5, padding=2),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(6, 16, 5),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(400, 120),
+        torch.nn.ReLU(),
+        torch.nn.Linear(120, 84),
+        torch.nn.ReLU(),
+        torch.nn.Linear(84, 10),
     )
     model = glassnet.models.lenet5()
     assert list(model.state_dict()) == list(t.state_dict())
@@ -58,11 +68,16 @@ def test_summary_reproduces_the_lecture_slide():
     table = glassnet.summary(lecture_net(), (100, 3, 256, 256))
     convs = [row for row in table.rows if row.layer == "Conv2d"]
     assert [row.output_shape for row in convs] == [
-        (100, 16, 250, 250), (100, 32, 125, 125), (100, 64, 125, 125), (100, 64, 125, 125),
+        (100, 16, 250, 250),
+        (100, 32, 125, 125),
+        (100, 64, 125, 125),
+        (100, 64, 125, 125),
     ]
     assert [row.layer_shape for row in convs] == [  # PyTorch's weight shapes: out x in x kH x kW
-        "(16 x 3 x 7 x 7) pad 0 stride 1", "(32 x 16 x 3 x 3) pad 1 stride 2",
-        "(64 x 32 x 3 x 3) pad 1 stride 1", "(64 x 64 x 1 x 1) pad 0 stride 1",
+        "(16 x 3 x 7 x 7) pad 0 stride 1",
+        "(32 x 16 x 3 x 3) pad 1 stride 2",
+        "(64 x 32 x 3 x 3) pad 1 stride 1",
+        "(64 x 64 x 1 x 1) pad 0 stride 1",
     ]
     assert table.total_params == sum(p.numel() for p in lecture_net().parameters())
     # multiply-adds of the first conv: one 3x7x7 dot product per output element
@@ -71,22 +86,38 @@ def test_summary_reproduces_the_lecture_slide():
 
 
 def test_summary_layer_shape_is_the_weight_shape_pytorch_stores():
-    net = nn.Sequential(nn.Conv2d(4, 6, 3, groups=2), nn.ConvTranspose2d(6, 8, 2, stride=2, groups=2),
-                        nn.Flatten(), nn.Linear(8 * 12 * 12, 10))
+    net = nn.Sequential(
+        nn.Conv2d(4, 6, 3, groups=2),
+        nn.ConvTranspose2d(6, 8, 2, stride=2, groups=2),
+        nn.Flatten(),
+        nn.Linear(8 * 12 * 12, 10),
+    )
     table = glassnet.summary(net, (1, 4, 8, 8))
     shapes = [row.layer_shape.split(" pad")[0] for row in table.rows if row.layer_shape]
     assert shapes == ["(6 x 2 x 3 x 3)", "(6 x 4 x 2 x 2)", "(10 x 1152)"]
     assert shapes == ["(" + " x ".join(map(str, m.weight.shape)) + ")" for m in net if hasattr(m, "weight")]
     torch = pytest.importorskip("torch")
-    t = torch.nn.Sequential(torch.nn.Conv2d(4, 6, 3, groups=2), torch.nn.ConvTranspose2d(6, 8, 2, stride=2, groups=2),
-                            torch.nn.Flatten(), torch.nn.Linear(8 * 12 * 12, 10))
+    t = torch.nn.Sequential(
+        torch.nn.Conv2d(4, 6, 3, groups=2),
+        torch.nn.ConvTranspose2d(6, 8, 2, stride=2, groups=2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(8 * 12 * 12, 10),
+    )
     assert [tuple(m.weight.shape) for m in t if hasattr(m, "weight")] == [(6, 2, 3, 3), (6, 4, 2, 2), (10, 1152)]
 
 
-@pytest.mark.parametrize("count, text", [
-    (0, "0"), (950, "950"), (1_000, "1.0 K"), (416_520, "416.5 K"), (2_300_000, "2.3 M"),
-    (14_700_000_000, "14.7 G"), (3_100_000_000_000, "3.1 T"),
-])
+@pytest.mark.parametrize(
+    "count, text",
+    [
+        (0, "0"),
+        (950, "950"),
+        (1_000, "1.0 K"),
+        (416_520, "416.5 K"),
+        (2_300_000, "2.3 M"),
+        (14_700_000_000, "14.7 G"),
+        (3_100_000_000_000, "3.1 T"),
+    ],
+)
 def test_readable_counts(count, text):
     assert readable(count) == text
 

@@ -22,6 +22,7 @@ the ``notebook`` extra.
 Figures need matplotlib, the ``viz`` extra (``pip install 'glassnet[viz]'``, or
 ``pip install -e '.[viz]'`` in a clone).
 """
+
 import argparse
 import importlib
 
@@ -70,24 +71,30 @@ def run(name, out_dir=None, quick=False):
 
 def add_arguments(parser):
     """The arguments of ``glassnet lesson``, added to ``parser``."""
-    parser.add_argument("name", nargs="?", metavar="NAME",
-                        help="the lesson to run (a name or a number); none: list them")
+    parser.add_argument(
+        "name", nargs="?", metavar="NAME", help="the lesson to run (a name or a number); none: list them"
+    )
     parser.add_argument("--out", metavar="DIR", help="write the lesson's figures (PNG), or its notebook, into DIR")
     parser.add_argument("--quick", action="store_true", help="a smaller, faster run (fewer steps, less data)")
-    parser.add_argument("--notebook", action="store_true",
-                        help="instead of running the lesson, write it as a Jupyter notebook NN-NAME.ipynb "
-                        "(into DIR, or here)")
+    parser.add_argument(
+        "--notebook",
+        action="store_true",
+        help="instead of running the lesson, write it as a Jupyter notebook NN-NAME.ipynb (into DIR, or here)",
+    )
     parser.add_argument("--all", action="store_true", help="every lesson, in the lecture's order (instead of NAME)")
     return parser
 
 
 def add_lesson_command(subparsers):
     """Add ``lesson`` to the ``glassnet`` command line's subparsers; run it with ``cmd_lesson(args)``."""
-    return add_arguments(subparsers.add_parser(
-        "lesson", help="run a lesson of the lecture: its numbers and figures, or write it as a notebook",
-        description="Without NAME: list the lessons. With NAME: print the lesson's numbers, and write its "
-        "figures into --out DIR; with --notebook, write the lesson as a Jupyter notebook instead.",
-    ))
+    return add_arguments(
+        subparsers.add_parser(
+            "lesson",
+            help="run a lesson of the lecture: its numbers and figures, or write it as a notebook",
+            description="Without NAME: list the lessons. With NAME: print the lesson's numbers, and write its "
+            "figures into --out DIR; with --notebook, write the lesson as a Jupyter notebook instead.",
+        )
+    )
 
 
 def cmd_lesson(args):

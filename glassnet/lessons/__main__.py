@@ -1,4 +1,5 @@
 """``python -m glassnet.lessons``: list or run the lessons (the same as ``glassnet lesson``)."""
+
 import sys
 
 from . import main

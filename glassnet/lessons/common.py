@@ -7,6 +7,7 @@ lesson's output folder.  In a Jupyter notebook ``save`` also shows the figure
 inline, so a lesson draws its figures there even without an output folder
 (``figures_wanted``); in a terminal nothing is drawn unless a folder is given.
 """
+
 import importlib.util
 import io
 import os

@@ -14,6 +14,7 @@ compute f, call ``backward()``, and read ``x.grad``.
 
 Run it: ``glassnet lesson minimize --out lesson-figures``
 """
+
 import math
 
 import glassnet
@@ -71,8 +72,10 @@ def run(out_dir=None, quick=False):
 
     lr = 0.1
     path = gradient_descent(-0.5, lr, steps=1000, tolerance=1e-6)
-    print(f"Gradient descent from x = -0.5 with learning rate η = {lr}: "
-          f"{len(path) - 1} steps to x = {path[-1]:.4f}, f(x) = {value_and_slope(path[-1])[0]:.5f}")
+    print(
+        f"Gradient descent from x = -0.5 with learning rate η = {lr}: "
+        f"{len(path) - 1} steps to x = {path[-1]:.4f}, f(x) = {value_and_slope(path[-1])[0]:.5f}"
+    )
     print(f"  the minimum: x ≈ {MINIMUM:.4f}, where f'(x) = 0")
 
     print("The learning rate matters: 10 steps from x = -0.5")
@@ -85,8 +88,12 @@ def run(out_dir=None, quick=False):
     if figures_wanted(out_dir):
         figures = written(draw_descent(path, slopes, out_dir), draw_learning_rates(paths, rates, out_dir))
     return {
-        "f": values, "slope": slopes, "minimum": path[-1], "steps": len(path) - 1,
-        "after_10_steps": {rate: p[-1] for rate, p in paths.items()}, "figures": figures,
+        "f": values,
+        "slope": slopes,
+        "minimum": path[-1],
+        "steps": len(path) - 1,
+        "after_10_steps": {rate: p[-1] for rate, p in paths.items()},
+        "figures": figures,
     }
 
 
@@ -100,13 +107,15 @@ def draw_descent(path, slopes, out_dir):
         ax.grid(alpha=0.3)
     for x, slope in slopes.items():  # the tangent line at each slide point: its slope is f'(x)
         fx = math.exp(-x) + x * x
-        left.plot([x - 0.25, x + 0.25], [fx - 0.25 * slope, fx + 0.25 * slope], lw=3,
-                  label=f"slope f'({x:g}) = {slope:.3g}")
+        left.plot(
+            [x - 0.25, x + 0.25], [fx - 0.25 * slope, fx + 0.25 * slope], lw=3, label=f"slope f'({x:g}) = {slope:.3g}"
+        )
         left.plot(x, fx, "o", color="black")
     left.set_title("The gradient: the slope of the tangent")
     left.legend(fontsize=8)
-    right.plot(path, [math.exp(-x) + x * x for x in path], "o-", color="tab:red", ms=4,
-               label=f"{len(path) - 1} steps, η = 0.1")
+    right.plot(
+        path, [math.exp(-x) + x * x for x in path], "o-", color="tab:red", ms=4, label=f"{len(path) - 1} steps, η = 0.1"
+    )
     right.axvline(MINIMUM, color="gray", ls="--", label=f"minimum x ≈ {MINIMUM:.4f}")
     right.set_title("Gradient descent from x = -0.5")
     right.legend(fontsize=8)
@@ -122,8 +131,14 @@ def draw_learning_rates(paths, rates, out_dir):
     ax.set(xlabel="step", ylabel="x", title="Gradient descent with three learning rates", ylim=(-6, 9))
     for rate, path in paths.items():
         if abs(path[-1]) > 9:  # off the chart: say where it went
-            ax.text(0.02, 0.03, f"η = {rate} leaves the chart: x = {path[-1]:.1f} after {len(path) - 1} steps",
-                    transform=ax.transAxes, fontsize=9, bbox=dict(facecolor="white", edgecolor="none"))
+            ax.text(
+                0.02,
+                0.03,
+                f"η = {rate} leaves the chart: x = {path[-1]:.1f} after {len(path) - 1} steps",
+                transform=ax.transAxes,
+                fontsize=9,
+                bbox=dict(facecolor="white", edgecolor="none"),
+            )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9, loc="upper left")
     return save(fig, out_dir, "minimize_learning_rates.png")

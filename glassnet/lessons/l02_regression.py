@@ -22,6 +22,7 @@ Two notes on the slides' formulas, checked numerically below:
 
 Run it: ``glassnet lesson regression --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -75,8 +76,10 @@ def run(out_dir=None, quick=False):
     xi, yi = glassnet.tensor(with_constant(x[:1])[0]), y[0]
     ((yi - w @ xi) ** 2).backward()
     slide_rule = xi.numpy() * (yi - 0.0)
-    print(f"  one point, at w = 0: autograd's ∂L/∂w = {np.round(w.grad.numpy(), 4)}, the slide's x·[Y - w·x] = "
-          f"{np.round(slide_rule, 4)}:\n  the gradient is -2 × the slide's direction")
+    print(
+        f"  one point, at w = 0: autograd's ∂L/∂w = {np.round(w.grad.numpy(), 4)}, the slide's x·[Y - w·x] = "
+        f"{np.round(slide_rule, 4)}:\n  the gradient is -2 × the slide's direction"
+    )
 
     print("Logistic regression: two classes of 200 points in the plane")
     points = np.vstack([rng.normal(-1, 1, (100, 2)), rng.normal(1, 1, (100, 2))])
@@ -106,13 +109,16 @@ def run(out_dir=None, quick=False):
     print(f"  why: at the confidently wrong start a class-1 point gets p = {p:.2e};")
     for loss_name, g in gradients.items():
         print(f"    {loss_name:<42} gradient {np.round(g, 6)}")
-    print(f"    x·(p - Y) = {np.round(xi.numpy() * (p - yi.item()), 6)}: "
-          "minus the slide's x·[Y - p], the log-likelihood gradient")
+    print(
+        f"    x·(p - Y) = {np.round(xi.numpy() * (p - yi.item()), 6)}: "
+        "minus the slide's x·[Y - p], the log-likelihood gradient"
+    )
 
     figures = []
     if figures_wanted(out_dir):
-        figures = written(draw_line(x, y, line, out_dir),
-                          draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir))
+        figures = written(
+            draw_line(x, y, line, out_dir), draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir)
+        )
     return {"line": line, "least_squares": exact, "accuracy": accuracy, "gradients": gradients, "figures": figures}
 
 
@@ -137,8 +143,14 @@ def draw_logistic(points, labels, fits, accuracy, losses, starts, out_dir):
         for (start_name, _), (style, colour) in zip(starts.items(), (("-", "black"), ("--", "tab:red"))):
             w = fits[loss_name, start_name]
             # the boundary is where w·x = 0: w0 + w1·x1 + w2·x2 = 0
-            ax.plot(xs, -(w[0] + w[1] * xs) / w[2], style, color=colour, lw=2,
-                    label=f"from {start_name}: {accuracy[loss_name, start_name]:.0%}")
+            ax.plot(
+                xs,
+                -(w[0] + w[1] * xs) / w[2],
+                style,
+                color=colour,
+                lw=2,
+                label=f"from {start_name}: {accuracy[loss_name, start_name]:.0%}",
+            )
         ax.set(xlim=(-4, 4), ylim=(-4, 4), xlabel="x1", ylabel="x2", title=loss_name)
         ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)  # below: off the data
     return save(fig, out_dir, "regression_logistic.png")

@@ -15,6 +15,7 @@ the batch, so one learning rate suits every batch size.
 
 Run it: ``glassnet lesson sgd --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -67,11 +68,15 @@ def run(out_dir=None, quick=False):
         steps_per_epoch = -(-len(x) // batch_size)
         per_epoch = curves[batch_size][::steps_per_epoch]
         final[batch_size] = per_epoch[-1]
-        print(f"  batch size {batch_size:>3} ({name}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} per epoch), "
-              f"loss after each epoch: {' '.join(f'{v:.3f}' for v in per_epoch[1:])}")
-    print("  The noise alone costs a loss of about 0.25 (its variance).  Smaller batches get there in fewer epochs;\n"
-          "  with one example per step the weights keep bouncing around the best fit:\n"
-          "  each step follows one noisy point.")
+        print(
+            f"  batch size {batch_size:>3} ({name}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} per epoch), "
+            f"loss after each epoch: {' '.join(f'{v:.3f}' for v in per_epoch[1:])}"
+        )
+    print(
+        "  The noise alone costs a loss of about 0.25 (its variance).  Smaller batches get there in fewer epochs;\n"
+        "  with one example per step the weights keep bouncing around the best fit:\n"
+        "  each step follows one noisy point."
+    )
 
     figures = written(draw_curves(curves, len(x), out_dir)) if figures_wanted(out_dir) else []
     return {"final_loss": final, "steps": {b: len(c) - 1 for b, c in curves.items()}, "figures": figures}
@@ -84,8 +89,12 @@ def draw_curves(curves, n, out_dir):
         epochs = np.arange(len(curve)) * batch_size / n  # steps → passes over the data
         ax.plot(epochs, curve, lw=1.2, label=f"batch size {batch_size} ({BATCH_SIZES[batch_size]})")
     ax.axhline(0.25, color="gray", ls=":", label="the noise alone: its variance 0.25")
-    ax.set(xlabel="epochs (passes over the data)", ylabel="mean squared error on all the data", yscale="log",
-           title="SGD: the batch size")
+    ax.set(
+        xlabel="epochs (passes over the data)",
+        ylabel="mean squared error on all the data",
+        yscale="log",
+        title="SGD: the batch size",
+    )
     ax.grid(alpha=0.3)
     ax.legend()
     return save(fig, out_dir, "sgd_batch_sizes.png")

@@ -15,6 +15,7 @@ and lets it run until w stops changing.  The data come from the weights
 
 Run it: ``glassnet lesson single-layer --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -55,13 +56,17 @@ def run(out_dir=None, quick=False):
         largest_difference = max(largest_difference, np.abs(new_w - update_by_autograd(w, x, y, lr)).max())
         if step < 6:
             v = w @ x
-            print(f"  {step + 1:>4}  ({x[0]:4.1f}, {x[1]:4.1f})  {y:5.1f}  {v:8.4f}  {y - v:7.4f}  "
-                  f"({new_w[0]:.4f}, {new_w[1]:.4f})")
+            print(
+                f"  {step + 1:>4}  ({x[0]:4.1f}, {x[1]:4.1f})  {y:5.1f}  {v:8.4f}  {y - v:7.4f}  "
+                f"({new_w[0]:.4f}, {new_w[1]:.4f})"
+            )
         w = new_w
         path.append(w)
     print(f"  … after {len(path) - 1} steps: w = ({w[0]:.4f}, {w[1]:.4f})")
-    print(f"  autograd's step w - (η/2)·∇(Y - w·x)² gives the same w at every step "
-          f"(largest difference {largest_difference:.1e})")
+    print(
+        f"  autograd's step w - (η/2)·∇(Y - w·x)² gives the same w at every step "
+        f"(largest difference {largest_difference:.1e})"
+    )
 
     figures = written(draw_path(np.array(path), out_dir)) if figures_wanted(out_dir) else []
     return {"trace": np.array(path[:7]), "final_w": w, "autograd_difference": largest_difference, "figures": figures}

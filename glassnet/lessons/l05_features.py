@@ -12,6 +12,7 @@ get smarter; a human chose better features.
 
 Run it: ``glassnet lesson features --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -91,8 +92,14 @@ def draw_boundaries(points, labels, models, accuracies, out_dir):
         ax.scatter(*points[labels == 1].T, s=8, color="tab:blue", label="class 1 (inside)")
         ax.scatter(*points[labels == 0].T, s=8, color="tab:orange", label="class 0 (ring)")
         ax.plot([], [], color="black", lw=2, label="boundary p = 0.5")
-        ax.set(xlabel="x1", ylabel="x2", aspect="equal", xticks=[-1, -0.5, 0, 0.5, 1], yticks=[-1, -0.5, 0, 0.5, 1],
-               title=f"features {name}: accuracy {accuracies[name]:.0%}")
+        ax.set(
+            xlabel="x1",
+            ylabel="x2",
+            aspect="equal",
+            xticks=[-1, -0.5, 0, 0.5, 1],
+            yticks=[-1, -0.5, 0, 0.5, 1],
+            title=f"features {name}: accuracy {accuracies[name]:.0%}",
+        )
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)  # below: off the data
     fig.colorbar(shading, ax=axes, label="p, the probability of class 1", shrink=0.85)
     return save(fig, out_dir, "features_circle.png")

@@ -18,6 +18,7 @@ numbers); any other weights tell the same story.
 
 Run it: ``glassnet lesson linear-collapse --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -67,8 +68,10 @@ def run(out_dir=None, quick=False):
 
     best_u, *_ = np.linalg.lstsq(x.numpy(), p_tanh, rcond=None)  # the best any u1, u2 can do
     tanh_gap = float(np.abs(p_tanh - x.numpy() @ best_u).max())
-    print(f"φ = tanh:  even the best-fitting u = ({best_u[0]:.3f}, {best_u[1]:.3f}) misses the net's output "
-          f"by up to {tanh_gap:.3f}")
+    print(
+        f"φ = tanh:  even the best-fitting u = ({best_u[0]:.3f}, {best_u[1]:.3f}) misses the net's output "
+        f"by up to {tanh_gap:.3f}"
+    )
 
     figures = written(draw_outputs(linear_net, tanh_net, out_dir)) if figures_wanted(out_dir) else []
     return {"u": (u1, u2), "linear_gap": linear_gap, "tanh_gap": tanh_gap, "figures": figures}

@@ -12,6 +12,7 @@ gradient descent (Adam) looks for them, for widths 1, 2, 4, 8 and 32.
 
 Run it: ``glassnet lesson universal --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet

@@ -20,6 +20,7 @@ per hidden neuron.
 
 Run it: ``glassnet lesson backprop --out lesson-figures``
 """
+
 import glassnet
 from glassnet.autograd import gradcheck
 from glassnet.explain import explain
@@ -73,8 +74,11 @@ def run(out_dir=None, quick=False):
     values_tanh = network(**w_tanh, phi=lambda z: z.tanh())
     explain(values_tanh["L"], names={**w_tanh, **values_tanh})
     return {
-        "values": {name: t.item() for name, t in values.items()}, "gradients": gradients,
-        "gradcheck": checked, "p_after_step": p_after, "figures": figures,
+        "values": {name: t.item() for name, t in values.items()},
+        "gradients": gradients,
+        "gradcheck": checked,
+        "p_after_step": p_after,
+        "figures": figures,
     }
 
 
@@ -83,8 +87,17 @@ def draw_network(values, gradients, out_dir):
     fig = figure(11, 6.8)
     ax = fig.subplots()
     places = {"x1": (0, 2.4), "x2": (0, -0.4), "h1": (1.15, 3), "h2": (1.15, 1), "h3": (1.15, -1), "p": (2.3, 1)}
-    edges = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
-             "w5": ("x1", "h3"), "w6": ("x2", "h3"), "v1": ("h1", "p"), "v2": ("h2", "p"), "v3": ("h3", "p")}
+    edges = {
+        "w1": ("x1", "h1"),
+        "w2": ("x2", "h1"),
+        "w3": ("x1", "h2"),
+        "w4": ("x2", "h2"),
+        "w5": ("x1", "h3"),
+        "w6": ("x2", "h3"),
+        "v1": ("h1", "p"),
+        "v2": ("h2", "p"),
+        "v3": ("h3", "p"),
+    }
     boxed = dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2)
     for weight, (start, end) in edges.items():
         (x0, y0), (x1, y1) = places[start], places[end]
@@ -96,8 +109,14 @@ def draw_network(values, gradients, out_dir):
         draw_label(ax, at, f"{weight} = {WEIGHTS[weight]:g}", f"∂L/∂{weight} = {gradients[weight]:.3g}", boxed, 10)
     for name, (x, y) in places.items():
         gradient = f"∂L/∂{name} = {gradients[name]:.3g}" if name in gradients else ""
-        draw_label(ax, (x, y), f"{name} = {values[name].item():g}", gradient,
-              dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"), 12)
+        draw_label(
+            ax,
+            (x, y),
+            f"{name} = {values[name].item():g}",
+            gradient,
+            dict(boxstyle="round", facecolor="lightyellow", edgecolor="black"),
+            12,
+        )
     ax.text(2.3, 0.3, f"Y = {LABEL:g}, L = ½(Y - p)² = {values['L'].item():g}", ha="center", va="top", fontsize=12)
     ax.set(xlim=(-0.2, 2.55), ylim=(-1.45, 3.45))
     ax.set_title("P = (2, -1), label +: values (black) and gradients (red)", fontsize=14)
@@ -108,9 +127,25 @@ def draw_network(values, gradients, out_dir):
 def draw_label(ax, at, value, gradient, box, size):
     """``value`` in ``box`` at ``at``, and ``gradient`` (in red) right below the box."""
     gap = 1 + box.get("pad", 0.3 * size)  # points between the text and the edge of its box
-    ax.annotate(value, at, xytext=(0, gap if gradient else 0), textcoords="offset points", ha="center",
-                va="bottom" if gradient else "center", fontsize=size, bbox=box)
+    ax.annotate(
+        value,
+        at,
+        xytext=(0, gap if gradient else 0),
+        textcoords="offset points",
+        ha="center",
+        va="bottom" if gradient else "center",
+        fontsize=size,
+        bbox=box,
+    )
     if gradient:
-        ax.annotate(gradient, at, xytext=(0, -1), textcoords="offset points", ha="center", va="top",
-                    fontsize=size - 1, color="tab:red",
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2))
+        ax.annotate(
+            gradient,
+            at,
+            xytext=(0, -1),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=size - 1,
+            color="tab:red",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2),
+        )

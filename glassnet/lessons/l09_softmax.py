@@ -18,6 +18,7 @@ regression with a bias of -1.
 
 Run it: ``glassnet lesson softmax --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -44,8 +45,10 @@ def run(out_dir=None, quick=False):
     print(f"  σ(z)          = {np.round(probabilities, 4)}   (sums to {probabilities.sum():g})")
     print(f"  L = -log σ(z)₀ = {loss.item():.4f}")
     print(f"  dL/dz by autograd = {np.round(gradient, 4)}")
-    print(f"  σ(z) - y          = {np.round(probabilities - y.numpy(), 4)}   "
-          "(the same; the slide's y - σ(z) is minus this)")
+    print(
+        f"  σ(z) - y          = {np.round(probabilities - y.numpy(), 4)}   "
+        "(the same; the slide's y - σ(z) is minus this)"
+    )
 
     print("Two classes, z = (z0, s): the probability of class 1 against sigmoid")
     s = glassnet.tensor(np.linspace(-6, 6, 121))
@@ -74,8 +77,12 @@ def draw(probabilities, y, gradient, s, curves, out_dir):
     for offset, (name, values) in zip((-0.27, 0, 0.27), bars.items()):
         left.bar(classes + offset, values, width=0.27, label=name)
     left.axhline(0, color="black", lw=0.8)
-    left.set(xticks=classes, xticklabels=[f"class {c}" for c in classes], ylabel="value per class",
-             title="Softmax, z = (2, 1, 0.1), true class 0")
+    left.set(
+        xticks=classes,
+        xticklabels=[f"class {c}" for c in classes],
+        ylabel="value per class",
+        title="Softmax, z = (2, 1, 0.1), true class 0",
+    )
     left.legend(fontsize=8)
     right.plot(s, 1 / (1 + np.exp(-s)), color="black", lw=4, alpha=0.3, label="sigmoid(s)")
     right.plot(s, curves[0.0], "--", label="softmax((0, s))₁")

@@ -25,6 +25,7 @@ matplotlib's sample data); the digit comes from MNIST.
 
 Run it: ``glassnet lesson kernels --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -100,8 +101,9 @@ def run(out_dir=None, quick=False):
         sobel, box = "Sobel x", "box 7×7 (1/49)"
         checks[name] = {
             "sharpen vs highpass + identity": largest_difference(out["sharpen"], out["highpass"] + out["identity"]),
-            "convolution vs cross-correlation, Sobel x": largest_difference(convolve(image, KERNELS[sobel]),
-                                                                            out[sobel]),
+            "convolution vs cross-correlation, Sobel x": largest_difference(
+                convolve(image, KERNELS[sobel]), out[sobel]
+            ),
             "convolution vs cross-correlation, box": largest_difference(convolve(image, KERNELS[box]), out[box]),
         }
         print(f"{name} ({image.shape[0]}×{image.shape[1]}): largest difference of")
@@ -118,17 +120,27 @@ def run(out_dir=None, quick=False):
 
     figures = []
     if figures_wanted(out_dir):
-        figures = written(*(draw_filtered(name, result, out_dir) for name, result in results.items()),
-                          draw_correlation_vs_convolution(images[next(iter(images))], out_dir))
-    return {"checks": checks, "patch": {"cross-correlation": correlation, "convolution": convolution},
-            "images": list(images), "figures": figures}
+        figures = written(
+            *(draw_filtered(name, result, out_dir) for name, result in results.items()),
+            draw_correlation_vs_convolution(images[next(iter(images))], out_dir),
+        )
+    return {
+        "checks": checks,
+        "patch": {"cross-correlation": correlation, "convolution": convolution},
+        "images": list(images),
+        "figures": figures,
+    }
 
 
 def draw_filtered(name, result, out_dir):
     fig = figure(12, 6.4 if name == "photograph" else 6)
     for ax, (kernel_name, image) in zip(fig.subplots(2, 4).ravel(), result.items()):
-        draw_image(ax, image, signed=kernel_name.startswith("Sobel") or kernel_name == "highpass",
-             brightness=kernel_name != "gradient magnitude")
+        draw_image(
+            ax,
+            image,
+            signed=kernel_name.startswith("Sobel") or kernel_name == "highpass",
+            brightness=kernel_name != "gradient magnitude",
+        )
         ax.set_title(kernel_name)
     fig.suptitle(f"Kernels on the {name}")
     return save(fig, out_dir, f"kernels_{name.split()[-1].lower()}.png")

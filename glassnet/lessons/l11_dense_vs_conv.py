@@ -17,6 +17,7 @@ printed by ``glassnet.summary`` — computed from shapes alone, so even a batch 
 
 Run it: ``glassnet lesson dense-vs-conv --out lesson-figures``
 """
+
 import glassnet
 from glassnet import nn
 
@@ -51,8 +52,10 @@ def run(out_dir=None, quick=False):
     table = glassnet.summary(conv, (1, 3, 256, 256))
     conv_weights = conv.weight.numel()
     channels, height, width = table.output_shape[1:]
-    print(f"Conv2d(3, 36, kernel_size=8, stride=8) on 256×256×3 gives {height}×{width}×{channels} too, with "
-          f"{conv_weights:,} weights (+ {conv.bias.numel()} biases): {dense // conv_weights:,} times fewer")
+    print(
+        f"Conv2d(3, 36, kernel_size=8, stride=8) on 256×256×3 gives {height}×{width}×{channels} too, with "
+        f"{conv_weights:,} weights (+ {conv.bias.numel()} biases): {dense // conv_weights:,} times fewer"
+    )
     lecture_conv = nn.Conv2d(3, 16, 7)
     print(f"The slide's first layer Conv2d(3, 16, 7): 3·16·7·7 = {lecture_conv.weight.numel():,} weights")
 
@@ -65,8 +68,13 @@ def run(out_dir=None, quick=False):
     figures = []
     if figures_wanted(out_dir):
         figures = written(draw_counts(dense, conv_weights, lecture_conv.weight.numel(), out_dir))
-    return {"dense_connections": dense, "conv_weights": conv_weights, "conv_output_shapes": conv_shapes,
-            "total_params": table.total_params, "figures": figures}
+    return {
+        "dense_connections": dense,
+        "conv_weights": conv_weights,
+        "conv_output_shapes": conv_shapes,
+        "total_params": table.total_params,
+        "figures": figures,
+    }
 
 
 def draw_counts(dense, conv_weights, lecture_weights, out_dir):

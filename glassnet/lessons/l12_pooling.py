@@ -10,6 +10,7 @@ min pooling the smallest.  There are no weights to learn.
 
 Run it: ``glassnet lesson pooling --out lesson-figures``
 """
+
 import numpy as np
 
 import glassnet
@@ -19,16 +20,18 @@ from .common import figure, figures_wanted, save, written
 
 TITLE = "Pooling: 2×2 stride 2 max, average and min pooling of the slides' 8×8 grid"
 
-GRID = np.array([
-    [-7, 6, -1, 3, 9, 9, 6, -9],
-    [3, -8, 0, 7, 10, 8, -3, 10],
-    [-4, 2, -6, 4, -7, 5, 5, 7],
-    [-3, -9, 1, 8, -8, 9, -1, -5],
-    [-7, 10, -9, -5, 9, -8, -7, 10],
-    [-5, 5, 9, 4, 10, -8, 7, 6],
-    [-3, 8, 0, 2, 2, -3, -2, 5],
-    [4, -6, 7, -3, 1, 4, 10, 0],
-])
+GRID = np.array(
+    [
+        [-7, 6, -1, 3, 9, 9, 6, -9],
+        [3, -8, 0, 7, 10, 8, -3, 10],
+        [-4, 2, -6, 4, -7, 5, 5, 7],
+        [-3, -9, 1, 8, -8, 9, -1, -5],
+        [-7, 10, -9, -5, 9, -8, -7, 10],
+        [-5, 5, 9, 4, 10, -8, 7, 6],
+        [-3, 8, 0, 2, 2, -3, -2, 5],
+        [4, -6, 7, -3, 1, 4, 10, 0],
+    ]
+)
 
 POOLS = {"max": F.max_pool2d, "average": F.avg_pool2d, "min": F.min_pool2d}
 

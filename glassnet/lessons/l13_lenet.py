@@ -17,6 +17,7 @@ SGD (or loads the weights of a full run of ``glassnet train lenet5``, if
 Run it: ``glassnet lesson lenet --out lesson-figures``
 (a full run first makes it better: ``glassnet train lenet5``, about 99 %).
 """
+
 import numpy as np
 
 import glassnet
@@ -41,8 +42,12 @@ def train_briefly(images, labels, count):
     glassnet.manual_seed(0)
     model = lenet5()
     optimizer = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    loader = DataLoader(TensorDataset(glassnet.tensor(images[:count]), glassnet.tensor(labels[:count])),
-                        batch_size=64, shuffle=True, generator=glassnet.Generator(0))
+    loader = DataLoader(
+        TensorDataset(glassnet.tensor(images[:count]), glassnet.tensor(labels[:count])),
+        batch_size=64,
+        shuffle=True,
+        generator=glassnet.Generator(0),
+    )
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     for step, (x, y) in enumerate(loader):
@@ -58,8 +63,9 @@ def train_briefly(images, labels, count):
 def predict(model, images):
     model.eval()
     with glassnet.no_grad():
-        return np.concatenate([model(glassnet.tensor(images[i:i + 1000])).numpy().argmax(axis=1)
-                               for i in range(0, len(images), 1000)])
+        return np.concatenate(
+            [model(glassnet.tensor(images[i : i + 1000])).numpy().argmax(axis=1) for i in range(0, len(images), 1000)]
+        )
 
 
 def run(out_dir=None, quick=False, checkpoint="runs/lenet5-mnist"):
@@ -88,15 +94,27 @@ def run(out_dir=None, quick=False, checkpoint="runs/lenet5-mnist"):
         maps1 = model[:2](glassnet.tensor(digit)).numpy()[0]  # conv1 + ReLU: 6 maps of 28×28
         maps2 = model[:5](glassnet.tensor(digit)).numpy()[0]  # … pool, conv2 + ReLU: 16 maps of 10×10
     filters = model[0].weight.detach().numpy()[:, 0]  # 6 kernels of 5×5
-    print(f"First conv layer: {filters.shape[0]} learned filters of {filters.shape[1]}×{filters.shape[2]}; "
-          f"feature maps of test digit 0 (a {test_labels[0]}): {maps1.shape} after conv1, {maps2.shape} after conv2")
+    print(
+        f"First conv layer: {filters.shape[0]} learned filters of {filters.shape[1]}×{filters.shape[2]}; "
+        f"feature maps of test digit 0 (a {test_labels[0]}): {maps1.shape} after conv1, {maps2.shape} after conv2"
+    )
 
     figures = []
     if figures_wanted(out_dir):
-        figures = written(draw_filters(filters, out_dir), draw_feature_maps(test_images[0], maps1, maps2, out_dir),
-                          draw_mistakes(test_images, test_labels, predicted, wrong, out_dir))
-    return {"accuracy": accuracy, "wrong": len(wrong), "tested": len(test_labels), "filters": filters,
-            "maps1_shape": maps1.shape, "maps2_shape": maps2.shape, "figures": figures}
+        figures = written(
+            draw_filters(filters, out_dir),
+            draw_feature_maps(test_images[0], maps1, maps2, out_dir),
+            draw_mistakes(test_images, test_labels, predicted, wrong, out_dir),
+        )
+    return {
+        "accuracy": accuracy,
+        "wrong": len(wrong),
+        "tested": len(test_labels),
+        "filters": filters,
+        "maps1_shape": maps1.shape,
+        "maps2_shape": maps2.shape,
+        "figures": figures,
+    }
 
 
 def draw_filters(filters, out_dir):
@@ -126,10 +144,10 @@ def draw_feature_maps(digit, maps1, maps2, out_dir):
     top.colorbar(image, ax=axes[1:], label="activation", aspect=8, shrink=0.85)
     top.suptitle("After conv1 + ReLU: 6 maps of 28×28, one per filter", fontsize=11)
     axes = np.concatenate([axes, bottom.subplots(2, len(maps2) // 2).ravel()])
-    for i, (ax, feature_map) in enumerate(zip(axes[1 + len(maps1):], maps2)):
+    for i, (ax, feature_map) in enumerate(zip(axes[1 + len(maps1) :], maps2)):
         image = ax.imshow(feature_map, cmap="magma", vmin=0, vmax=maps2.max())
         ax.set_title(f"map {i}", fontsize=9)
-    bottom.colorbar(image, ax=axes[1 + len(maps1):], label="activation", aspect=15)
+    bottom.colorbar(image, ax=axes[1 + len(maps1) :], label="activation", aspect=15)
     bottom.suptitle("After conv2 + ReLU: 16 maps of 10×10 (after 2×2 max pooling of conv1's maps)", fontsize=11)
     for ax in axes:
         ax.axis("off")

@@ -14,6 +14,7 @@ Inside Jupyter the figures show below the cells that draw them.  Building the
 notebook needs ``nbformat`` (the ``notebook`` extra); running it needs Jupyter
 (or any kernel for Python with glassnet installed).
 """
+
 import ast
 import inspect
 import os
@@ -47,8 +48,16 @@ def markdown_text(text):
 
 def absolute_imports(code):
     """``from .common import …`` → ``from glassnet.lessons.common import …``: a notebook is not in the package."""
-    return re.sub(r"^(\s*)from \.(\S*) import", lambda m: f"{m.group(1)}from glassnet.lessons.{m.group(2)} import"
-                  if m.group(2) else f"{m.group(1)}from glassnet.lessons import", code, flags=re.MULTILINE)
+    return re.sub(
+        r"^(\s*)from \.(\S*) import",
+        lambda m: (
+            f"{m.group(1)}from glassnet.lessons.{m.group(2)} import"
+            if m.group(2)
+            else f"{m.group(1)}from glassnet.lessons import"
+        ),
+        code,
+        flags=re.MULTILINE,
+    )
 
 
 def segment(lines, first, last):
@@ -103,7 +112,7 @@ def step_cells(run, lines):
     for node in body:
         previous = groups[-1][-1] if groups else None
         starts_group = previous is None or any(
-            not line.strip() for line in lines[previous.end_lineno:node.lineno - 1]
+            not line.strip() for line in lines[previous.end_lineno : node.lineno - 1]
         )
         if starts_group or isinstance(node, ast.Return):  # the results get a cell of their own
             groups.append([node])
@@ -147,9 +156,11 @@ def build(name, quick=False):
 
     cells = [
         new_markdown_cell(markdown_of(module.__doc__)),
-        new_markdown_cell(f"*{module.TITLE}*\n\n{HOW_TO}\n\n"
-                          f"The same lesson in a terminal: `glassnet lesson {name}`. "
-                          f"Lesson {number} of {len(LESSONS)}."),
+        new_markdown_cell(
+            f"*{module.TITLE}*\n\n{HOW_TO}\n\n"
+            f"The same lesson in a terminal: `glassnet lesson {name}`. "
+            f"Lesson {number} of {len(LESSONS)}."
+        ),
     ]
     definitions = definition_cells(tree, lines)
     sections = {"imports": None, "code": "## The lesson's code", "figures": "## The figures"}
@@ -158,9 +169,17 @@ def build(name, quick=False):
         if not codes:
             continue
         if heading:
-            cells.append(new_markdown_cell(heading + ("\n\nThese cells only define how each figure is drawn "
-                                                      "(with matplotlib); the steps below draw them."
-                                                      if kind == "figures" else "")))
+            cells.append(
+                new_markdown_cell(
+                    heading
+                    + (
+                        "\n\nThese cells only define how each figure is drawn "
+                        "(with matplotlib); the steps below draw them."
+                        if kind == "figures"
+                        else ""
+                    )
+                )
+            )
         for code in codes:
             cell = new_code_cell(code)
             if kind == "figures":  # folded in JupyterLab and Notebook 7: a click opens it
@@ -173,10 +192,13 @@ def build(name, quick=False):
 
     for i, cell in enumerate(cells):  # stable ids: the same lesson gives the same file
         cell.id = f"{name}-{i}"
-    notebook = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     nbformat.validate(notebook)
     return notebook
 
