@@ -8,6 +8,8 @@ A hint such as ``def zeros(*size: int, dtype: DTypeLike | None = None)`` reads
 * ``DeviceLike``: ``glassnet.device("cpu")`` or ``"cpu"`` (a number is read as a
   CUDA index, as PyTorch does, and refused: glassnet runs on the CPU).
 * ``ShapeLike``: a sequence of ints, e.g. ``(2, 3)`` or a ``glassnet.Size``.
+* ``IntOrTuple``: one int for every spatial dimension or one per dimension, as a layer's
+  ``kernel_size=3`` or ``kernel_size=(3, 5)``.
 * ``Number``: a Python bool, int or float.
 * ``TensorLike``: what ``glassnet.tensor`` turns into a tensor: a tensor, a NumPy
   array, a number or (nested) lists of them.
@@ -29,4 +31,5 @@ Number: TypeAlias = bool | int | float
 DTypeLike: TypeAlias = dtype | np.dtype | type | str
 DeviceLike: TypeAlias = device | str | int
 ShapeLike: TypeAlias = Sequence[int]
+IntOrTuple: TypeAlias = int | tuple[int, ...]
 TensorLike: TypeAlias = Union["Tensor", np.ndarray, Number, Sequence[Any]]

@@ -9,20 +9,27 @@ keeps the given names), which is where state_dict keys such as
 and ``ParameterDict`` register each tensor as a parameter under its index or
 key (keys ``"0"`` or ``"scale"``) and keep other values as plain attributes.
 """
+from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, NoReturn, TypeVar
 
 from ..tensor import Tensor
 from .module import Module, _addindent
 from .parameter import Parameter
 
+S = TypeVar("S", bound="_ModuleSequence")  # methods that return self give back the caller's own class
+P = TypeVar("P", bound="ParameterList")
+
 
 class _ModuleSequence(Module):
     """List behaviour shared by ``Sequential`` and ``ModuleList``: indexing, slicing, len, iteration, append."""
 
-    def _key(self, index):
+    _modules: dict[str, Module]  # type: ignore[assignment]  # a container holds no None
+
+    def _key(self, index: int) -> str:
         """The ``_modules`` key of the module at position ``index`` (negative counts from the end)."""
         size = len(self._modules)
         index = operator.index(index)
@@ -30,52 +37,52 @@ class _ModuleSequence(Module):
             raise IndexError(f"index {index} is out of range for {self._get_name()} of length {size}")
         return list(self._modules)[index]
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return self._from_items(list(self._modules.items())[index])
         return self._modules[self._key(index)]
 
-    def __setitem__(self, index, module):
+    def __setitem__(self, index: int, module: Module) -> None:
         setattr(self, self._key(index), module)
 
-    def __delitem__(self, index):
+    def __delitem__(self, index: int | slice) -> None:
         keys = list(self._modules)[index] if isinstance(index, slice) else [self._key(index)]
         for key in keys:
             del self._modules[key]
         self.__dict__["_modules"] = {str(i): module for i, module in enumerate(self._modules.values())}
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def append(self, module):
+    def append(self: S, module: Module) -> S:
         """Add ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules):
+    def extend(self: S, modules: Iterable[Module]) -> S:
         """Append every module of the iterable ``modules``; returns self."""
         for module in modules:
             self.append(module)
         return self
 
-    def pop(self, index):
+    def pop(self, index: int) -> Module:
         """Remove the module at ``index`` (or the modules of a slice) and return it."""
         module = self[index]
         del self[index]
         return module
 
-    def __add__(self, other):
+    def __add__(self: S, other: Iterable[Module]) -> S:
         """A new container of the same type holding the modules of ``self`` then those of ``other``."""
         combined = type(self)()
         return combined.extend(self).extend(other)
 
-    def __iadd__(self, modules):
+    def __iadd__(self: S, modules: Iterable[Module]) -> S:
         return self.extend(modules)
 
-    def insert(self, index, module):
+    def insert(self: S, index: int, module: Module) -> S:
         """Insert ``module`` before position ``index``, renumbering the ones after it."""
         if not isinstance(module, Module):
             raise TypeError(f"insert: {type(module).__name__} is not a Module subclass")
@@ -109,7 +116,7 @@ class Sequential(_ModuleSequence):
         )
     """
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:  # modules, or one OrderedDict of name -> module
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, module in args[0].items():
@@ -118,10 +125,10 @@ class Sequential(_ModuleSequence):
             for index, module in enumerate(args):
                 self.add_module(str(index), module)
 
-    def _from_items(self, items):
+    def _from_items(self, items: list[tuple[str, Module]]) -> Sequential:
         return type(self)(OrderedDict(items))
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         """Each module applied in turn to the previous one's output, starting from ``input``."""
         for module in self._modules.values():
             input = module(input)
@@ -136,20 +143,20 @@ class ModuleList(_ModuleSequence):
     It has no ``forward``: iterate over it in the parent's ``forward``.
     """
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
 
-    def _from_items(self, items):
+    def _from_items(self, items: list[tuple[str, Module]]) -> ModuleList:
         return type(self)(module for _, module in items)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         """Like PyTorch's: runs of identical modules are shown once, e.g. ``(0-2): 3 x Linear(...)``."""
         reprs = [repr(module) for module in self]
         if not reprs:
             return self._get_name() + "()"
-        runs = []  # [first index, last index, repr]
+        runs: list[list[Any]] = []  # [first index, last index, repr]
         for i, text in enumerate(reprs):
             if runs and runs[-1][2] == text:
                 runs[-1][1] = i
@@ -198,58 +205,60 @@ class ModuleDict(Module):
     It has no ``forward``: pick the module by key in the parent's ``forward``.
     """
 
-    def __init__(self, modules=None):
+    _modules: dict[str, Module]  # type: ignore[assignment]  # a container holds no None
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def clear(self):
+    def clear(self) -> None:
         """Remove every module."""
         self._modules.clear()
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         """Remove the module under ``key`` and return it."""
         module = self[key]
         del self[key]
         return module
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The keys, in insertion order."""
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         """The ``(key, module)`` pairs, in insertion order."""
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         """The modules, in insertion order."""
         return self._modules.values()
 
-    def update(self, modules):
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add (or replace) the modules of a mapping, or of an iterable of ``(key, module)`` pairs."""
         for key, module in _pairs("ModuleDict", modules):
             self[key] = module
 
 
-def _parameter_lines(items, type_name):
+def _parameter_lines(items: Iterable[tuple[Any, Any]], type_name: Callable[[Tensor], str]) -> str:
     """PyTorch's lines for ParameterList/ParameterDict: ``(key): Parameter containing: [<type> of size 2x3]``."""
     lines = []
     for key, value in items:
@@ -262,7 +271,7 @@ def _parameter_lines(items, type_name):
     return "\n".join(lines)
 
 
-def _as_parameter(value):
+def _as_parameter(value: Any) -> Any:
     """Tensors stored in a ParameterList/ParameterDict become Parameters (sharing memory), as in PyTorch."""
     return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
 
@@ -273,45 +282,45 @@ class ParameterList(Module):
     Tensors put into it become ``Parameter``s; other values are kept, unregistered.
     """
 
-    def __init__(self, values=None):
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
             self += values
 
-    def _name(self, index):
+    def _name(self, index: int) -> str:
         index = operator.index(index)
         if not -len(self) <= index < len(self):
             raise IndexError(f"index {index} is out of range for ParameterList of length {len(self)}")
         return str(index % len(self))
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return type(self)(self[i] for i in range(*index.indices(len(self))))
         return getattr(self, self._name(index))
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: int, value: Any) -> None:
         setattr(self, self._name(index), _as_parameter(value))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return (self[i] for i in range(len(self)))
 
-    def __iadd__(self, values):
+    def __iadd__(self: P, values: Iterable[Any]) -> P:
         return self.extend(values)
 
-    def __dir__(self):
+    def __dir__(self) -> list[str]:
         return [name for name in super().__dir__() if not name.isdigit()]
 
-    def append(self, value):
+    def append(self: P, value: Any) -> P:
         """Add ``value`` at the end; returns self."""
         self._size += 1
         self[self._size - 1] = value
         return self
 
-    def extend(self, values):
+    def extend(self: P, values: Iterable[Any]) -> P:
         """Append every element of the iterable ``values`` (a tensor is one element, not an iterable); returns self."""
         if not isinstance(values, Iterable) or isinstance(values, Tensor):
             raise TypeError(f"ParameterList.extend should be called with an iterable, but got {type(values).__name__}")
@@ -319,10 +328,10 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return _parameter_lines(enumerate(self), lambda t: str(t.dtype))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("ParameterList should not be called.")
 
 
@@ -334,14 +343,14 @@ class ParameterDict(Module):
     added in sorted key order; an ``OrderedDict`` or a list of pairs keeps its order.
     """
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         super().__init__()
-        self._keys = {}
+        self._keys: dict[str, None] = {}  # the keys in order (a dict keeps insertion order)
         if parameters is not None:
             self.update(parameters)
 
     @staticmethod
-    def _check_key(key):
+    def _check_key(key: str) -> str:
         if not isinstance(key, str):
             raise TypeError(
                 "Index given to ParameterDict cannot be used as a key as it is "
@@ -349,98 +358,98 @@ class ParameterDict(Module):
             )
         return key
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return getattr(self, self._check_key(key))
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         setattr(self, self._check_key(key), _as_parameter(value))
         self._keys[key] = None
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._keys[key]
         delattr(self, self._check_key(key))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
-    def __reversed__(self):
+    def __reversed__(self) -> Iterator[str]:
         return reversed(self._keys)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._keys
 
-    def copy(self):
+    def copy(self) -> ParameterDict:
         """A new ``ParameterDict`` holding the same parameter objects (a shallow copy)."""
         return ParameterDict(OrderedDict((key, self[key]) for key in self._keys))
 
-    def setdefault(self, key, default=None):
+    def setdefault(self, key: str, default: Any = None) -> Any:
         """The value under ``key``, after storing ``default`` there if the key was missing."""
         if key not in self:
             self[key] = default
         return self[key]
 
-    def clear(self):
+    def clear(self) -> None:
         """Remove every parameter."""
         for key in list(self._keys):
             del self[key]
 
-    def pop(self, key):
+    def pop(self, key: str) -> Any:
         """Remove the value under ``key`` and return it."""
         value = self[key]
         del self[key]
         return value
 
-    def popitem(self):
+    def popitem(self) -> tuple[str, Any]:
         """Remove and return the last added ``(key, value)`` pair."""
         if not self._keys:
             raise KeyError("popitem(): ParameterDict is empty")
         key = next(reversed(self._keys))
         return key, self.pop(key)
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         """The value under ``key``, or ``default`` if there is none."""
         return self[key] if key in self else default  # noqa: SIM401 (this is get)
 
-    def fromkeys(self, keys, default=None):
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
         """A new ``ParameterDict`` with each of ``keys`` mapped to ``default``."""
         return ParameterDict((key, default) for key in keys)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The keys, in insertion order."""
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Iterator[tuple[str, Any]]:
         """The ``(key, value)`` pairs, in insertion order."""
         return ((key, self[key]) for key in self._keys)
 
-    def values(self):
+    def values(self) -> Iterator[Any]:
         """The values, in insertion order."""
         return (self[key] for key in self._keys)
 
-    def update(self, parameters):
+    def update(self, parameters: ParameterDict | Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
         """Add (or replace) the values of a mapping, or of an iterable of ``(key, value)`` pairs."""
         for key, value in _pairs("ParameterDict", parameters, sort_plain_dicts=True):
             self[key] = value
 
-    def __or__(self, other):
+    def __or__(self, other: ParameterDict) -> ParameterDict:
         combined = self.copy()
         combined.update(other)
         return combined
 
-    def __ror__(self, other):
+    def __ror__(self, other: ParameterDict) -> ParameterDict:
         combined = other.copy()
         combined.update(self)
         return combined
 
-    def __ior__(self, other):
+    def __ior__(self, other: ParameterDict) -> ParameterDict:
         self.update(other)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return _parameter_lines(self.items(), lambda t: t.type())
 
-    def __call__(self, input):
+    def __call__(self, input: Any) -> NoReturn:
         raise RuntimeError("ParameterDict should not be called.")

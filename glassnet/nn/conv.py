@@ -3,10 +3,15 @@ and their transposes, which upsample (``ConvTranspose1d``, ``ConvTranspose2d``).
 
 See ``glassnet.ops.conv`` and ``glassnet.ops.conv_transpose`` for the math.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 from .. import creation
+from .._typing import DTypeLike, IntOrTuple
 from ..ops.conv import conv1d, conv2d, ntuple
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -27,11 +32,13 @@ class _ConvNd(Module):
 
     dims = 2
     transposed = False
+    padding: str | tuple[int, ...]  # "same" or "valid", or one width per spatial dimension
 
     def __init__(
-        self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype,
-        output_padding=0,
-    ):
+        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple,
+        padding: IntOrTuple | str, dilation: IntOrTuple, groups: int, bias: bool, padding_mode: str,
+        dtype: DTypeLike | None, output_padding: IntOrTuple = 0,
+    ) -> None:
         super().__init__()
         name = type(self).__name__
         if not isinstance(groups, int) or groups <= 0:
@@ -68,11 +75,11 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Draw new weights and biases from PyTorch's default distributions."""
         init.default_layer_init_(self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * len(self.padding):
             s += f", padding={self.padding}"
@@ -108,14 +115,15 @@ class Conv1d(_ConvNd):
     dims = 1
 
     def __init__(
-        self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-        padding_mode="zeros", dtype=None,
-    ):
+        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+        padding: IntOrTuple | str = 0, dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
+        padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype
         )
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """The convolution of ``input`` with ``weight``, plus ``bias``."""
         return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
@@ -154,14 +162,15 @@ class Conv2d(_ConvNd):
     """
 
     def __init__(
-        self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-        padding_mode="zeros", dtype=None,
-    ):
+        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+        padding: IntOrTuple | str = 0, dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
+        padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype
         )
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """The convolution of ``input`` with ``weight``, plus ``bias``."""
         return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
@@ -170,17 +179,19 @@ class _ConvTransposeNd(_ConvNd):
     """What transposed convolution layers share: ``output_padding``, and ``forward``'s ``output_size``."""
 
     transposed = True
+    padding: tuple[int, ...]  # no "same" or "valid" for transposed convolutions
 
     def __init__(
-        self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
-        dilation=1, padding_mode="zeros", dtype=None,
-    ):
+        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+        padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1, bias: bool = True,
+        dilation: IntOrTuple = 1, padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype,
             output_padding,
         )
 
-    def _output_padding(self, input, output_size):
+    def _output_padding(self, input: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
         """The ``output_padding`` that gives ``output_size`` (spatial, or with the leading axes), as in PyTorch."""
         if output_size is None:
             return self.output_padding
@@ -223,7 +234,7 @@ class ConvTranspose1d(_ConvTransposeNd):
 
     dims = 1
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose1d(
             input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
@@ -261,7 +272,7 @@ class ConvTranspose2d(_ConvTransposeNd):
         glassnet.Size([4, 8, 14, 14])
     """
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose2d(
             input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),

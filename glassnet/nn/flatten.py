@@ -1,6 +1,9 @@
 """``Flatten`` merges a range of dimensions into one (e.g. images into feature vectors); ``Unflatten`` splits one."""
+from __future__ import annotations
 
-from ..tensor import _resolve_shape
+from collections.abc import Sequence
+
+from ..tensor import Tensor, _resolve_shape
 from .module import Module
 
 
@@ -12,16 +15,16 @@ class Flatten(Module):
         - Output: ``(N, ∏dims)`` with the defaults, e.g. (64, 1, 28, 28) → (64, 784).
     """
 
-    def __init__(self, start_dim=1, end_dim=-1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim = start_dim
         self.end_dim = end_dim
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input.flatten(start_dim, end_dim)``."""
         return input.flatten(self.start_dim, self.end_dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -33,7 +36,7 @@ class Unflatten(Module):
         - Output: ``(*, *unflattened_size, *)``, e.g. ``Unflatten(1, (1, 28, 28))``: (64, 784) → (64, 1, 28, 28).
     """
 
-    def __init__(self, dim, unflattened_size):
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
         if not isinstance(unflattened_size, (tuple, list)):
             raise TypeError(
@@ -48,7 +51,7 @@ class Unflatten(Module):
         self.dim = dim
         self.unflattened_size = unflattened_size
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` with axis ``dim`` reshaped to ``unflattened_size``."""
         sizes, shape = tuple(self.unflattened_size), tuple(input.shape)
         if not sizes:
@@ -67,5 +70,5 @@ class Unflatten(Module):
             )
         return input.reshape(shape[:dim] + sizes + shape[dim + 1:])
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -1,6 +1,11 @@
 """Fully connected layers: ``Linear`` (y = x Wᵀ + b) and ``Identity``."""
+from __future__ import annotations
+
+from typing import Any
 
 from .. import creation
+from .._typing import DTypeLike
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -15,10 +20,10 @@ class Identity(Module):
         - Output: ``(*)``, the input itself.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` itself."""
         return input
 
@@ -48,7 +53,7 @@ class Linear(Module):
         (glassnet.Size([2, 3]), glassnet.Size([5, 2]))
     """
 
-    def __init__(self, in_features, out_features, bias=True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: DTypeLike | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -59,13 +64,13 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Draw new weights and biases from PyTorch's default distributions."""
         init.default_layer_init_(self.weight, self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input @ weight.T + bias``."""
         return F.linear(input, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

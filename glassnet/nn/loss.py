@@ -7,19 +7,21 @@ starts with it, also positionally); the deprecated ``size_average`` and
 so they appear in ``state_dict()`` under PyTorch's keys (``weight``,
 ``pos_weight``).  The math and shapes are documented in ``functional``.
 """
+from __future__ import annotations
 
+from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 
 
 class _Loss(Module):
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         self.reduction = reduction
 
 
 class _WeightedLoss(_Loss):
-    def __init__(self, weight=None, reduction="mean"):
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.register_buffer("weight", weight)
 
@@ -40,10 +42,10 @@ class MSELoss(_Loss):
         tensor(2.5000)
     """
 
-    def __init__(self, *, reduction="mean"):
+    def __init__(self, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.mse_loss(input, target, reduction=reduction)``."""
         return F.mse_loss(input, target, reduction=self.reduction)
 
@@ -57,10 +59,10 @@ class L1Loss(_Loss):
         - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
 
-    def __init__(self, *, reduction="mean"):
+    def __init__(self, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.l1_loss(input, target, reduction=reduction)``."""
         return F.l1_loss(input, target, reduction=self.reduction)
 
@@ -77,11 +79,11 @@ class HuberLoss(_Loss):
         - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
 
-    def __init__(self, reduction="mean", delta=1.0):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
         self.delta = delta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.huber_loss(input, target, reduction=reduction, delta=delta)``."""
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
@@ -97,11 +99,11 @@ class SmoothL1Loss(_Loss):
         - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
 
-    def __init__(self, *, reduction="mean", beta=1.0):
+    def __init__(self, *, reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
         self.beta = beta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.smooth_l1_loss(input, target, reduction=reduction, beta=beta)``."""
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
@@ -118,11 +120,11 @@ class KLDivLoss(_Loss):
         - Output: a scalar, or ``(N, *)`` with ``reduction='none'``.
     """
 
-    def __init__(self, *, reduction="mean", log_target=False):
+    def __init__(self, *, reduction: str = "mean", log_target: bool = False) -> None:
         super().__init__(reduction)
         self.log_target = log_target
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.kl_div(input, target, reduction=reduction, log_target=log_target)``."""
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
@@ -151,12 +153,15 @@ class CrossEntropyLoss(_WeightedLoss):
         tensor(0.1672)
     """
 
-    def __init__(self, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    def __init__(
+        self, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.cross_entropy(input, target, weight, ignore_index=..., reduction=..., label_smoothing=...)``."""
         return F.cross_entropy(
             input,
@@ -179,11 +184,11 @@ class NLLLoss(_WeightedLoss):
         - Output: a scalar, or the target's shape with ``reduction='none'``.
     """
 
-    def __init__(self, weight=None, *, ignore_index=-100, reduction="mean"):
+    def __init__(self, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.nll_loss(input, target, weight, ignore_index=ignore_index, reduction=reduction)``."""
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
@@ -199,10 +204,10 @@ class BCELoss(_WeightedLoss):
         - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
 
-    def __init__(self, weight=None, *, reduction="mean"):
+    def __init__(self, weight: Tensor | None = None, *, reduction: str = "mean") -> None:
         super().__init__(weight, reduction)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.binary_cross_entropy(input, target, weight, reduction=reduction)``."""
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
@@ -219,12 +224,14 @@ class BCEWithLogitsLoss(_Loss):
         - Output: a scalar, or ``(*)`` with ``reduction='none'``.
     """
 
-    def __init__(self, weight=None, *, reduction="mean", pos_weight=None):
+    def __init__(
+        self, weight: Tensor | None = None, *, reduction: str = "mean", pos_weight: Tensor | None = None
+    ) -> None:
         super().__init__(reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """``F.binary_cross_entropy_with_logits(input, target, weight, reduction=..., pos_weight=...)``."""
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight

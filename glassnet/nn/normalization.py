@@ -8,17 +8,23 @@ batch, so it behaves differently in training (batch statistics, running
 estimates updated) and evaluation (running estimates); layer and group norm
 take them per sample and behave the same in both modes.
 """
+from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 from .. import creation, dtypes
+from .._typing import DTypeLike
 from ..ops.normalization import batch_norm, group_norm, layer_norm
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
 
 
-def _affine_parameters(module, shape, affine, bias, dtype):
+def _affine_parameters(
+    module: Module, shape: Sequence[int], affine: bool, bias: bool, dtype: DTypeLike | None
+) -> None:
     """Register ``weight`` (and ``bias`` if asked) of ``shape`` when ``affine``, else both as None."""
     if affine:
         module.weight = Parameter(creation.empty(*shape, dtype=dtype))
@@ -31,7 +37,7 @@ def _affine_parameters(module, shape, affine, bias, dtype):
         module.register_parameter("bias", None)
 
 
-def _reset_affine(module):
+def _reset_affine(module: Module) -> None:
     """γ = 1, β = 0: the layer starts as a pure standardisation."""
     if module.weight is not None:
         init.ones_(module.weight)
@@ -61,8 +67,9 @@ class _BatchNorm(Module):
     """
 
     def __init__(
-        self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, dtype=None, *, bias=True
-    ):
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+        track_running_stats: bool = True, dtype: DTypeLike | None = None, *, bias: bool = True,
+    ) -> None:
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -80,19 +87,19 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
 
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches seen."""
         if self.track_running_stats:
             self.running_mean.zero_()
             self.running_var.fill_(1)
             self.num_batches_tracked.zero_()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Reset the running estimates, and γ = 1, β = 0."""
         self.reset_running_stats()
         _reset_affine(self)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``γ·(input − μ)/√(σ² + ε) + β`` per channel, with batch or running statistics (see the class)."""
         self._check_input_dim(input)
         update = self.training and self.track_running_stats
@@ -111,7 +118,7 @@ class _BatchNorm(Module):
             self.num_batches_tracked.fill_(batches)
         return out
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
@@ -147,7 +154,7 @@ class BatchNorm1d(_BatchNorm):
         (True, tensor(1))
     """
 
-    def _check_input_dim(self, input):
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in (2, 3):
             raise ValueError(
                 f"BatchNorm1d: expected 2D or 3D input (got {input.ndim}D input of shape {tuple(input.shape)}); "
@@ -173,7 +180,7 @@ class BatchNorm2d(_BatchNorm):
         num_batches_tracked: int64 buffer of shape (), the number of training batches seen.
     """
 
-    def _check_input_dim(self, input):
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim != 4:
             raise ValueError(
                 f"BatchNorm2d: expected 4D input (got {input.ndim}D input of shape {tuple(input.shape)}); "
@@ -197,25 +204,28 @@ class LayerNorm(Module):
         bias: Parameter of shape ``normalized_shape``, β (0 initially), or None.
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
+    def __init__(
+        self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
+        bias: bool = True, dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
+        if isinstance(normalized_shape, (int, numbers.Integral)):
+            normalized_shape = (int(normalized_shape),)
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """γ = 1, β = 0."""
         _reset_affine(self)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``γ·(input − μ)/√(σ² + ε) + β`` with μ, σ² over the last ``len(normalized_shape)`` axes of each sample."""
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
             f"bias={self.bias is not None}"
@@ -238,7 +248,10 @@ class GroupNorm(Module):
         bias: Parameter of shape (C,), β (0 initially), or None.
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None, *, bias=True):
+    def __init__(
+        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+        dtype: DTypeLike | None = None, *, bias: bool = True,
+    ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError(
@@ -251,15 +264,15 @@ class GroupNorm(Module):
         _affine_parameters(self, (num_channels,), affine, bias, dtype)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """γ = 1, β = 0."""
         _reset_affine(self)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``γ·(input − μ)/√(σ² + ε) + β`` with μ, σ² per sample and group of channels."""
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"

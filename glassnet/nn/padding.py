@@ -4,12 +4,15 @@ Each calls ``F.pad`` (``glassnet.ops.padding``) with its ``padding``, stored as
 PyTorch stores it: an int becomes one width per side, ``(left, right)`` for 1d
 and ``(left, right, top, bottom)`` for 2d; a tuple is kept as given.
 """
+from __future__ import annotations
 
+from .._typing import IntOrTuple
 from ..ops.padding import pad
+from ..tensor import Tensor
 from .module import Module
 
 
-def _widths(padding, n):
+def _widths(padding: IntOrTuple | list[int], n: int) -> tuple[int, ...]:
     """``padding`` as PyTorch's ``_ntuple(n)`` keeps it: a tuple as given, an int repeated ``n`` times."""
     return tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
 
@@ -18,31 +21,32 @@ class _PadNd(Module):
     """Pad by ``mode``; subclasses set ``mode`` and ``sides`` (2 for 1d, 4 for 2d)."""
 
     sides = 2
+    mode: str
 
-    def __init__(self, padding):
+    def __init__(self, padding: IntOrTuple) -> None:
         super().__init__()
         self.padding = _widths(padding, self.sides)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``F.pad(input, padding, mode)``."""
         return pad(input, self.padding, self.mode)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 
 class _ConstantPadNd(_PadNd):
     """Pad with ``value``."""
 
-    def __init__(self, padding, value):
+    def __init__(self, padding: IntOrTuple, value: float) -> None:
         super().__init__(padding)
         self.value = value
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``F.pad(input, padding, "constant", value)``."""
         return pad(input, self.padding, "constant", self.value)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
 
 
@@ -69,10 +73,12 @@ class ConstantPad2d(_ConstantPadNd):
 class _ZeroPadNd:
     """Constant padding with zeros (mixed into ``ConstantPad1d``/``2d``, as PyTorch's ``ZeroPad1d``/``2d`` subclass them)."""
 
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
+    padding: tuple[int, ...]
 
-    def extra_repr(self):
+    def __init__(self, padding: IntOrTuple) -> None:
+        super().__init__(padding, 0.0)  # type: ignore[call-arg]  # ConstantPadNd's, next in the MRO
+
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 

@@ -5,6 +5,7 @@ gradient by default, and assigning it as an attribute of a ``Module``
 (``self.weight = Parameter(...)``) registers it, so that ``parameters()``,
 ``state_dict()`` and the optimizers find it.
 """
+from __future__ import annotations
 
 import numpy as np
 
@@ -29,10 +30,10 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Tensor | np.ndarray | None = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, dtype=get_default_dtype())
         super().__init__(data, requires_grad=requires_grad)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

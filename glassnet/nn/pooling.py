@@ -1,13 +1,22 @@
 """Pooling layers: ``MaxPool1d``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d`` and
 ``MinPool2d`` (see ``glassnet.ops.pooling``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .._typing import IntOrTuple
 from ..ops.pooling import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool1d, max_pool2d, min_pool2d
+from ..tensor import Tensor
 from .module import Module
 
 
 class _ExtremePool(Module):
     """The arguments and repr shared by ``MaxPool1d``, ``MaxPool2d`` and ``MinPool2d`` (PyTorch's ``_MaxPoolNd``)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+    def __init__(
+        self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
+        dilation: IntOrTuple = 1, return_indices: bool = False, ceil_mode: bool = False,
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -16,10 +25,10 @@ class _ExtremePool(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def _pool_args(self):
+    def _pool_args(self) -> tuple[Any, ...]:
         return self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
             f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
@@ -47,7 +56,7 @@ class MaxPool2d(_ExtremePool):
                   [13., 15.]]]])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:  # a Tensor, or (Tensor, indices) with return_indices
         """The maximum of each window (and its indices with ``return_indices``)."""
         return max_pool2d(input, *self._pool_args())
 
@@ -64,7 +73,7 @@ class MaxPool1d(_ExtremePool):
           (ceil instead of floor with ``ceil_mode=True``).
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:  # a Tensor, or (Tensor, indices) with return_indices
         """The maximum of each window (and its indices with ``return_indices``)."""
         return max_pool1d(input, *self._pool_args())
 
@@ -79,7 +88,7 @@ class MinPool2d(_ExtremePool):
         - Output: ``(N, C, oH, oW)``, sized as in ``MaxPool2d``.
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:  # a Tensor, or (Tensor, indices) with return_indices
         """The minimum of each window (and its indices with ``return_indices``)."""
         return min_pool2d(input, *self._pool_args())
 
@@ -95,7 +104,10 @@ class AvgPool2d(Module):
         - Output: ``(N, C, oH, oW)``, sized as in ``MaxPool2d`` (dilation 1).
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    def __init__(
+        self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
+        ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -104,14 +116,14 @@ class AvgPool2d(Module):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """The mean of each window."""
         return avg_pool2d(
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
             self.divisor_override,
         )
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -127,15 +139,15 @@ class AdaptiveAvgPool2d(Module):
         - Output: ``(N, C, oH, oW)`` with ``(oH, oW) = output_size``.
     """
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: int | tuple[int | None, int | None]) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """The mean of each adaptive window."""
         return adaptive_avg_pool2d(input, self.output_size)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
@@ -151,14 +163,14 @@ class AdaptiveMaxPool2d(Module):
         - Output: ``(N, C, oH, oW)`` with ``(oH, oW) = output_size``.
     """
 
-    def __init__(self, output_size, return_indices=False):
+    def __init__(self, output_size: int | tuple[int | None, int | None], return_indices: bool = False) -> None:
         super().__init__()
         self.output_size = output_size
         self.return_indices = return_indices
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:  # a Tensor, or (Tensor, indices) with return_indices
         """The maximum of each adaptive window (and its indices with ``return_indices``)."""
         return adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

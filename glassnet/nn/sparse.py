@@ -4,9 +4,12 @@
 is replaced by its row of ``weight``.  It equals one-hot vectors times the
 weight matrix, without building the one-hot vectors (see ``glassnet.ops.embedding``).
 """
+from __future__ import annotations
 
 from .. import creation
+from .._typing import DTypeLike
 from ..ops.embedding import check_padding_idx, embedding
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -37,9 +40,10 @@ class Embedding(Module):
     """
 
     def __init__(
-        self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
-        scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, dtype=None,
-    ):
+        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, max_norm: float | None = None,
+        norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False, _weight: Tensor | None = None,
+        _freeze: bool = False, dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
@@ -59,19 +63,19 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
         self.sparse = sparse
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Rows from N(0, 1); the padding row zero."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight.array[self.padding_idx] = 0
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``weight[input]``: each index replaced by its row."""
         return embedding(
             input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse
         )
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
@@ -87,9 +91,9 @@ class Embedding(Module):
 
     @classmethod
     def from_pretrained(
-        cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-        sparse=False,
-    ):
+        cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None, max_norm: float | None = None,
+        norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False,
+    ) -> Embedding:
         """An ``Embedding`` whose weight is ``embeddings`` (2-D, shared memory); ``freeze=True`` turns its gradient off."""
         if embeddings.dim() != 2:
             raise AssertionError(

@@ -1,6 +1,8 @@
 """``Upsample``: resize images and sequences by a factor or to a size (see ``glassnet.ops.interpolate``)."""
+from __future__ import annotations
 
 from ..ops.interpolate import interpolate
+from ..tensor import Tensor
 from .module import Module
 
 
@@ -26,7 +28,12 @@ class Upsample(Module):
         glassnet.Size([1, 3, 16, 16])
     """
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+    scale_factor: float | tuple[float, ...] | None
+
+    def __init__(
+        self, size: int | tuple[int, ...] | None = None, scale_factor: float | tuple[float, ...] | None = None,
+        mode: str = "nearest", align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+    ) -> None:
         super().__init__()
         self.name = type(self).__name__
         self.size = size
@@ -38,14 +45,14 @@ class Upsample(Module):
         self.align_corners = align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``F.interpolate(input, size, scale_factor, mode, align_corners)``."""
         return interpolate(
             input, self.size, self.scale_factor, self.mode, self.align_corners,
             recompute_scale_factor=self.recompute_scale_factor,
         )
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         info = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
         return info + f", mode={self.mode!r}"
 
@@ -58,7 +65,9 @@ class UpsamplingNearest2d(Upsample):
         - Output: ``(N, C, oH, oW)``.
     """
 
-    def __init__(self, size=None, scale_factor=None):
+    def __init__(
+        self, size: int | tuple[int, ...] | None = None, scale_factor: float | tuple[float, ...] | None = None
+    ) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
@@ -70,5 +79,7 @@ class UpsamplingBilinear2d(Upsample):
         - Output: ``(N, C, oH, oW)``.
     """
 
-    def __init__(self, size=None, scale_factor=None):
+    def __init__(
+        self, size: int | tuple[int, ...] | None = None, scale_factor: float | tuple[float, ...] | None = None
+    ) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
