@@ -63,7 +63,9 @@ or ``pip install -e '.[onnx]'`` in a clone); onnxruntime runs the result.
 """
 import math
 from collections import Counter
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -436,7 +438,7 @@ def _simple(op_type, **attributes):
     return emit
 
 
-EMITTERS = {
+EMITTERS: dict[type, Callable[..., Any]] = {  # layer type -> emit(graph, layer, x, shape, scope)
     nn.Linear: _linear,
     nn.Conv1d: _conv,
     nn.Conv2d: _conv,

@@ -45,9 +45,9 @@ class Taps(NamedTuple):
 
     size: int  # the input's length along the axis
     first: np.ndarray
-    second: np.ndarray = None
-    weight0: np.ndarray = None
-    weight1: np.ndarray = None
+    second: np.ndarray | None = None
+    weight0: np.ndarray | None = None
+    weight1: np.ndarray | None = None
 
 
 def nearest_taps(size, out, scale, exact, dtype, shortcuts):

@@ -73,6 +73,7 @@ import webbrowser
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import anyio
 import numpy as np
@@ -548,7 +549,8 @@ async def websocket_endpoint(websocket: WebSocket):
         await websocket.close(code=1013, reason=f"at most {MAX_SESSIONS} playground tabs at once")
         return
     app_state.sessions += 1
-    session, queue = Session(), asyncio.Queue(INPUT_QUEUE)
+    session = Session()
+    queue: asyncio.Queue[Any] = asyncio.Queue(INPUT_QUEUE)  # parsed JSON messages, or Refused
     reader = asyncio.create_task(_read(websocket, queue))
     try:
         await websocket.send_text(to_json(hello()))
