@@ -37,6 +37,9 @@ from typing import Any
 from . import nn
 from .ops.conv import conv_output_size
 
+Shape = tuple[int, ...]
+Rule = tuple[Shape, int]  # what a shape rule returns: the output shape and the mult-adds
+
 
 class ShapeError(ValueError):
     """A layer cannot accept the shape that reaches it."""
@@ -94,7 +97,7 @@ class Summary:
         header, body = self.HEADER, self._body()
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(6)]
 
-        def fmt(line):
+        def fmt(line: Sequence[str]) -> str:
             left = [line[i].ljust(widths[i]) for i in range(4)]
             right = [line[i].rjust(widths[i]) for i in range(4, 6)]
             return "  ".join(left + right)
@@ -108,7 +111,7 @@ class Summary:
     def _repr_html_(self) -> str:
         """The table as HTML, for Jupyter: numbers right-aligned, the totals below."""
 
-        def row(cells, tag):
+        def row(cells: Sequence[str], tag: str) -> str:
             return (
                 "<tr>"
                 + "".join(
@@ -135,7 +138,7 @@ class Summary:
         )
 
 
-def _shape(shape):
+def _shape(shape: Sequence[int]) -> str:
     return "(" + " x ".join(str(s) for s in shape) + ")"
 
 
@@ -168,7 +171,7 @@ def summary(model: nn.Module, input_size: Sequence[int], print_table: bool = Fal
     return table
 
 
-def _walk(module, shape, name, rows):
+def _walk(module: nn.Module, shape: Shape, name: str, rows: list[Row]) -> Shape:
     if isinstance(module, nn.Sequential):
         for child_name, child in module.named_children():
             shape = _walk(child, shape, f"{name}.{child_name}" if name else child_name, rows)
@@ -188,15 +191,14 @@ def _walk(module, shape, name, rows):
     return out_shape
 
 
-def _layer_shape(layer):
+def _layer_shape(layer: nn.Module) -> str:
     """The "Layer shape" column: the weight's shape as PyTorch stores it, with padding and stride.
 
     ``Conv2d(3, 16, 7)`` has weights ``(16 x 3 x 7 x 7)``: out channels x in channels (÷ groups) x kernel;
     ``Linear(400, 120)`` has ``(120 x 400)``: out x in, since it computes ``x @ weight.T``.  (The
     lecture's slide writes in x out; ``layer.weight.shape`` is what a program sees.)
     """
-    weight = getattr(layer, "weight", None)
-    shape = _shape(weight.shape) if isinstance(layer, (*CONVOLUTIONS, nn.Linear, nn.Embedding)) else ""
+    shape = _shape(layer.weight.shape) if isinstance(layer, (*CONVOLUTIONS, nn.Linear, nn.Embedding)) else ""
     if isinstance(layer, CONVOLUTIONS):
         padding = layer.padding if isinstance(layer.padding, str) else "x".join(map(str, sorted(set(layer.padding))))
         stride = "x".join(map(str, sorted(set(layer.stride))))
@@ -209,14 +211,14 @@ def _layer_shape(layer):
     return ""
 
 
-def _ntuple(value, n):
+def _ntuple(value: Any, n: int) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 
 CONVOLUTIONS = (nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d)
 
 
-def _conv(layer, shape):
+def _conv(layer: Any, shape: Shape) -> Rule:
     """Conv1d/2d and ConvTranspose1d/2d: output size per axis, and one kernel-sized dot product per (input) position."""
     dims = len(layer.kernel_size)
     if len(shape) != dims + 2:
@@ -257,7 +259,7 @@ def _conv(layer, shape):
     return (n, layer.out_channels, *sizes), macs
 
 
-def _pool2d(layer, shape, dims=2):
+def _pool2d(layer: Any, shape: Shape, dims: int = 2) -> Rule:
     if len(shape) not in (dims + 1, dims + 2):
         raise ShapeError(f"expects a {dims + 1}-D or {dims + 2}-D input, got shape {shape}")
     kernel, stride = _ntuple(layer.kernel_size, dims), _ntuple(layer.stride or layer.kernel_size, dims)
@@ -271,12 +273,12 @@ def _pool2d(layer, shape, dims=2):
     return (*shape[:-dims], *sizes), 0
 
 
-def _adaptive_pool2d(layer, shape):
+def _adaptive_pool2d(layer: Any, shape: Shape) -> Rule:
     out = _ntuple(layer.output_size, 2)
     return (*shape[:-2], *(s if o is None else o for s, o in zip(shape[-2:], out))), 0
 
 
-def _upsample(layer, shape):
+def _upsample(layer: Any, shape: Shape) -> Rule:
     dims = len(shape) - 2
     if layer.size is not None:
         return (*shape[:2], *_ntuple(layer.size, dims)), 0
@@ -284,7 +286,7 @@ def _upsample(layer, shape):
     return (*shape[:2], *(math.floor(s * f) for s, f in zip(shape[2:], scales))), 0
 
 
-def _pad(layer, shape):
+def _pad(layer: Any, shape: Shape) -> Rule:
     """Each (before, after) pair of ``padding`` widens one axis, the last axis first."""
     widths = layer.padding
     if len(widths) // 2 > len(shape):
@@ -295,7 +297,7 @@ def _pad(layer, shape):
     return tuple(out), 0
 
 
-def _linear(layer, shape):
+def _linear(layer: Any, shape: Shape) -> Rule:
     if not shape or shape[-1] != layer.in_features:
         raise ShapeError(
             f"expects {layer.in_features} input features but gets {shape[-1] if shape else 0} (input shape {shape}); "
@@ -307,7 +309,7 @@ def _linear(layer, shape):
     return (*shape[:-1], layer.out_features), rows * layer.in_features * layer.out_features
 
 
-def _flatten(layer, shape):
+def _flatten(layer: Any, shape: Shape) -> Rule:
     start, end = layer.start_dim % len(shape), layer.end_dim % len(shape)
     merged = 1
     for s in shape[start : end + 1]:
@@ -315,30 +317,30 @@ def _flatten(layer, shape):
     return (*shape[:start], merged, *shape[end + 1 :]), 0
 
 
-def _same_shape(layer, shape):
+def _same_shape(layer: Any, shape: Shape) -> Rule:
     return shape, 0
 
 
-def _channels(shape, channels, layout, fits):
+def _channels(shape: Shape, channels: int, layout: str, fits: bool) -> Rule:
     """Normalisation layers: the input must be laid out as ``layout`` (``fits``) with ``channels`` on dim 1."""
     if not fits or shape[1] != channels:
         raise ShapeError(f"expects an input {layout} with C = {channels}, got shape {shape}")
     return shape, 0
 
 
-def _layer_norm(layer, shape):
+def _layer_norm(layer: Any, shape: Shape) -> Rule:
     k = len(layer.normalized_shape)
     if k > len(shape) or tuple(shape[len(shape) - k :]) != layer.normalized_shape:
         raise ShapeError(f"expects an input ending in {layer.normalized_shape}, got shape {shape}")
     return shape, 0
 
 
-def _embedding(layer, shape):
+def _embedding(layer: Any, shape: Shape) -> Rule:
     return (*shape, layer.embedding_dim), 0
 
 
 # layer type -> rule(layer, input shape) -> (output shape, mult-adds)
-SHAPE_RULES: dict[type[nn.Module], Callable[[Any, tuple], tuple[tuple, int]]] = {
+SHAPE_RULES: dict[type[nn.Module], Callable[[Any, Shape], Rule]] = {
     **{layer: _conv for layer in CONVOLUTIONS},
     nn.MaxPool1d: lambda layer, s: _pool2d(layer, s, dims=1),
     nn.MaxPool2d: _pool2d,

@@ -169,7 +169,7 @@ class ModuleList(_ModuleSequence):
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def _pairs(name, items, sort_plain_dicts=False):
+def _pairs(name: str, items: Any, sort_plain_dicts: bool = False) -> list[tuple[Any, Any]]:
     """The ``(key, value)`` pairs of a mapping or of an iterable of pairs, as ``update`` takes them.
 
     ``ParameterDict`` sorts the keys of a mapping that is not an ``OrderedDict``
@@ -185,7 +185,7 @@ def _pairs(name, items, sort_plain_dicts=False):
         return pairs if ordered or not sort_plain_dicts else sorted(pairs)
     pairs = []
     for j, pair in enumerate(items):
-        if not isinstance(pair, Iterable):
+        if not hasattr(pair, "__iter__"):  # not iterable
             raise TypeError(f"{name} update sequence element #{j} should be Iterable; is{type(pair).__name__}")
         if len(pair) != 2:
             raise ValueError(f"{name} update sequence element #{j} has length {len(pair)}; 2 is required")
