@@ -262,3 +262,19 @@ def test_the_backend_asked_for_is_the_one_running():
     # CI runs the parity suites with GLASSNET_BACKEND=onednn: make sure they really ran on oneDNN
     assert UNAVAILABLE is None, UNAVAILABLE
     assert backends.current() == "onednn"
+
+
+@needs_onednn
+def test_onednn_on_one_and_two_threads(restore_backend):
+    """Each thread count gets primitives of its own (oneDNN divides the work when it makes them)."""
+    backends.use("onednn")
+    x, w = glassnet.randn(8, 6, 14, 14), glassnet.randn(16, 6, 5, 5)
+    before = glassnet.get_num_threads()
+    try:
+        glassnet.set_num_threads(1)
+        one = F.max_pool2d(F.conv2d(x, w), 2).numpy()
+        glassnet.set_num_threads(2)
+        two = F.max_pool2d(F.conv2d(x, w), 2).numpy()
+    finally:
+        glassnet.set_num_threads(before)
+    assert_close(one, two, "one thread against two")

@@ -10,6 +10,10 @@ takes over is listed there; every other op, and every float64 computation,
 stays on NumPy, whose code remains the reference the compiled kernels are
 tested against (``tests/test_backend_onednn.py``).
 
+oneDNN's threads are GNU OpenMP's, which spin when idle: glassnet shortens that
+spin (``GOMP_SPINCOUNT``, below) unless you set ``GOMP_SPINCOUNT`` or
+``OMP_WAIT_POLICY``; it applies if glassnet loads the OpenMP runtime first.
+
 The backend is chosen at import: ``"onednn"`` if the extra is installed and its
 library loads, else ``"numpy"``.  The environment variable
 ``GLASSNET_BACKEND=numpy`` (or ``=onednn``) decides instead; ``use(name)``
@@ -42,6 +46,11 @@ mps = SimpleNamespace(is_available=_unavailable, is_built=_unavailable)
 
 BACKENDS = ("numpy", "onednn")
 ONEDNN_DISTRIBUTION = "onednn-cpu-gomp"  # the wheel glassnet[fast] installs: oneDNN 3.2 on GNU OpenMP threads
+# How long GNU OpenMP's idle threads spin before they sleep (its default: 300,000 turns, milliseconds).  While
+# they spin they take the cores from glassnet's own threads and from other programs: LeNet-5's training step
+# on 2 loaded cores, 344-423 ms per step spinning, 16-34 ms with 1,000 turns (NumPy backend: 30 ms).
+# Set GOMP_SPINCOUNT or OMP_WAIT_POLICY yourself to override.
+GOMP_SPINCOUNT = "1000"
 
 
 def onednn_library_path():
@@ -60,6 +69,8 @@ def onednn_unavailable_reason():
     path = onednn_library_path()
     if path is None:
         return f"the extra glassnet[fast] is not installed (no {ONEDNN_DISTRIBUTION}): pip install 'glassnet[fast]'"
+    if "OMP_WAIT_POLICY" not in os.environ:  # read once, when the OpenMP runtime loads with the library
+        os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)
     try:
         ctypes.CDLL(path)
     except OSError as error:
