@@ -233,7 +233,7 @@ def conv_parts(n, rows, bytes_per_image):
 class Conv2d(Function):
     """2-D cross-correlation (what deep learning calls convolution), with optional bias, as im2col + GEMM."""
 
-    saved_inputs = (1,)  # the weight: forward keeps its own copy of x (columns, or the padded input)
+    saved_inputs: tuple[int, ...] = (1,)  # the weight: forward keeps its own copy of x (columns, or the padded input)
 
     @staticmethod
     def forward(ctx, x, weight, *bias, windows, groups):
