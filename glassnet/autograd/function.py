@@ -134,7 +134,7 @@ class Function:
     """
 
     saves_output = False
-    saved_inputs = None
+    saved_inputs: tuple[int, ...] | None = None
     fresh_gradients = False
 
     @staticmethod
