@@ -6,17 +6,15 @@ import itertools
 import math
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from glassnet.random import Generator, numpy_generator
+from glassnet.tensor import Tensor
 
 from ._interop import to_numpy, to_tensor
 from .collate import default_collate
-
-if TYPE_CHECKING:  # glassnet/__init__ imports this package: the Tensor class is only named here
-    from glassnet.tensor import Tensor
 
 
 class Dataset:

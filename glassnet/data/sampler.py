@@ -14,16 +14,14 @@ Randomness comes from the sampler's ``generator`` or glassnet's default one
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Sized
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from glassnet.random import Generator, numpy_generator
+from glassnet.tensor import Tensor
 
 from ._interop import to_numpy
-
-if TYPE_CHECKING:  # glassnet/__init__ imports this package: the Tensor class is only named here
-    from glassnet.tensor import Tensor
 
 
 class Sampler:
