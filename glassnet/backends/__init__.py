@@ -36,6 +36,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .._extras import install_hint
+
 
 def _unavailable():
     return False
@@ -68,7 +70,7 @@ def onednn_unavailable_reason():
     """Why the ``"onednn"`` backend cannot run here, or None if it can (its library is found and loads)."""
     path = onednn_library_path()
     if path is None:
-        return f"the extra glassnet[fast] is not installed (no {ONEDNN_DISTRIBUTION}): pip install 'glassnet[fast]'"
+        return f"the extra glassnet[fast] is not installed (no {ONEDNN_DISTRIBUTION}); hint: {install_hint('fast')}"
     if "OMP_WAIT_POLICY" not in os.environ:  # read once, when the OpenMP runtime loads with the library
         os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)
     try:
