@@ -18,12 +18,19 @@ Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
   as ``x[:2]``, which counts changes together with its base); writing into the
   NumPy array ``.array`` directly is not seen.
 """
+from __future__ import annotations
+
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from . import dtypes, printing
+from ._typing import DeviceLike, DTypeLike, Number, ShapeLike, TensorLike
 from .devices import CPU, check_device
+from .devices import device as _device  # the class: in Tensor, ``device`` is the property
+from .random import Generator
 from .size import Size
 from .autograd import engine
 from .autograd.function import Function
@@ -33,6 +40,12 @@ from .ops import shape as shape_ops
 from .ops import indexing, reorder, rounding, scan, sorting
 from .ops import diagonal as diagonal_ops
 from .ops import norm as norm_ops
+
+# Tensor has methods named int, float, bool and type (PyTorch's casts), which hide the built-in names in
+# the class body; its hints name the built-in types by these aliases instead.
+_int: TypeAlias = int
+_float: TypeAlias = float
+_bool: TypeAlias = bool
 
 values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min", "sort", "topk")}
 
@@ -44,7 +57,7 @@ TYPE_NAMES = {
 }
 
 
-def as_array(data, dtype=None):
+def as_array(data: TensorLike, dtype: DTypeLike | None = None) -> np.ndarray:
     """``data`` (a Tensor, array, number or nested list) as an ndarray with PyTorch's default dtypes."""
     if isinstance(data, Tensor):
         data = data.array
@@ -130,8 +143,15 @@ class Tensor:
     # _hooks: None, or the gradient hooks of register_hook by handle id (run by the backward engine).
     __slots__ = ("array", "_requires_grad", "grad", "_ctx", "_retains_grad", "_version", "_hooks", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
+    array: np.ndarray
+    grad: Tensor | None
+    _requires_grad: _bool
+    _ctx: Any  # the op's context (autograd/function.py), None for leaves
+    _retains_grad: _bool
+    _version: list[_int]
+    _hooks: dict[_int, Callable[[Tensor], Tensor | None]] | None
 
-    def __init__(self, data, dtype=None, requires_grad=False):
+    def __init__(self, data: TensorLike, dtype: DTypeLike | None = None, requires_grad: _bool = False) -> None:
         self.array = as_array(data, dtype)
         self.grad = None
         self._ctx = None
@@ -157,7 +177,7 @@ class Tensor:
 
     # ----------------------------------------------------------------- facts
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """The values as a detached Tensor sharing this tensor's memory, as in PyTorch.
 
         ``p.data -= lr * p.grad`` and ``p.data.zero_()`` change ``p`` in place
@@ -169,64 +189,64 @@ class Tensor:
         return Tensor._from_array(self.array)
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Tensor) -> None:
         self.array = as_array(value)
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         """The sizes of the dimensions, a ``glassnet.Size`` (a tuple)."""
         return Size(self.array.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> dtypes.dtype:
         """The element type, e.g. ``glassnet.float32`` (``self.array.dtype`` is NumPy's)."""
         return dtypes.from_numpy(self.array.dtype)
 
     @property
-    def ndim(self):
+    def ndim(self) -> _int:
         """The number of dimensions (0 for a scalar)."""
         return self.array.ndim
 
-    def dim(self):
+    def dim(self) -> _int:
         """The number of dimensions, as ``ndim``."""
         return self.array.ndim
 
-    def size(self, dim=None):
+    def size(self, dim: _int | None = None) -> Any:  # a Size, or an int with dim
         """The shape (a ``glassnet.Size``), or the length of axis ``dim``."""
         return Size(self.array.shape) if dim is None else self.array.shape[dim]
 
-    def numel(self):
+    def numel(self) -> _int:
         """The number of elements: the product of the shape."""
         return self.array.size
 
-    def __len__(self):
+    def __len__(self) -> _int:
         if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self.array.shape[0]
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> _bool:
         """True for tensors not computed by a recorded op (created by the user, or not requiring grad)."""
         return self._ctx is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Any:
         """The op that computed this tensor (None for leaves)."""
         return self._ctx
 
     @property
-    def device(self):
+    def device(self) -> _device:
         """Always ``device(type='cpu')``: glassnet computes with NumPy on the CPU."""
         return CPU
 
     is_cuda = False
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> _bool:
         """True for float16, float32 and float64 tensors."""
         return self.array.dtype.kind == "f"  # dtypes.is_floating, 10× faster: this runs for most ops
 
     # ------------------------------------------------------------ conversion
-    def item(self):
+    def item(self) -> Number:
         """The value of a one-element tensor as a Python number.
 
         Example:
@@ -240,7 +260,7 @@ class Tensor:
             )
         return self.array.item()
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The values as a NumPy array (sharing memory). Fails on tensors that require grad, as in PyTorch."""
         if self.requires_grad:
             raise RuntimeError(
@@ -248,44 +268,47 @@ class Tensor:
             )
         return self.array
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as (nested) Python lists of numbers; a 0-d tensor gives a number."""
         return self.array.tolist()
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: Any = None, copy: _bool | None = None) -> np.ndarray:
         return self.array if dtype is None else self.array.astype(dtype)
 
-    def __float__(self):
+    def __float__(self) -> _float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> _int:
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self) -> _bool:
         if self.array.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with {self.array.size} elements is ambiguous; hint: use .any() or .all()"
             )
         return bool(self.array.item())
 
-    def __index__(self):
+    def __index__(self) -> _int:
         if self.is_floating_point() or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.array.item())
 
     __hash__ = object.__hash__
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """A new leaf sharing the same data (and its in-place change count), cut from the graph."""
         t = Tensor._from_array(self.array)
         t._version = self._version
         return t
 
-    def clone(self):
+    def clone(self) -> Tensor:
         """A copy of the data that stays in the graph."""
         return Clone.apply(self)
 
-    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+    def to(
+        self, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None, non_blocking: _bool = False, copy: _bool = False,
+        memory_format: Any = None,
+    ) -> Tensor:
         """This tensor with another dtype: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
 
         Returns ``self`` when nothing changes (unless ``copy=True``), as in PyTorch; a
@@ -304,50 +327,50 @@ class Tensor:
             return self.clone() if copy else self
         return Cast.apply(self, dtype=dtypes.to_dtype(dtype).dtype)
 
-    def cuda(self, device=None, non_blocking=False):
+    def cuda(self, device: DeviceLike | None = None, non_blocking: _bool = False) -> None:
         """Raises: glassnet runs on the CPU (write ``.to(device)`` with device chosen by ``glassnet.cuda.is_available()``)."""
         check_device(device if device is not None else "cuda", "cuda")
 
-    def float(self):
+    def float(self) -> Tensor:
         """``self.to(glassnet.float32)``."""
         return self.to(dtypes.float32)
 
-    def double(self):
+    def double(self) -> Tensor:
         """``self.to(glassnet.float64)``."""
         return self.to(dtypes.float64)
 
-    def long(self):
+    def long(self) -> Tensor:
         """``self.to(glassnet.int64)``."""
         return self.to(dtypes.int64)
 
-    def int(self):
+    def int(self) -> Tensor:
         """``self.to(glassnet.int32)``."""
         return self.to(dtypes.int32)
 
-    def bool(self):
+    def bool(self) -> Tensor:
         """``self.to(glassnet.bool)``: True where nonzero."""
         return self.to(dtypes.bool)
 
-    def cpu(self):
+    def cpu(self) -> Tensor:
         """``self``: tensors are always on the CPU."""
         return self
 
-    def half(self):
+    def half(self) -> Tensor:
         """``self.to(glassnet.float16)``."""
         return self.to(dtypes.float16)
 
-    def contiguous(self):
+    def contiguous(self) -> Tensor:
         """``self``: unlike PyTorch, glassnet has no strided views to make contiguous."""
         return self
 
     # -------------------------------------------------------------- autograd
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> _bool:
         """True if gradients are computed for this tensor (a leaf created so, or a result of such tensors)."""
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, requires_grad):
+    def requires_grad(self, requires_grad: _bool) -> None:
         """As in PyTorch: only leaves can be switched, and only floating point tensors can require grad."""
         if not self.is_leaf:
             raise RuntimeError(
@@ -356,7 +379,7 @@ class Tensor:
             )
         self.requires_grad_(requires_grad)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: _bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return ``self``; only for floating-point leaves.
 
         Example:
@@ -375,7 +398,7 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         return self
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
         """Call ``hook(grad)`` whenever backward computes this tensor's gradient; returns a handle with ``remove()``.
 
         ``grad`` is the tensor's whole gradient (summed over all its uses).  The
@@ -396,7 +419,7 @@ class Tensor:
         self._hooks[handle.id] = hook
         return handle
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:
             raise RuntimeError("retain_grad: can't retain_grad on a Tensor that has requires_grad=False")
@@ -404,11 +427,14 @@ class Tensor:
             self._retains_grad = True
 
     @property
-    def retains_grad(self):
+    def retains_grad(self) -> _bool:
         """True if ``retain_grad()`` was called on this non-leaf tensor."""
         return self._retains_grad
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(
+        self, gradient: Tensor | None = None, retain_graph: _bool | None = None, create_graph: _bool = False,
+        inputs: Tensor | Sequence[Tensor] | None = None,
+    ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         ``gradient`` is needed when ``self`` is not a single number: it is dL/d(self).
@@ -421,11 +447,11 @@ class Tensor:
         engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ------------------------------------------------------------- printing
-    def __repr__(self):
+    def __repr__(self) -> str:
         """PyTorch's format, character for character (see ``glassnet/printing.py``)."""
         return printing.tensor_repr(self)
 
-    def __format__(self, format_spec):
+    def __format__(self, format_spec: str) -> str:
         """A 0-d tensor formats its value, as in PyTorch: ``f"{loss:.2f}"`` gives ``0.25``, ``f"{loss}"`` ``0.25``.
 
         Other tensors (and, as in PyTorch, 0-d Parameters) format as ``str``, and only with an empty spec.
@@ -472,32 +498,32 @@ class Tensor:
                 ) from None
         return a, b
 
-    def __add__(self, other):
+    def __add__(self, other: TensorLike) -> Tensor:
         return arithmetic.Add.apply(*self._operands(other, "add"))
 
-    def __radd__(self, other):
+    def __radd__(self, other: TensorLike) -> Tensor:
         a, b = self._operands(other, "add")
         return arithmetic.Add.apply(b, a)
 
-    def __sub__(self, other):
+    def __sub__(self, other: TensorLike) -> Tensor:
         return arithmetic.Sub.apply(*self._operands(other, "sub"))
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: TensorLike) -> Tensor:
         a, b = self._operands(other, "sub")
         return arithmetic.Sub.apply(b, a)
 
-    def __mul__(self, other):
+    def __mul__(self, other: TensorLike) -> Tensor:
         return arithmetic.Mul.apply(*self._operands(other, "mul"))
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: TensorLike) -> Tensor:
         a, b = self._operands(other, "mul")
         return arithmetic.Mul.apply(b, a)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: TensorLike) -> Tensor:
         a, b = self._true_division_operands(other)
         return arithmetic.Div.apply(a, b)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
         a, b = self._true_division_operands(other)
         return arithmetic.Div.apply(b, a)
 
@@ -507,30 +533,30 @@ class Tensor:
             a, b = a.to(dtypes.get_default_dtype()), b.to(dtypes.get_default_dtype())
         return a, b
 
-    def __pow__(self, exponent):
+    def __pow__(self, exponent: TensorLike) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
             if not self.is_floating_point() and isinstance(exponent, float):
                 return self.float() ** exponent
             return arithmetic.PowScalar.apply(self, exponent=exponent)
         return arithmetic.Pow.apply(*self._operands(exponent, "pow"))
 
-    def __rpow__(self, base):
+    def __rpow__(self, base: TensorLike) -> Tensor:
         a, b = self._operands(base, "pow")
         return arithmetic.Pow.apply(b, a)
 
-    def add(self, other, *, alpha=1):
+    def add(self, other: TensorLike, *, alpha: Number = 1) -> Tensor:
         """``self + alpha * other``."""
         return self + _scaled(other, alpha)
 
-    def sub(self, other, *, alpha=1):
+    def sub(self, other: TensorLike, *, alpha: Number = 1) -> Tensor:
         """``self - alpha * other``."""
         return self - _scaled(other, alpha)
 
-    def mul(self, other):
+    def mul(self, other: TensorLike) -> Tensor:
         """``self * other``, elementwise with broadcasting."""
         return self * other
 
-    def div(self, other, *, rounding_mode=None):
+    def div(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
         """``self / other``; ``rounding_mode="floor"`` rounds the quotient down, ``"trunc"`` towards zero.
 
         The rounded forms keep integer dtypes and have gradient 0, as in PyTorch.
@@ -548,27 +574,27 @@ class Tensor:
     multiply = mul
     subtract = sub
 
-    def floor_divide(self, other):
+    def floor_divide(self, other: TensorLike) -> Tensor:
         """``self // other``, rounded down; unlike PyTorch's (which has no backward), its gradient is 0."""
         return rounding.FloorDivide.apply(*self._integer_division_operands(other, "floor_divide"))
 
     __floordiv__ = floor_divide
 
-    def __rfloordiv__(self, other):
+    def __rfloordiv__(self, other: TensorLike) -> Tensor:
         b, a = self._integer_division_operands(other, "floor_divide")
         return rounding.FloorDivide.apply(a, b)
 
-    def remainder(self, other):
+    def remainder(self, other: TensorLike) -> Tensor:
         """``self - other * floor(self / other)``: the sign of ``other``, as Python's ``%``."""
         return rounding.Remainder.apply(*self._integer_division_operands(other, "remainder"), mode="floor")
 
     __mod__ = remainder
 
-    def __rmod__(self, other):
+    def __rmod__(self, other: TensorLike) -> Tensor:
         b, a = self._integer_division_operands(other, "remainder")
         return rounding.Remainder.apply(a, b, mode="floor")
 
-    def fmod(self, other):
+    def fmod(self, other: TensorLike) -> Tensor:
         """``self - other * trunc(self / other)``: the sign of ``self``, as C's ``fmod``."""
         return rounding.Remainder.apply(*self._integer_division_operands(other, "fmod"), mode="trunc")
 
@@ -582,24 +608,24 @@ class Tensor:
             )
         return a, b
 
-    def pow(self, exponent):
+    def pow(self, exponent: TensorLike) -> Tensor:
         """``self ** exponent``: d/dx xⁿ = n·xⁿ⁻¹, and d/dn xⁿ = xⁿ·ln x for a tensor exponent."""
         return self**exponent
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         """Elementwise −x (``-self``)."""
         return arithmetic.Neg.apply(self)
 
-    def __pos__(self):
+    def __pos__(self) -> Tensor:
         return self
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: TensorLike) -> Tensor:
         return self.matmul(other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
         return Tensor(other).matmul(self)
 
-    def matmul(self, other):
+    def matmul(self, other: TensorLike) -> Tensor:
         """Matrix product with NumPy/PyTorch rules for vectors and batches."""
         other = other if isinstance(other, Tensor) else Tensor(other)
         if self.ndim == 0 or other.ndim == 0:
@@ -630,7 +656,7 @@ class Tensor:
 
     mm = matmul
 
-    def bmm(self, mat2):
+    def bmm(self, mat2: Tensor) -> Tensor:
         """Batched matrix product of two 3-d tensors with the same batch size (no broadcasting).
 
         Shape:
@@ -643,11 +669,11 @@ class Tensor:
             )
         return self.matmul(mat2)
 
-    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
         """``beta * self + alpha * bmm(batch1, batch2)``; with ``beta=0`` ``self`` is ignored (nan and inf too)."""
         return self._scaled_add(batch1.bmm(batch2), beta, alpha, "baddbmm")
 
-    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
         """``beta * self + alpha * (mat1 @ mat2)`` for 2-d ``mat1`` and ``mat2``."""
         if mat1.ndim != 2 or mat2.ndim != 2:
             raise RuntimeError(
@@ -667,7 +693,7 @@ class Tensor:
             return out
         return out + (self * beta if beta != 1 else self)
 
-    def dot(self, other):
+    def dot(self, other: Tensor) -> Tensor:
         """Inner product of two 1-d tensors of the same length and dtype."""
         if self.ndim != 1 or other.ndim != 1 or self.shape != other.shape or self.dtype != other.dtype:
             raise RuntimeError(
@@ -678,7 +704,7 @@ class Tensor:
 
     inner = dot
 
-    def outer(self, vec2):
+    def outer(self, vec2: Tensor) -> Tensor:
         """``out[i, j] = self[i] * vec2[j]`` for two 1-d tensors."""
         if self.ndim != 1 or vec2.ndim != 1:
             raise RuntimeError(
@@ -708,56 +734,59 @@ class Tensor:
         self._version[0] += 1
         return self
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: TensorLike) -> Tensor:
         return self._inplace(other, Tensor.__add__, "add_")
 
-    def __isub__(self, other):
+    def __isub__(self, other: TensorLike) -> Tensor:
         return self._inplace(other, Tensor.__sub__, "sub_")
 
-    def __imul__(self, other):
+    def __imul__(self, other: TensorLike) -> Tensor:
         return self._inplace(other, Tensor.__mul__, "mul_")
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: TensorLike) -> Tensor:
         return self._inplace(other, Tensor.__truediv__, "div_")
 
-    def add_(self, other, alpha=1):
+    def add_(self, other: Tensor | Number, alpha: Number = 1) -> Tensor:
         """In place: ``self += alpha * other``; returns ``self``."""
         return self._inplace(other * alpha if alpha != 1 else other, Tensor.__add__, "add_")
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other: Tensor | Number, alpha: Number = 1) -> Tensor:
         """In place: ``self -= alpha * other``; returns ``self``."""
         return self._inplace(other * alpha if alpha != 1 else other, Tensor.__sub__, "sub_")
 
-    def mul_(self, other):
+    def mul_(self, other: TensorLike) -> Tensor:
         """In place: ``self *= other``; returns ``self``."""
         return self._inplace(other, Tensor.__mul__, "mul_")
 
-    def div_(self, other):
+    def div_(self, other: TensorLike) -> Tensor:
         """In place: ``self /= other``; returns ``self``."""
         return self._inplace(other, Tensor.__truediv__, "div_")
 
-    def clamp_(self, min=None, max=None):
+    def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
         """In place: ``clamp(min, max)``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.clamp(min, max), "clamp_")
 
-    def exp_(self):
+    def exp_(self) -> Tensor:
         """In place: ``exp()``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.exp(), "exp_")
 
-    def sqrt_(self):
+    def sqrt_(self) -> Tensor:
         """In place: ``sqrt()``; returns ``self``."""
         return self._inplace(None, lambda t, _: t.sqrt(), "sqrt_")
 
-    def masked_fill_(self, mask, value):
+    def masked_fill_(self, mask: TensorLike, value: TensorLike) -> Tensor:
         """In place: ``masked_fill(mask, value)``; returns ``self``."""
         return self._inplace(value, lambda t, v: t.masked_fill(mask, v), "masked_fill_")
 
-    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    def scatter_(
+        self, dim: _int, index: Tensor, src: Tensor | Number | None = None, value: Number | None = None, *,
+        reduce: str | None = None,
+    ) -> Tensor:
         """In place: ``scatter(dim, index, src or value, reduce=reduce)``; returns ``self``."""
         source = src if src is not None else value
         return self._inplace(source, lambda t, s: t.scatter(dim, index, s, reduce=reduce), "scatter_")
 
-    def scatter_add_(self, dim, index, src):
+    def scatter_add_(self, dim: _int, index: Tensor, src: Tensor) -> Tensor:
         """In place: ``scatter_add(dim, index, src)``; returns ``self``."""
         return self._inplace(src, lambda t, s: t.scatter_add(dim, index, s), "scatter_add_")
 
@@ -771,25 +800,25 @@ class Tensor:
         self._version[0] += 1
         return self
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         """Fill with zeros in place, outside the graph (as ``p.grad.zero_()``); returns ``self``."""
         return self._fill_from(0, "zero_")
 
-    def fill_(self, value):
+    def fill_(self, value: TensorLike) -> Tensor:
         """Fill with ``value`` (cast to this tensor's dtype) in place; returns ``self``."""
         return self._fill_from(as_array(value, self.array.dtype), "fill_")  # 0.1 in float64 is not float32's 0.1
 
-    def copy_(self, src):
+    def copy_(self, src: TensorLike) -> Tensor:
         """Copy ``src``'s values (broadcast to this shape) into this tensor in place; returns ``self``."""
         return self._fill_from(as_array(src), "copy_")
 
-    def uniform_(self, a=0.0, b=1.0, generator=None):
+    def uniform_(self, a: _float = 0.0, b: _float = 1.0, generator: Generator | None = None) -> Tensor:
         """Fill in place with draws from U(a, b); returns ``self``."""
         from .random import numpy_generator
 
         return self._fill_from(numpy_generator(generator).uniform(a, b, self.shape), "uniform_")
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
+    def normal_(self, mean: _float = 0.0, std: _float = 1.0, generator: Generator | None = None) -> Tensor:
         """Fill in place with draws from N(mean, std²); returns ``self``."""
         from .random import numpy_generator
 
@@ -805,70 +834,70 @@ class Tensor:
         self._version[0] += 1
 
     # ------------------------------------------------------ elementwise maths
-    def exp(self):
+    def exp(self) -> Tensor:
         """Elementwise eˣ; its derivative is eˣ."""
         return pointwise.Exp.apply(self._floating())
 
-    def log(self):
+    def log(self) -> Tensor:
         """Elementwise natural logarithm ln x; its derivative is 1/x."""
         return pointwise.Log.apply(self._floating())
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         """Elementwise √x; its derivative is 1/(2√x)."""
         return pointwise.Sqrt.apply(self._floating())
 
-    def abs(self):
+    def abs(self) -> Tensor:
         """Elementwise |x|; its derivative is sign(x) (0 at 0, as in PyTorch)."""
         return pointwise.Abs.apply(self)
 
-    def sin(self):
+    def sin(self) -> Tensor:
         """Elementwise sin x; its derivative is cos x."""
         return pointwise.Sin.apply(self._floating())
 
-    def cos(self):
+    def cos(self) -> Tensor:
         """Elementwise cos x; its derivative is −sin x."""
         return pointwise.Cos.apply(self._floating())
 
-    def log1p(self):
+    def log1p(self) -> Tensor:
         """``log(1 + x)``, precise for tiny ``x``."""
         return pointwise.Log1p.apply(self._floating())
 
-    def expm1(self):
+    def expm1(self) -> Tensor:
         """``exp(x) - 1``, precise for tiny ``x``."""
         return pointwise.Expm1.apply(self._floating())
 
-    def rsqrt(self):
+    def rsqrt(self) -> Tensor:
         """``1 / sqrt(x)``."""
         return pointwise.Rsqrt.apply(self._floating())
 
-    def square(self):
+    def square(self) -> Tensor:
         """Elementwise x²."""
         return self**2
 
-    def sign(self):
+    def sign(self) -> Tensor:
         """-1, 0 or 1 (a bool is its own sign); gradient 0, as in PyTorch."""
         return self.clone() if self.array.dtype == np.bool_ else rounding.Sign.apply(self)
 
-    def floor(self):
+    def floor(self) -> Tensor:
         """Round down to a whole number; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Floor)
 
-    def ceil(self):
+    def ceil(self) -> Tensor:
         """Round up to a whole number; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Ceil)
 
-    def trunc(self):
+    def trunc(self) -> Tensor:
         """Round towards zero; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Trunc)
 
-    def round(self, *, decimals=0):
+    def round(self, *, decimals: _int = 0) -> Tensor:
         """Round half to even (``2.5 -> 2``), to ``decimals`` places; gradient 0, as in PyTorch."""
         return self._rounded(rounding.Round, decimals=decimals)
 
     def _rounded(self, op, **options):
         return op.apply(self, **options) if self.is_floating_point() else self.clone()  # integers are already whole
 
-    def clamp(self, min=None, max=None):
+    def clamp(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
         """Limit every element to [min, max]: ``min(max(x, min), max)``; either bound may be None or a tensor.
 
         The gradient is 1 inside the bounds and 0 where an element was clipped.
@@ -888,43 +917,43 @@ class Tensor:
 
     clip = clamp
 
-    def clamp_min(self, min):
+    def clamp_min(self, min: TensorLike) -> Tensor:
         """``clamp(min=min)``."""
         return self.clamp(min=min)
 
-    def clamp_max(self, max):
+    def clamp_max(self, max: TensorLike) -> Tensor:
         """``clamp(max=max)``."""
         return self.clamp(max=max)
 
-    def maximum(self, other):
+    def maximum(self, other: TensorLike) -> Tensor:
         """Elementwise larger of ``self`` and ``other`` (a tie splits the gradient equally, as in PyTorch)."""
         return selection.Maximum.apply(*self._operands(other, "maximum"))
 
-    def minimum(self, other):
+    def minimum(self, other: TensorLike) -> Tensor:
         """Elementwise smaller of ``self`` and ``other`` (a tie splits the gradient equally, as in PyTorch)."""
         return selection.Minimum.apply(*self._operands(other, "minimum"))
 
-    def relu(self):
+    def relu(self) -> Tensor:
         """Elementwise max(0, x)."""
         return activation.ReLU.apply(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         """Elementwise σ(x) = 1 / (1 + e⁻ˣ); its derivative is σ(x)(1 − σ(x))."""
         return activation.Sigmoid.apply(self._floating())
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         """Elementwise tanh x; its derivative is 1 − tanh² x."""
         return activation.Tanh.apply(self._floating())
 
-    def softmax(self, dim):
+    def softmax(self, dim: _int) -> Tensor:
         """``exp(x) / exp(x).sum(dim)``, computed stably; see ``glassnet.nn.functional.softmax``."""
         return softmax.Softmax.apply(self._floating(), dim=dim)
 
-    def log_softmax(self, dim):
+    def log_softmax(self, dim: _int) -> Tensor:
         """``x − logsumexp(x, dim)``: the log of ``softmax``, computed stably."""
         return softmax.LogSoftmax.apply(self._floating(), dim=dim)
 
-    def logsumexp(self, dim, keepdim=False):
+    def logsumexp(self, dim: _int | tuple[_int, ...], keepdim: _bool = False) -> Tensor:
         """``log(Σ exp(x))`` over ``dim``, computed stably as ``m + log(Σ exp(x − m))`` with m the maximum."""
         return softmax.LogSumExp.apply(self._floating(), dim=dim, keepdim=keepdim)
 
@@ -932,12 +961,16 @@ class Tensor:
         return self if self.is_floating_point() else self.to(dtypes.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim=False, *, dtype=None):
+    def sum(
+        self, dim: _int | tuple[_int, ...] | None = None, keepdim: _bool = False, *, dtype: DTypeLike | None = None
+    ) -> Tensor:
         """Sum over ``dim`` (an int, a tuple, or None for all); bool and integer sums are int64."""
         t = self.to(dtype) if dtype is not None else self.long() if not self.is_floating_point() else self
         return reduction.Sum.apply(t, dim=dim, keepdim=keepdim)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
+    def mean(
+        self, dim: _int | tuple[_int, ...] | None = None, keepdim: _bool = False, *, dtype: DTypeLike | None = None
+    ) -> Tensor:
         """Average over ``dim`` (an int, a tuple, or None for all); only for floating types, as in PyTorch.
 
         Example:
@@ -954,22 +987,28 @@ class Tensor:
             )
         return t.sum(dim, keepdim) / _count(t.shape, dim)
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def var(
+        self, dim: _int | tuple[_int, ...] | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *,
+        correction: _int | None = None,
+    ) -> Tensor:
         """Variance Σ(x - mean)² / (N - correction) over ``dim``; ``correction=1`` (unbiased) by default.
 
         ``unbiased=False`` is the older spelling of ``correction=0``; ``x.var(False)`` works too.
         """
         return reduction.Var.apply(self._floating(), **_var_options(dim, unbiased, keepdim, correction))
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def std(
+        self, dim: _int | tuple[_int, ...] | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *,
+        correction: _int | None = None,
+    ) -> Tensor:
         """Standard deviation √var; see ``var``. Its gradient is 0 where std = 0, as in PyTorch."""
         return reduction.Std.apply(self._floating(), **_var_options(dim, unbiased, keepdim, correction))
 
-    def max(self, dim=None, keepdim=False):
+    def max(self, dim: _int | None = None, keepdim: _bool = False) -> Any:  # a Tensor, or (values, indices) with dim
         """Largest element; with ``dim``, a ``(values, indices)`` pair; with a tensor, ``maximum``."""
         return self._extreme(dim, keepdim, largest=True)
 
-    def min(self, dim=None, keepdim=False):
+    def min(self, dim: _int | None = None, keepdim: _bool = False) -> Any:  # a Tensor, or (values, indices) with dim
         """Smallest element; with ``dim``, a ``(values, indices)`` pair; with a tensor, ``minimum``."""
         return self._extreme(dim, keepdim, largest=False)
 
@@ -987,11 +1026,11 @@ class Tensor:
         result = values_indices["max" if largest else "min"]
         return result(values, Tensor._from_array(indices.astype(np.int64)))
 
-    def argmax(self, dim=None, keepdim=False):
+    def argmax(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         """The index of the largest element (of the flattened tensor when ``dim`` is None), int64."""
         return self._argextreme(np.argmax, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim=False):
+    def argmin(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         """The index of the smallest element (of the flattened tensor when ``dim`` is None), int64."""
         return self._argextreme(np.argmin, dim, keepdim)
 
@@ -1001,21 +1040,21 @@ class Tensor:
             return Tensor._from_array(out.reshape((1,) * self.ndim) if keepdim else out)
         return Tensor._from_array(np.asarray(arg(self.array, axis=dim, keepdims=keepdim)))
 
-    def all(self, dim=None, keepdim=False):
+    def all(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         """True where every element along ``dim`` (an int, a tuple, or None for all) is nonzero."""
         axes = None if dim is None else reduction.reduction_dims(dim, self.ndim)
         return Tensor._from_array(np.asarray(self.array.all(axis=axes, keepdims=keepdim)))
 
-    def any(self, dim=None, keepdim=False):
+    def any(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         """True where some element along ``dim`` (an int, a tuple, or None for all) is nonzero."""
         axes = None if dim is None else reduction.reduction_dims(dim, self.ndim)
         return Tensor._from_array(np.asarray(self.array.any(axis=axes, keepdims=keepdim)))
 
-    def cumsum(self, dim, *, dtype=None):
+    def cumsum(self, dim: _int, *, dtype: DTypeLike | None = None) -> Tensor:
         """Running sum along ``dim``: ``out[i] = x[0] + … + x[i]``; bool and integer sums are int64."""
         return self._scan(scan.CumSum, dim, dtype)
 
-    def cumprod(self, dim, *, dtype=None):
+    def cumprod(self, dim: _int, *, dtype: DTypeLike | None = None) -> Tensor:
         """Running product along ``dim``: ``out[i] = x[0] · … · x[i]``; bool and integer products are int64."""
         return self._scan(scan.CumProd, dim, dtype)
 
@@ -1025,7 +1064,10 @@ class Tensor:
             return op.apply(t.reshape(1), dim=_axis(dim, 0)).reshape(())
         return op.apply(t, dim=_axis(dim, t.ndim))
 
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    def norm(
+        self, p: _float | str = "fro", dim: _int | tuple[_int, ...] | None = None, keepdim: _bool = False,
+        dtype: DTypeLike | None = None,
+    ) -> Tensor:
         """The vector ``p``-norm ``(Σ |x|^p)^(1/p)`` over ``dim`` (all elements by default).
 
         ``p`` is a number (2, 1, ``inf``, ``-inf``, 0, or any other), or ``"fro"``
@@ -1052,78 +1094,78 @@ class Tensor:
         other = other.array if isinstance(other, Tensor) else other
         return Tensor._from_array(np.asarray(ufunc(self.array, other)))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]  # element-wise, as PyTorch
         """Elementwise ``self == other``, a bool tensor (also ``eq``); not differentiable."""
         return self._compare(other, np.equal)
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]  # element-wise, as PyTorch
         """Elementwise ``self != other``, a bool tensor (also ``ne``)."""
         return self._compare(other, np.not_equal)
 
-    def __lt__(self, other):
+    def __lt__(self, other: TensorLike) -> Tensor:
         """Elementwise ``self < other``, a bool tensor (also ``lt``)."""
         return self._compare(other, np.less)
 
-    def __le__(self, other):
+    def __le__(self, other: TensorLike) -> Tensor:
         """Elementwise ``self <= other``, a bool tensor (also ``le``)."""
         return self._compare(other, np.less_equal)
 
-    def __gt__(self, other):
+    def __gt__(self, other: TensorLike) -> Tensor:
         """Elementwise ``self > other``, a bool tensor (also ``gt``)."""
         return self._compare(other, np.greater)
 
-    def __ge__(self, other):
+    def __ge__(self, other: TensorLike) -> Tensor:
         """Elementwise ``self >= other``, a bool tensor (also ``ge``)."""
         return self._compare(other, np.greater_equal)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
-    def __invert__(self):
+    def __invert__(self) -> Tensor:
         return Tensor._from_array(~self.array)
 
-    def __and__(self, other):
+    def __and__(self, other: TensorLike) -> Tensor:
         return self._compare(other, np.bitwise_and)
 
-    def __or__(self, other):
+    def __or__(self, other: TensorLike) -> Tensor:
         return self._compare(other, np.bitwise_or)
 
-    def __xor__(self, other):
+    def __xor__(self, other: TensorLike) -> Tensor:
         return self._compare(other, np.bitwise_xor)
 
-    def logical_and(self, other):
+    def logical_and(self, other: TensorLike) -> Tensor:
         """Elementwise: True where both are nonzero."""
         return self._compare(other, np.logical_and)
 
-    def logical_or(self, other):
+    def logical_or(self, other: TensorLike) -> Tensor:
         """Elementwise: True where either is nonzero."""
         return self._compare(other, np.logical_or)
 
-    def logical_xor(self, other):
+    def logical_xor(self, other: TensorLike) -> Tensor:
         """Elementwise: True where exactly one is nonzero."""
         return self._compare(other, np.logical_xor)
 
-    def logical_not(self):
+    def logical_not(self) -> Tensor:
         """Elementwise: True where the element is zero."""
         return Tensor._from_array(np.logical_not(self.array))
 
-    def isnan(self):
+    def isnan(self) -> Tensor:
         """Elementwise: True where the element is NaN."""
         return Tensor._from_array(np.isnan(self.array))
 
-    def isinf(self):
+    def isinf(self) -> Tensor:
         """Elementwise: True where the element is +∞ or −∞."""
         return Tensor._from_array(np.isinf(self.array))
 
-    def isfinite(self):
+    def isfinite(self) -> Tensor:
         """Elementwise: True where the element is neither infinite nor NaN."""
         return Tensor._from_array(np.isfinite(self.array))
 
-    def equal(self, other):
+    def equal(self, other: Tensor) -> _bool:
         """True if ``other`` has the same shape and the same values (a Python bool)."""
         return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
 
     # ------------------------------------------------------------------ shape
-    def reshape(self, *shape):
+    def reshape(self, *shape: _int | ShapeLike) -> Tensor:
         """The same elements in row-major order with a new shape; one size may be -1 (inferred).
 
         ``view`` is the same method: unlike PyTorch's, it never fails on a non-contiguous tensor.
@@ -1144,13 +1186,13 @@ class Tensor:
 
     view = reshape
 
-    def view_as(self, other):
+    def view_as(self, other: Tensor) -> Tensor:
         """``self.reshape(other.shape)``."""
         return self.reshape(other.shape)
 
     reshape_as = view_as
 
-    def permute(self, *dims):
+    def permute(self, *dims: _int | ShapeLike) -> Tensor:
         """Reorder the axes: axis ``i`` of the result is axis ``dims[i]`` of ``self``."""
         dims = _shape_args(dims)
         axes = tuple(_axis(d, self.ndim) for d in dims)
@@ -1158,7 +1200,7 @@ class Tensor:
             raise RuntimeError(f"permute: dims {list(dims)} are not a permutation of {self.ndim} dimensions")
         return shape_ops.Permute.apply(self, dims=axes)
 
-    def transpose(self, dim0, dim1):
+    def transpose(self, dim0: _int, dim1: _int) -> Tensor:
         """Swap axes ``dim0`` and ``dim1`` (negative dims count from the end)."""
         a, b = _axis(dim0, self.ndim), _axis(dim1, self.ndim)
         dims = list(range(self.ndim))
@@ -1167,17 +1209,17 @@ class Tensor:
         return shape_ops.Permute.apply(self, dims=tuple(dims))
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         """All axes reversed (the transpose, for a matrix)."""
         return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
-    def t(self):
+    def t(self) -> Tensor:
         """The transpose of a matrix (a tensor of at most 2 dimensions)."""
         if self.ndim > 2:
             raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got {self.ndim}")
         return self.T
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor:
         """Merge the axes ``start_dim`` to ``end_dim`` (inclusive) into one."""
         if self.ndim == 0:
             return self.reshape(1)
@@ -1187,14 +1229,14 @@ class Tensor:
         merged = int(np.prod(self.shape[start : end + 1]))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim: _int | tuple[_int, ...] | None = None) -> Tensor:
         """Remove axes of size 1: all of them, or those among ``dim`` (an int or a tuple)."""
         if dim is None:
             return self.reshape(tuple(s for s in self.shape if s != 1))
         axes = reduction.normalize_dims(dim, self.ndim)
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
 
-    def unsqueeze(self, dim):
+    def unsqueeze(self, dim: _int) -> Tensor:
         """Insert an axis of size 1 at position ``dim``: shape (3,) becomes (1, 3) at 0, (3, 1) at -1."""
         if not -self.ndim - 1 <= dim <= self.ndim:
             raise IndexError(
@@ -1204,7 +1246,7 @@ class Tensor:
         dim = dim % (self.ndim + 1)
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
-    def expand(self, *sizes):
+    def expand(self, *sizes: _int | ShapeLike) -> Tensor:
         """Broadcast to ``sizes`` without copying: size-1 axes repeat, -1 keeps an axis, new axes go in front."""
         sizes = _shape_args(sizes)
         offset = len(sizes) - self.ndim
@@ -1224,17 +1266,17 @@ class Tensor:
                 )
         return shape_ops.Expand.apply(self, shape=target)
 
-    def expand_as(self, other):
+    def expand_as(self, other: Tensor) -> Tensor:
         """``self.expand(other.shape)``."""
         return self.expand(other.shape)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Tensor:
         return shape_ops.GetItem.apply(self, index=_index(index))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
 
-    def gather(self, dim, index):
+    def gather(self, dim: _int, index: TensorLike) -> Tensor:
         """Pick along ``dim``: for 2-d, ``out[i][j] = self[i][index[i][j]]`` when dim=1 (PyTorch's gather).
 
         Shape:
@@ -1256,7 +1298,7 @@ class Tensor:
 
     # --------------------------------------------------- pieces along one dim (views of self)
     @property
-    def mT(self):
+    def mT(self) -> Tensor:
         """The last two dimensions swapped (a batch of transposed matrices)."""
         if self.ndim < 2:
             raise RuntimeError(f"mT: expected a tensor with at least 2 dimensions, got shape {tuple(self.shape)}")
@@ -1272,7 +1314,7 @@ class Tensor:
         """``self[..., part, ...]`` with ``part`` (an int, slice or index array) at ``axis``."""
         return self[(slice(None),) * axis + (part,)]
 
-    def select(self, dim, index):
+    def select(self, dim: _int, index: _int) -> Tensor:
         """The slice at ``index`` along ``dim``, that dim removed: ``x.select(1, 2)`` is ``x[:, 2]``."""
         axis = self._along(dim, "select")
         n = self.shape[axis]
@@ -1282,7 +1324,7 @@ class Tensor:
             )
         return self._slice(axis, index)
 
-    def narrow(self, dim, start, length):
+    def narrow(self, dim: _int, start: _int, length: _int) -> Tensor:
         """``length`` elements from ``start`` along ``dim`` (a view)."""
         axis = self._along(dim, "narrow")
         n = self.shape[axis]
@@ -1294,12 +1336,12 @@ class Tensor:
             )
         return self._slice(axis, slice(start, start + length))
 
-    def unbind(self, dim=0):
+    def unbind(self, dim: _int = 0) -> tuple[Tensor, ...]:
         """A tuple of the slices along ``dim``, that dim removed."""
         axis = self._along(dim, "unbind")
         return tuple(self._slice(axis, i) for i in range(self.shape[axis]))
 
-    def split(self, split_size, dim=0):
+    def split(self, split_size: _int | list[_int] | tuple[_int, ...], dim: _int = 0) -> tuple[Tensor, ...]:
         """Pieces along ``dim``: of ``split_size`` elements each (the last may be smaller), or of the sizes in a list."""
         axis = self._along(dim, "split")
         n = self.shape[axis]
@@ -1321,14 +1363,14 @@ class Tensor:
         starts = np.cumsum([0] + sizes[:-1])
         return tuple(self._slice(axis, slice(int(a), int(a) + s)) for a, s in zip(starts, sizes))
 
-    def chunk(self, chunks, dim=0):
+    def chunk(self, chunks: _int, dim: _int = 0) -> tuple[Tensor, ...]:
         """Up to ``chunks`` pieces of ``ceil(n / chunks)`` elements along ``dim`` (fewer when they run out)."""
         if chunks <= 0:
             raise RuntimeError(f"chunk: expects chunks to be greater than 0, got {chunks}")
         n = self.shape[self._along(dim, "chunk")]
         return self.split([0] * chunks if n == 0 else -(-n // chunks), dim)
 
-    def index_select(self, dim, index):
+    def index_select(self, dim: _int, index: TensorLike) -> Tensor:
         """The entries at positions ``index`` (a 1-d integer tensor) along ``dim``; they may repeat."""
         index = as_array(index)
         axis = _axis(dim, self.ndim)
@@ -1348,7 +1390,7 @@ class Tensor:
         return self._slice(axis, index.reshape(-1))
 
     # ------------------------------------------------ writing at positions (new tensors)
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask: TensorLike, value: TensorLike) -> Tensor:
         """``value`` where ``mask`` (bool, broadcast to ``self``) is true, ``self`` elsewhere, in ``self``'s dtype."""
         mask = as_array(mask)
         if mask.dtype != np.bool_:
@@ -1373,7 +1415,10 @@ class Tensor:
             ) from None
         return selection.Where.apply(value, self, condition=mask)
 
-    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+    def scatter(
+        self, dim: _int, index: Tensor, src: Tensor | Number | None = None, value: Number | None = None, *,
+        reduce: str | None = None,
+    ) -> Tensor:
         """A copy of ``self`` with ``src`` (a tensor, or a number ``value``) written at ``index`` along ``dim``.
 
         For 2-d and dim=1: ``out[i][index[i][j]] = src[i][j]``.  ``reduce="add"``
@@ -1392,7 +1437,7 @@ class Tensor:
         op = indexing.ScatterAdd if reduce == "add" else indexing.Scatter
         return op.apply(self, src, dim=axis, index=index)
 
-    def scatter_add(self, dim, index, src):
+    def scatter_add(self, dim: _int, index: Tensor, src: Tensor) -> Tensor:
         """A copy of ``self`` with ``src`` added at ``index`` along ``dim`` (repeated positions add up)."""
         index, axis, src = self._scatter_operands(dim, index, src, "scatter_add")
         return indexing.ScatterAdd.apply(self, src, dim=axis, index=index)
@@ -1432,17 +1477,17 @@ class Tensor:
         return index, axis, src
 
     # ------------------------------------------------------------- ordering
-    def sort(self, dim=-1, descending=False, *, stable=False):
+    def sort(self, dim: _int = -1, descending: _bool = False, *, stable: _bool = False) -> Any:  # (values, indices)
         """``(values, indices)`` sorted along ``dim``; ties keep their order (always stable); NaN is largest."""
         return self._ordered(dim, descending, None, "sort")
 
-    def argsort(self, dim=-1, descending=False, *, stable=False):
+    def argsort(self, dim: _int = -1, descending: _bool = False, *, stable: _bool = False) -> Tensor:
         """The indices that sort ``self`` along ``dim`` (see ``sort``)."""
         if self.ndim == 0:
             return Tensor._from_array(np.zeros((), np.int64))
         return Tensor._from_array(sorting.argsort(self.array, _axis(dim, self.ndim), descending))
 
-    def topk(self, k, dim=-1, largest=True, sorted=True):
+    def topk(self, k: _int, dim: _int = -1, largest: _bool = True, sorted: _bool = True) -> Any:  # (values, indices)
         """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, largest first.
 
         Unlike PyTorch, ``sorted=False`` still returns them sorted (PyTorch leaves the order unspecified).
@@ -1468,12 +1513,12 @@ class Tensor:
         return values_indices[op](values, Tensor._from_array(order))
 
     # ------------------------------------------------------------ rearranging
-    def flip(self, *dims):
+    def flip(self, *dims: _int | ShapeLike) -> Tensor:
         """The elements in reverse order along each of ``dims`` (a copy, as in PyTorch)."""
         dims = _shape_args(dims)
         return reorder.Flip.apply(self, dims=reduction.normalize_dims(dims, self.ndim))
 
-    def roll(self, shifts, dims=None):
+    def roll(self, shifts: _int | ShapeLike, dims: _int | ShapeLike | None = None) -> Tensor:
         """Shift elements by ``shifts`` along ``dims``, wrapping around; without ``dims``, over the flattened tensor."""
         shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
         if dims is not None:
@@ -1486,11 +1531,11 @@ class Tensor:
         axes = None if dims is None else tuple(_axis(d, self.ndim) for d in dims)
         return reorder.Roll.apply(self, shifts=shifts, dims=axes)
 
-    def tril(self, diagonal=0):
+    def tril(self, diagonal: _int = 0) -> Tensor:
         """The lower triangle of the last two dims (on and below diagonal ``diagonal``), zeros above."""
         return self._triangle(diagonal, "tril")
 
-    def triu(self, diagonal=0):
+    def triu(self, diagonal: _int = 0) -> Tensor:
         """The upper triangle of the last two dims (on and above diagonal ``diagonal``), zeros below."""
         return self._triangle(diagonal, "triu")
 
@@ -1501,7 +1546,7 @@ class Tensor:
         keep = np.tri(rows, cols, diagonal, dtype=bool) if op == "tril" else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
         return selection.Where.apply(self, Tensor._from_array(np.zeros((), self.array.dtype)), condition=keep)
 
-    def diag(self, diagonal=0):
+    def diag(self, diagonal: _int = 0) -> Tensor:
         """A 1-d tensor placed on diagonal ``diagonal`` of a square matrix, or the diagonal of a 2-d tensor."""
         if self.ndim not in (1, 2):
             raise RuntimeError(
@@ -1509,7 +1554,7 @@ class Tensor:
             )
         return diagonal_ops.Diag.apply(self, diagonal=diagonal)
 
-    def repeat(self, *sizes):
+    def repeat(self, *sizes: _int | ShapeLike) -> Tensor:
         """The tensor tiled ``sizes[d]`` times along each dim (new leading dims for extra sizes).
 
         Shape:
@@ -1526,12 +1571,14 @@ class Tensor:
         counts = [n for r, s in zip(sizes, shape) for n in (r, s)]
         return self.reshape(pairs).expand(counts).reshape([r * s for r, s in zip(sizes, shape)])
 
-    def tile(self, *dims):
+    def tile(self, *dims: _int | ShapeLike) -> Tensor:
         """``repeat`` with ``dims`` padded with leading 1s to the number of dimensions."""
         dims = _shape_args(dims)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
-    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+    def repeat_interleave(
+        self, repeats: _int | TensorLike, dim: _int | None = None, *, output_size: _int | None = None
+    ) -> Tensor:
         """Each element repeated ``repeats`` times (an int, or one count per element along ``dim``) in place.
 
         Without ``dim`` the tensor is flattened first.  ``output_size`` (a hint for
@@ -1548,7 +1595,7 @@ class Tensor:
         return t.index_select(axis, np.repeat(np.arange(n), counts.reshape(-1) if counts.size == n else counts.item()))
 
     # ------------------------------------------------------ types and new tensors
-    def type(self, dtype=None, non_blocking=False):
+    def type(self, dtype: DTypeLike | None = None, non_blocking: _bool = False) -> Any:  # the type name, or a Tensor with dtype
         """Without ``dtype``, the type name (``"glassnet.FloatTensor"``); with it, ``self.to(dtype)``.
 
         ``dtype`` may also be a type name, "glassnet.LongTensor" (or "torch.LongTensor").
@@ -1565,7 +1612,7 @@ class Tensor:
             dtype = by_name[name]
         return self.to(dtype)
 
-    def type_as(self, other):
+    def type_as(self, other: Tensor) -> Tensor:
         """``self`` converted to ``other``'s dtype."""
         return self.to(other.array.dtype)
 
@@ -1575,23 +1622,34 @@ class Tensor:
         t = Tensor._from_array(fill(_shape_args(size), dtype))
         return t.requires_grad_(True) if requires_grad else t
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_zeros(
+        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+    ) -> Tensor:
         """Zeros of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.zeros, size, dtype, device, requires_grad, "new_zeros")
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_ones(
+        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+    ) -> Tensor:
         """Ones of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.ones, size, dtype, device, requires_grad, "new_ones")
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_empty(
+        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+    ) -> Tensor:
         """An uninitialised tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.empty, size, dtype, device, requires_grad, "new_empty")
 
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    def new_full(
+        self, size: ShapeLike, fill_value: Number, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+        requires_grad: _bool = False,
+    ) -> Tensor:
         """``fill_value`` in every element of a tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(lambda shape, d: np.full(shape, fill_value, d), (size,), dtype, device, requires_grad, "new_full")
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    def new_tensor(
+        self, data: TensorLike, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+    ) -> Tensor:
         """A copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor")
 
@@ -1642,7 +1700,7 @@ def _var_options(dim, unbiased, keepdim, correction):
     return {"dim": dim, "correction": correction, "keepdim": keepdim}
 
 
-def _shape_args(args):
+def _shape_args(args: tuple[Any, ...] | list[Any]) -> tuple[int, ...]:
     """Accept both ``f(2, 3)`` and ``f((2, 3))``."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
