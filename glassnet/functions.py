@@ -250,7 +250,9 @@ def equal(input: TensorLike, other: TensorLike) -> bool:
     return _tensor(input).equal(_tensor(other))
 
 
-def split(tensor: TensorLike, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+def split(
+    tensor: TensorLike, split_size_or_sections: int | list[int] | tuple[int, ...], dim: int = 0
+) -> tuple[Tensor, ...]:
     """Pieces of ``tensor`` along ``dim``: of ``split_size_or_sections`` elements each, or of the sizes in a list."""
     return _tensor(tensor).split(split_size_or_sections, dim)
 
