@@ -18,11 +18,13 @@ its error messages.  Differences from PyTorch, on purpose:
   in-place operators do on tensors in a graph.
 * Class indices may be any integer dtype (PyTorch wants int64 or uint8).
 """
+from __future__ import annotations
 
 import warnings
 
 import numpy as np
 
+from .._typing import DTypeLike
 from ..ops import activation
 from ..ops import linear as linear_ops
 from ..ops import loss as loss_ops
@@ -46,7 +48,7 @@ from ..tensor import Tensor
 # ----------------------------------------------------------------- layers
 
 
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` as one fused op.
 
     Shape:
@@ -71,7 +73,7 @@ def linear(input, weight, bias=None):
     return linear_ops.Linear.apply(input, weight, bias)
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (inverted dropout).
 
     The scaling keeps every element's expected value unchanged, so nothing
@@ -82,7 +84,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _dropout("dropout", input, p, training, input.shape)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each whole channel with probability ``p`` and scale the rest by 1/(1-p): one draw per (sample, channel).
 
     As PyTorch: the input is (N, C, H, W); a 3-D input is taken as (N, C, L), with PyTorch's warning.
@@ -131,27 +133,27 @@ def _dropout(name, input, p, training, mask_shape):
 # ------------------------------------------------------------ activations
 
 
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(0, x) elementwise."""
     return activation.ReLU.apply(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope · x."""
     return activation.LeakyReLU.apply(input, negative_slope=negative_slope)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x), computed without overflow."""
     return input.sigmoid()
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     """Elementwise tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ); its derivative is 1 − tanh²(x)."""
     return input.tanh()
 
 
-def gelu(input, approximate="none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x · Φ(x) with Φ the standard normal CDF; ``approximate='tanh'`` uses the tanh approximation of Φ."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate argument must be either 'none' or 'tanh', got {approximate!r}")
@@ -164,39 +166,41 @@ def _floating_input(name, input):
     return input
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else α(e^x - 1): smooth at 0 for α = 1, and negative outputs down to -α."""
     return activation.ELU.apply(_floating_input("elu", input), alpha=float(alpha))
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · σ(x) (also called swish)."""
     return activation.SiLU.apply(_floating_input("silu", input))
 
 
-def softplus(input, beta=1.0, threshold=20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e^(βx)) / β, a smooth ReLU; x itself where βx > ``threshold``."""
     return activation.Softplus.apply(_floating_input("softplus", input), beta=float(beta), threshold=float(threshold))
 
 
-def logsigmoid(input):
+def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x) = -softplus(-x), finite for any x (log(sigmoid(x)) gives -inf below about -100)."""
     return activation.LogSigmoid.apply(_floating_input("logsigmoid", input))
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 elsewhere (also at the ends)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} > max_val={max_val}")
     return activation.Hardtanh.apply(input, min_val=min_val, max_val=max_val)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6): ``hardtanh(input, 0, 6)``."""
     return hardtanh(input, 0.0, 6.0)
 
 
-def prelu(input, weight):
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else w·x, with learned slopes ``weight``: one (shared) or one per channel.
 
     Shape:
@@ -230,21 +234,21 @@ def _implicit_dim(name, ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None, *, dtype=None):
+def softmax(input: Tensor, dim: int | None = None, *, dtype: DTypeLike | None = None) -> Tensor:
     """e^x / Σ e^x along ``dim`` (rows of probabilities); ``dtype`` converts the input first."""
     if dtype is not None:
         input = input.to(dtype)
     return input.softmax(_implicit_dim("softmax", input.ndim) if dim is None else dim)
 
 
-def log_softmax(input, dim=None, *, dtype=None):
+def log_softmax(input: Tensor, dim: int | None = None, *, dtype: DTypeLike | None = None) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably as x - logsumexp(x)."""
     if dtype is not None:
         input = input.to(dtype)
     return input.log_softmax(_implicit_dim("log_softmax", input.ndim) if dim is None else dim)
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices of shape ``(*)`` as int64 rows of shape ``(*, num_classes)`` with a 1 at each index.
 
     ``num_classes=-1`` uses the largest index + 1.
@@ -349,7 +353,9 @@ def _weighted_reduce(errors, weight, reduction):
     return _reduce(errors, reduction)
 
 
-def mse_loss(input, target, *, reduction="mean", weight=None):
+def mse_loss(
+    input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None
+) -> Tensor:
     """Mean squared error: mean of (input - target)².
 
     Shape:
@@ -364,7 +370,9 @@ def mse_loss(input, target, *, reduction="mean", weight=None):
     return _weighted_reduce(diff * diff, weight, reduction)
 
 
-def l1_loss(input, target, *, reduction="mean", weight=None):
+def l1_loss(
+    input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None
+) -> Tensor:
     """Mean absolute error: mean of |input - target| (gradient sign(input - target), 0 at equality).
 
     Shape:
@@ -376,7 +384,9 @@ def l1_loss(input, target, *, reduction="mean", weight=None):
     return _weighted_reduce((input - target).abs(), weight, reduction)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
+) -> Tensor:
     """Huber loss: (input - target)² / 2 where |input - target| < delta, else delta · (|input - target| - delta / 2).
 
     Quadratic near the target and linear far from it, so outliers pull with a
@@ -405,7 +415,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(loss, reduction)
 
 
-def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, *, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Smooth L1 loss: (input - target)² / (2 beta) where |input - target| < beta, else |input - target| - beta / 2.
 
     The Huber loss with delta = beta, divided by beta: its gradient is at most 1
@@ -425,7 +435,7 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     return _reduce(loss_ops.Huber.apply(input, target, delta=float(beta)) / float(beta), reduction)
 
 
-def kl_div(input, target, *, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, *, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Kullback-Leibler divergence KL(target ‖ p) of log-probabilities ``input`` = log p, elementwise summed.
 
     ``loss = target · (log target - input)`` per element (0 where target is 0);
@@ -521,7 +531,10 @@ def _target_weights(indices, weight, ignore_index, dtype):
     return safe, (weight[safe] * keep if weight is not None else keep.astype(dtype))
 
 
-def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy of class scores (logits) against class indices or class probabilities.
 
     With class indices ``y`` and class weights ``w`` (all 1 by default)::
@@ -592,7 +605,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     return loss.reshape(_batch_shape(input)) if reduction == "none" else loss
 
 
-def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+def nll_loss(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """Negative log-likelihood of log-probabilities (e.g. from ``log_softmax``) at the target classes.
 
     ``loss_n = -w[y_n] · input[n, y_n]``; 'mean' divides Σ loss_n by Σ w[y_n];
@@ -619,7 +634,7 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     return losses.sum() / target_weight.sum() if reduction == "mean" else losses.sum()
 
 
-def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of probabilities: -(t log x + (1 - t) log(1 - x)), logs clamped to >= -100.
 
     Prefer ``binary_cross_entropy_with_logits`` on raw scores: it is exact
@@ -647,7 +662,9 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, *, reduction: str = "mean", pos_weight: Tensor | None = None
+) -> Tensor:
     """Sigmoid + binary cross-entropy in one stable op: exact for logits of ±1000.
 
     ``pos_weight`` multiplies the loss of positive targets (one value per
