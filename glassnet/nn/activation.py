@@ -4,8 +4,11 @@ The math and derivatives are in ``glassnet/ops/activation.py`` and
 ``glassnet/ops/softmax.py``.  ``inplace`` arguments are accepted for PyTorch
 compatibility; unlike PyTorch the result is always a new tensor.
 """
+from __future__ import annotations
 
 from .. import creation
+from .._typing import DeviceLike, DTypeLike
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -29,15 +32,15 @@ class ReLU(Module):
         tensor([0., 0., 2.])
     """
 
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``max(0, input)``, elementwise."""
         return F.relu(input)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
 
 
@@ -49,16 +52,16 @@ class LeakyReLU(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, negative_slope=0.01, inplace=False):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` where positive, else ``negative_slope * input``."""
         return F.leaky_relu(input, self.negative_slope)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
@@ -73,22 +76,25 @@ class PReLU(Module):
         weight: Parameter of shape (num_parameters,), filled with ``init`` (0.25).
     """
 
-    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
         self.weight = Parameter(creation.empty(num_parameters, dtype=dtype).to(device=device))
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Set every slope back to ``init``."""
         init.constant_(self.weight, self.init)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` where positive, else ``weight * input`` (the weight broadcast along axis 1)."""
         return F.prelu(input, self.weight)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
 
 
@@ -100,16 +106,16 @@ class ELU(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, alpha=1.0, inplace=False):
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = alpha
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` where positive, else ``alpha * (exp(input) - 1)``."""
         return F.elu(input, self.alpha)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
@@ -124,7 +130,7 @@ class Hardtanh(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         if not max_val > min_val:
             raise ValueError(f"Hardtanh: max_val ({max_val}) must be greater than min_val ({min_val})")
@@ -132,11 +138,11 @@ class Hardtanh(Module):
         self.max_val = max_val
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input`` clamped to ``[min_val, max_val]``."""
         return F.hardtanh(input, self.min_val, self.max_val)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
 
 
@@ -148,10 +154,10 @@ class ReLU6(Hardtanh):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__(0.0, 6.0, inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
 
 
@@ -163,7 +169,7 @@ class Sigmoid(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``1 / (1 + exp(-input))``, elementwise."""
         return F.sigmoid(input)
 
@@ -176,7 +182,7 @@ class LogSigmoid(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``log(sigmoid(input))``, elementwise and computed stably."""
         return F.logsigmoid(input)
 
@@ -189,15 +195,15 @@ class SiLU(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input * sigmoid(input)``, elementwise."""
         return F.silu(input)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
 
 
@@ -209,16 +215,16 @@ class Softplus(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, beta=1.0, threshold=20.0):
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta = beta
         self.threshold = threshold
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``log(1 + exp(beta * input)) / beta``, elementwise (``input`` where ``beta * input > threshold``)."""
         return F.softplus(input, self.beta, self.threshold)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
@@ -230,7 +236,7 @@ class Tanh(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``tanh(input)``, elementwise."""
         return F.tanh(input)
 
@@ -243,15 +249,15 @@ class GELU(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, approximate="none"):
+    def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input * Φ(input)``, elementwise (or its tanh approximation)."""
         return F.gelu(input, approximate=self.approximate)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
 
 
@@ -266,15 +272,15 @@ class Softmax(Module):
         - Output: ``(*)``, the input's shape, each slice along ``dim`` summing to 1.
     """
 
-    def __init__(self, dim=None):
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``exp(input) / exp(input).sum(dim)``, computed stably."""
         return F.softmax(input, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
@@ -286,13 +292,13 @@ class LogSoftmax(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, dim=None):
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """``input - logsumexp(input, dim)``."""
         return F.log_softmax(input, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
