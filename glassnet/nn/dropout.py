@@ -1,5 +1,7 @@
 """``Dropout`` and ``Dropout2d``: randomly zero activations (or whole channels) during training to fight overfitting."""
+from __future__ import annotations
 
+from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 
@@ -17,18 +19,18 @@ class Dropout(Module):
         - Output: ``(*)``, the input's shape.
     """
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """In training mode ``input · mask / (1 − p)`` with a fresh Bernoulli(1 − p) mask; else ``input``."""
         return F.dropout(input, self.p, self.training, self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -45,6 +47,6 @@ class Dropout2d(Dropout):
         - Output: the input's shape.
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         """In training mode ``input · mask / (1 − p)`` with one Bernoulli(1 − p) draw per channel; else ``input``."""
         return F.dropout2d(input, self.p, self.training, self.inplace)
