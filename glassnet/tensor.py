@@ -8,15 +8,20 @@ tensor created with ``requires_grad=True`` (see ``glassnet/autograd/engine.py``)
 Methods follow PyTorch's names, arguments and broadcasting.  Unlike PyTorch:
 
 * ``view`` is ``reshape``: it never fails on non-contiguous tensors.
-* In-place operators (``x += y``) where ``x`` or ``y`` is part of a graph
-  rebind the name to a new tensor instead of mutating it; other references to
-  the old tensor keep their values.  On leaves that require grad they raise, as in
-  PyTorch, unless under ``no_grad()``.
-* Changing a tensor in place after an op saved it for backward is caught, as
-  in PyTorch, when it goes through glassnet (``x += 1``, ``x[i] = …``,
-  ``zero_()``, an optimizer step, or the same via ``detach()`` or a view such
-  as ``x[:2]``, which counts changes together with its base); writing into the
-  NumPy array ``.array`` directly is not seen.
+* The graph nodes that record ``x[i] = v``, ``zero_``, ``fill_``, ``copy_``
+  and in-place changes of a view are all named ``SetItemBackward0`` (PyTorch:
+  ``CopySlices``, ``IndexPutBackward0``, ``ZeroBackward0``...).
+
+In-place methods (``x.add_(y)``, ``x += y``, ``x[i] = v``, ``x.zero_()``,
+``relu(x, inplace=True)``...) change ``x`` itself, and the views that share its
+memory, as in PyTorch; where ``x`` or the operand is part of a graph the change
+is recorded, so that backward stays correct (``glassnet/autograd/inplace.py``).
+On leaves that require grad, and views of them, they raise unless under
+``no_grad()``.  Changing a tensor in place after an op saved it for backward is
+caught at backward time, as in PyTorch, when it goes through glassnet (``x += 1``,
+``x[i] = …``, ``zero_()``, an optimizer step, or the same via ``detach()`` or a
+view such as ``x[:2]``, which counts changes together with its base); writing
+into the NumPy array ``.array`` directly is not seen.
 """
 from __future__ import annotations
 
@@ -32,9 +37,8 @@ from .devices import CPU, check_device
 from .devices import device as _device  # the class: in Tensor, ``device`` is the property
 from .random import Generator
 from .size import Size
-from .autograd import engine
+from .autograd import engine, inplace
 from .autograd.function import Function
-from .autograd.grad_mode import is_grad_enabled
 from .ops import activation, arithmetic, matmul, pointwise, reduction, selection, softmax
 from .ops import shape as shape_ops
 from .ops import indexing, reorder, rounding, scan, sorting
@@ -48,6 +52,7 @@ _float: TypeAlias = float
 _bool: TypeAlias = bool
 
 values_indices = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min", "sort", "topk")}
+_NOT_PICKLED = ("_uses", "_view_of", "_views", "__weakref__")  # see Tensor.__getstate__
 
 # PyTorch's legacy type names, for ``Tensor.type()``: ``x.type()`` is "glassnet.FloatTensor" for float32.
 TYPE_NAMES = {
@@ -141,7 +146,11 @@ class Tensor:
     # ``detach()``-ed tensors and views (autograd/function.py); backward compares it with
     # the count its ops recorded.
     # _hooks: None, or the gradient hooks of register_hook by handle id (run by the backward engine).
-    __slots__ = ("array", "_requires_grad", "grad", "_ctx", "_retains_grad", "_version", "_hooks", "__weakref__")
+    # For in-place changes in a graph (autograd/inplace.py): _uses, None or weak references to the
+    # contexts of the ops that used this tensor while it had a ``grad_fn``; _view_of, None or how this
+    # tensor was made as a view of another one; _views, None or weak references to its views.
+    __slots__ = ("array", "_requires_grad", "grad", "_ctx", "_retains_grad", "_version", "_hooks",
+                 "_uses", "_view_of", "_views", "__weakref__")
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
     array: np.ndarray
     grad: Tensor | None
@@ -158,7 +167,7 @@ class Tensor:
         self._retains_grad = False
         self._version = [0]
         self._requires_grad = False
-        self._hooks = None
+        self._hooks = self._uses = self._view_of = self._views = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -172,7 +181,7 @@ class Tensor:
         t._retains_grad = False
         t._version = [0]
         t._requires_grad = False
-        t._hooks = None
+        t._hooks = t._uses = t._view_of = t._views = None
         return t
 
     # ----------------------------------------------------------------- facts
@@ -294,6 +303,15 @@ class Tensor:
         return int(self.array.item())
 
     __hash__ = object.__hash__
+
+    def __getstate__(self):
+        """For pickle and copy: the slots, less the links to other tensors and ops kept for in-place changes."""
+        return {name: getattr(self, name) for name in Tensor.__slots__ if name not in _NOT_PICKLED}
+
+    def __setstate__(self, state):
+        self._uses = self._view_of = self._views = None
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def detach(self) -> Tensor:
         """A new leaf sharing the same data (and its in-place change count), cut from the graph."""
@@ -715,15 +733,11 @@ class Tensor:
 
     ger = outer
 
-    # In-place forms.  Outside any graph they change the array itself.
+    # In-place forms: they change the tensor itself (and its views); in a graph the change is recorded
+    # as PyTorch does, see autograd/inplace.py.
     def _inplace(self, other, op, name):
-        if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
-            if self.requires_grad and self.is_leaf:
-                raise RuntimeError(
-                    f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
-                    "hint: wrap parameter updates in `with glassnet.no_grad():`"
-                )
-            return op(self, other)  # in a graph: rebind to the out-of-place result (see module docstring)
+        if inplace.records(self, other):
+            return inplace.change(self, lambda current: op(current, other), name)
         result = op(self, other).array  # records nothing: no input requires grad, or grad mode is off
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
             raise RuntimeError(
@@ -791,17 +805,22 @@ class Tensor:
         return self._inplace(src, lambda t, s: t.scatter_add(dim, index, s), "scatter_add_")
 
     def _fill_from(self, values, name):
-        if is_grad_enabled() and self.requires_grad and self.is_leaf:
-            raise RuntimeError(
-                f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
-                "hint: wrap it in `with glassnet.no_grad():`"
-            )
-        self.array[...] = values
+        return self._set(Ellipsis, values, name)
+
+    def _set(self, index, value, name):
+        """``self[index] = value`` (a Tensor, array or number, broadcast), in place; returns ``self``."""
+        if inplace.records(self, value):
+            if not isinstance(value, Tensor):
+                value = Tensor._from_array(as_array(value, self.array.dtype))
+            elif value.array.dtype != self.array.dtype:
+                value = value.to(self.array.dtype)
+            return inplace.change(self, lambda current: shape_ops.SetItem.apply(current, value, index=index), name)
+        self.array[index] = value.array if isinstance(value, Tensor) else value
         self._version[0] += 1
         return self
 
     def zero_(self) -> Tensor:
-        """Fill with zeros in place, outside the graph (as ``p.grad.zero_()``); returns ``self``."""
+        """Fill with zeros in place; returns ``self``."""
         return self._fill_from(0, "zero_")
 
     def fill_(self, value: TensorLike) -> Tensor:
@@ -810,7 +829,7 @@ class Tensor:
 
     def copy_(self, src: TensorLike) -> Tensor:
         """Copy ``src``'s values (broadcast to this shape) into this tensor in place; returns ``self``."""
-        return self._fill_from(as_array(src), "copy_")
+        return self._fill_from(src if isinstance(src, Tensor) else as_array(src), "copy_")
 
     def uniform_(self, a: _float = 0.0, b: _float = 1.0, generator: Generator | None = None) -> Tensor:
         """Fill in place with draws from U(a, b); returns ``self``."""
@@ -825,13 +844,7 @@ class Tensor:
         return self._fill_from(numpy_generator(generator).normal(mean, std, self.shape), "normal_")
 
     def __setitem__(self, index, value):
-        if is_grad_enabled() and self.requires_grad:
-            raise RuntimeError(
-                "__setitem__: in-place assignment into a tensor that requires grad is not supported in glassnet "
-                "(unlike PyTorch); hint: build the values with where() or cat(), or use no_grad()"
-            )
-        self.array[_index(index)] = as_array(value) if isinstance(value, Tensor) else value
-        self._version[0] += 1
+        self._set(_index(index), value, "__setitem__")
 
     # ------------------------------------------------------ elementwise maths
     def exp(self) -> Tensor:

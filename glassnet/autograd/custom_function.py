@@ -144,6 +144,7 @@ class Function:
             return output
         outputs = output if isinstance(output, tuple) else (output,)
         ctx.inputs = tuple(a for a in arguments if isinstance(a, Tensor))
+        function.note_uses(ctx, ctx.inputs)
         ctx.input_positions = tuple(i for i, a in enumerate(arguments) if isinstance(a, Tensor))
         ctx.checked, ctx.versions = (), []  # the engine's in-place check; saved_tensors checks what was saved
         ctx.output_shapes = [(o.shape, o.array.dtype) if isinstance(o, Tensor) else None for o in outputs]

@@ -24,10 +24,14 @@ the graph like any others, so a gradient can be differentiated again
 
 The order is computed without recursion, so a chain of 20,000 ops is fine.
 """
+from itertools import repeat
+
 import numpy as np
 
 from . import function
 from .grad_mode import _GradMode
+
+_ALL = repeat(True)  # needs_input_grad of a custom Function's node, as far as the engine is concerned
 
 
 def topological_order(*roots):
@@ -122,8 +126,12 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
             ):
                 _raise_changed(ctx, node)
             fresh = op.fresh_gradients
-            for inp, g in zip(ctx.inputs, op.backward_graph(ctx, grad) if create_graph else op.backward(ctx, grad)):
-                if g is None or not inp._requires_grad:
+            gradients = op.backward_graph(ctx, grad) if create_graph else op.backward(ctx, grad)
+            # Only the inputs that needed a gradient when the op ran get one: a tensor that needed none then may
+            # have joined the graph since, by an in-place change (a custom Function's backward checked this itself).
+            needs = ctx.needs_input_grad if gather is None else _ALL
+            for inp, g, need in zip(ctx.inputs, gradients, needs):
+                if g is None or not need or not inp._requires_grad:
                     continue
                 data = inp.array
                 if g.shape != data.shape or (g.dtype is not data.dtype and g.dtype != data.dtype):

@@ -44,8 +44,12 @@ This class is the base of glassnet's own ops.  Users write custom functions
 as in PyTorch, on Tensors, with ``glassnet.autograd.Function`` (custom_function.py).
 """
 import copy
+import weakref
+from collections.abc import Callable
 
 from .grad_mode import _GradMode
+
+_weak_reference = weakref.ref  # one lookup less in Function.apply
 
 
 class Context:
@@ -126,7 +130,9 @@ class Function:
     sets their positions, e.g. ``(0, 1)``.  Backward checks only those inputs for
     in-place changes since forward, as PyTorch checks the tensors an op saved: for
     ``y = w + x; x += 1; y.backward()`` nothing is wrong.  The default, None, checks
-    every input.
+    every input.  Where that depends on which inputs need a gradient, ``saved_inputs``
+    is a function of ``needs_input_grad`` giving the positions: ``a * b`` reads ``b``
+    for ``a``'s gradient and ``a`` for ``b``'s, so ``x[:, 0] = x[:, 0] * 2`` is fine.
 
     An op whose backward returns only newly allocated arrays (none of them ``grad_output``,
     a saved array, a view of one, or each other) sets ``fresh_gradients = True``: a leaf
@@ -134,7 +140,7 @@ class Function:
     """
 
     saves_output = False
-    saved_inputs: tuple[int, ...] | None = None
+    saved_inputs: tuple[int, ...] | Callable[[tuple[bool, ...]], list[int]] | None = None
     fresh_gradients = False
 
     @staticmethod
@@ -172,16 +178,40 @@ class Function:
         ctx.needs_input_grad = needs
         result = as_tensor(cls.forward(ctx, *[t.array for t in inputs], **options))
         if result.array.base is not None:  # perhaps a view of an input: then they count in-place changes together
-            share_version_with_viewed_input(result, inputs)
+            share_version_with_viewed_input(result, inputs, cls, options)
         if True in needs:
             ctx.inputs = inputs
             saved = cls.saved_inputs
-            ctx.checked = inputs if saved is None else [inputs[i] for i in saved]
+            if saved is None:
+                ctx.checked = inputs
+            else:
+                if callable(saved):
+                    saved = saved(needs)
+                ctx.checked = [inputs[i] for i in saved]
             ctx.versions = [t._version[0] for t in ctx.checked]  # checked by backward (see engine.py)
             ctx.output_version = result._version[0]
             result._requires_grad = True
             result._ctx = ctx
+            note_uses(ctx, inputs)
         return result
+
+
+def note_uses(ctx, inputs):
+    """Note in each input computed in the graph (weakly) that ``ctx``'s op used it, for in-place changes (inplace.py).
+
+    If such an input is changed in place later, the ops that used it before must
+    go on sending their gradient to its former history, not through the change.
+    """
+    use = None
+    for t in inputs:
+        if t._ctx is not None:
+            if use is None:
+                use = _weak_reference(ctx)
+            uses = t._uses
+            if uses is None:
+                t._uses = [use]
+            else:
+                uses.append(use)
 
 
 def saved_output(ctx):
@@ -198,7 +228,7 @@ def saved_output(ctx):
     return out
 
 
-def share_version_with_viewed_input(result, inputs):
+def share_version_with_viewed_input(result, inputs, function=None, options=None):
     """Give ``result`` the in-place change counter of the input whose memory it views, as PyTorch's views do.
 
     Slicing, reshaping or transposing a tensor gives a view of the same memory,
@@ -207,15 +237,24 @@ def share_version_with_viewed_input(result, inputs):
     it, ``y = w * a[:2]; a += 1; y.backward()`` silently gave ``w`` the new
     ``a`` as gradient.  NumPy's ``base`` of a view is the array that owns the
     memory, for views of views too.
+
+    A view made by an op of one input (``function`` with ``options``) also
+    remembers how it was made, and its input remembers it (weakly), so that an
+    in-place change of either one can rewrite the history of both (inplace.py).
     """
     base = result.array.base
     for t in inputs:
         if base is t.array or base is t.array.base:
             result._version = t._version
+            if function is not None and len(inputs) == 1:
+                result._view_of = (t, function, options, _GradMode.enabled)
+                views = [] if t._views is None else [v for v in t._views if v() is not None]
+                views.append(weakref.ref(result))
+                t._views = views
             return
 
 
-def as_tensor(array):
+def as_tensor(array):  # noqa: F811 (replaces itself on the first call)
     """Wrap an ndarray as a Tensor without copying (``Tensor._from_array``).
 
     tensor.py imports this module, so the import waits for the first call,

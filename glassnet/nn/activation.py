@@ -1,8 +1,8 @@
 """Activation layers: thin modules around ``glassnet.nn.functional``.
 
 The math and derivatives are in ``glassnet/ops/activation.py`` and
-``glassnet/ops/softmax.py``.  ``inplace`` arguments are accepted for PyTorch
-compatibility; unlike PyTorch the result is always a new tensor.
+``glassnet/ops/softmax.py``.  With ``inplace=True`` a layer changes its input
+itself and returns it, as in PyTorch (glassnet/autograd/inplace.py).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class ReLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """``max(0, input)``, elementwise."""
-        return F.relu(input)
+        return F.relu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
@@ -59,7 +59,7 @@ class LeakyReLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """``input`` where positive, else ``negative_slope * input``."""
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -113,7 +113,7 @@ class ELU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """``input`` where positive, else ``alpha * (exp(input) - 1)``."""
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -140,7 +140,7 @@ class Hardtanh(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """``input`` clamped to ``[min_val, max_val]``."""
-        return F.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
@@ -201,7 +201,7 @@ class SiLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """``input * sigmoid(input)``, elementwise."""
-        return F.silu(input)
+        return F.silu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)

@@ -10,9 +10,8 @@ class Dropout(Module):
     """Zero each element with probability ``p`` in training mode and scale the others by 1/(1-p).
 
     In evaluation mode (``model.eval()``) it is the identity.  The mask comes
-    from glassnet's seeded generator (``glassnet.manual_seed``).  ``inplace``
-    is accepted for PyTorch compatibility; unlike PyTorch the result is always
-    a new tensor.
+    from glassnet's seeded generator (``glassnet.manual_seed``).  With
+    ``inplace=True`` the input itself is changed and returned, as in PyTorch.
 
     Shape:
         - Input: ``(*)``, any shape.

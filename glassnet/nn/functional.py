@@ -14,8 +14,6 @@ its error messages.  Differences from PyTorch, on purpose:
   target would silently average an N x N matrix of differences).
 * The options after ``weight`` (``reduction``, ``ignore_index``...) are
   keyword-only, and the deprecated ``size_average``/``reduce`` are gone.
-* ``inplace=True`` is accepted but computes a new tensor, as glassnet's
-  in-place operators do on tensors in a graph.
 * Class indices may be any integer dtype (PyTorch wants int64 or uint8).
 """
 from __future__ import annotations
@@ -81,7 +79,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     identity.  The mask comes from glassnet's seeded generator.
     """
     _check_probability(p)
-    return _dropout("dropout", input, p, training, input.shape)
+    return _dropout("dropout", input, p, training, input.shape, inplace)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -110,7 +108,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         raise RuntimeError(
             f"dropout2d: expected an input with a channel dimension (N, C, H, W), but got shape {tuple(input.shape)}"
         )
-    return _dropout("dropout2d", input, p, training, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    return _dropout("dropout2d", input, p, training, tuple(input.shape[:2]) + (1,) * (input.ndim - 2), inplace)
 
 
 def _check_probability(p):
@@ -118,28 +116,46 @@ def _check_probability(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _dropout(name, input, p, training, mask_shape):
-    """Inverted dropout of ``input`` with a mask of ``mask_shape``, broadcast over the axes where it is 1."""
+def _dropout(name, input, p, training, mask_shape, inplace):
+    """Inverted dropout of ``input`` with a mask of ``mask_shape``, broadcast over the axes where it is 1.
+
+    With ``inplace=True`` the input itself is multiplied by the mask and returned (``input.mul_(mask)``).
+    """
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return input * 0.0
+        return input.mul_(0.0) if inplace else input * 0.0
     if not input.is_floating_point():
         raise RuntimeError(f"{name}: input must be floating point, got dtype {input.dtype}; hint: input.float()")
     uniform = numpy_generator().random(mask_shape, dtype=np.float32 if input.dtype == np.float32 else np.float64)
-    return input * Tensor._from_array((uniform >= p) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype))
+    mask = Tensor._from_array((uniform >= p) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype))
+    return input.mul_(mask) if inplace else input * mask
+
+
+def _in_place(input, op, name, **options):
+    """``op.apply(input, **options)`` written into ``input`` itself, which is returned: ``inplace=True``.
+
+    As PyTorch's ``relu_`` and the like: in a graph the change is recorded
+    (glassnet/autograd/inplace.py), and an op that saved ``input`` for its
+    backward raises at backward time.
+    """
+    return input._inplace(None, lambda current, _: op.apply(current, **options), name)
 
 
 # ------------------------------------------------------------ activations
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(0, x) elementwise."""
+    """max(0, x) elementwise; with ``inplace=True`` written into ``input``, which is returned."""
+    if inplace:
+        return _in_place(input, activation.ReLU, "relu_")
     return activation.ReLU.apply(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x where x > 0, else negative_slope · x."""
+    """x where x > 0, else negative_slope · x; with ``inplace=True`` written into ``input``, which is returned."""
+    if inplace:
+        return _in_place(input, activation.LeakyReLU, "leaky_relu_", negative_slope=negative_slope)
     return activation.LeakyReLU.apply(input, negative_slope=negative_slope)
 
 
@@ -167,12 +183,19 @@ def _floating_input(name, input):
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x where x > 0, else α(e^x - 1): smooth at 0 for α = 1, and negative outputs down to -α."""
+    """x where x > 0, else α(e^x - 1): smooth at 0 for α = 1, and negative outputs down to -α.
+
+    With ``inplace=True`` the result is written into ``input``, which is returned.
+    """
+    if inplace:
+        return _in_place(_floating_input("elu", input), activation.ELU, "elu_", alpha=float(alpha))
     return activation.ELU.apply(_floating_input("elu", input), alpha=float(alpha))
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x · σ(x) (also called swish)."""
+    """x · σ(x) (also called swish); with ``inplace=True`` written into ``input``, which is returned."""
+    if inplace:
+        return _in_place(_floating_input("silu", input), activation.SiLU, "silu_")
     return activation.SiLU.apply(_floating_input("silu", input))
 
 
@@ -189,15 +212,20 @@ def logsigmoid(input: Tensor) -> Tensor:
 def hardtanh(
     input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
 ) -> Tensor:
-    """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 elsewhere (also at the ends)."""
+    """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 elsewhere (also at the ends).
+
+    With ``inplace=True`` the result is written into ``input``, which is returned.
+    """
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} > max_val={max_val}")
+    if inplace:
+        return _in_place(input, activation.Hardtanh, "hardtanh_", min_val=min_val, max_val=max_val)
     return activation.Hardtanh.apply(input, min_val=min_val, max_val=max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """min(max(0, x), 6): ``hardtanh(input, 0, 6)``."""
-    return hardtanh(input, 0.0, 6.0)
+    """min(max(0, x), 6): ``hardtanh(input, 0, 6, inplace)``."""
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:

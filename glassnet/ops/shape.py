@@ -5,7 +5,8 @@ Their backward passes move the gradient back: ``reshape`` reshapes it back,
 axes, ``getitem`` scatters it into a zero tensor (adding where an index
 repeats), ``cat`` and ``stack`` split it.  ``backward_graph`` (for second
 derivatives) does the same with these ops on Tensors; ``PutItem`` is getitem's
-scatter as an op.
+scatter as an op.  ``SetItem`` is ``x[index] = value`` recorded in the graph:
+what in-place changes of tensors in a graph become (``autograd/inplace.py``).
 """
 import numpy as np
 
@@ -100,6 +101,50 @@ class PutItem(Function):
     @staticmethod
     def backward_graph(ctx, grad_output):
         return (GetItem.apply(grad_output, index=ctx.index),)
+
+
+class SetItem(Function):
+    """A copy of ``a`` with ``value`` written at ``index`` (broadcast to ``a[index]``'s shape): ``a[index] = value``.
+
+    The elements at ``index`` were overwritten, so ``a``'s gradient is the
+    upstream gradient with zeros there; ``value``'s is the upstream gradient
+    read at ``index``, summed over the axes it was broadcast along.  Where an
+    advanced index repeats a position the last write wins (NumPy's rule), and
+    each value still gets the gradient of its position, as in PyTorch.
+    """
+
+    saved_inputs = ()
+
+    @staticmethod
+    def forward(ctx, a, value, index=None):
+        ctx.index, ctx.value_shape = index, value.shape
+        out = a.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        grad_a = grad_value = None
+        if ctx.needs_input_grad[0]:
+            grad_a = grad_output.copy()
+            grad_a[ctx.index] = 0
+        if ctx.needs_input_grad[1]:
+            grad_value = _sum_to(np.asarray(grad_output[ctx.index]), ctx.value_shape)
+        return grad_a, grad_value
+
+    @staticmethod
+    def backward_graph(ctx, grad_output):
+        zero = type(grad_output)._from_array(np.zeros((), grad_output.array.dtype))
+        grad_a = SetItem.apply(grad_output, zero, index=ctx.index)
+        return grad_a, _sum_to(GetItem.apply(grad_output, index=ctx.index), ctx.value_shape)
+
+
+def _sum_to(grad, shape):
+    """``grad`` summed down to ``shape``, which broadcasts to it (NumPy's assignment also drops its leading 1s)."""
+    missing = len(shape) - grad.ndim
+    if missing > 0:
+        grad = grad.reshape((1,) * missing + tuple(grad.shape))
+    return unbroadcast(grad, shape)
 
 
 def scatter_into_zeros(values, shape, index):
