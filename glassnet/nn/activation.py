@@ -15,7 +15,7 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _inplace_repr(inplace):
+def _inplace_repr(inplace: bool) -> str:
     return "inplace=True" if inplace else ""
 
 

@@ -24,11 +24,13 @@ PyTorch's order: backward pre-hooks see the gradients w.r.t. the outputs
 before the module's backward runs; full backward hooks see those w.r.t. the
 inputs after it.  ``BackwardHook`` holds one call's gates, as PyTorch's does.
 """
+from __future__ import annotations
 
 import itertools
 import sys
 import warnings
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -45,22 +47,25 @@ class RemovableHandle:
 
     _ids = itertools.count()
 
-    def __init__(self, hooks_dict, *, extra_dict=None):
+    def __init__(
+        self, hooks_dict: dict[int, Any], *, extra_dict: dict[int, Any] | list[dict[int, Any]] | None = None
+    ) -> None:
         self.hooks_dict_ref = weakref.ref(hooks_dict)
         self.id = next(RemovableHandle._ids)
         extra = [] if extra_dict is None else [extra_dict] if isinstance(extra_dict, dict) else extra_dict
         self.extra_dict_ref = tuple(weakref.ref(d) for d in extra)
 
-    def remove(self):
+    def remove(self) -> None:
+        """Unregister the hook (once removed, a second call does nothing)."""
         for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
             hooks = ref()
             if hooks is not None:
                 hooks.pop(self.id, None)
 
-    def __enter__(self):
+    def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.remove()
 
 
