@@ -33,17 +33,29 @@ import numpy as np
 
 from . import dtypes, printing
 from ._typing import DeviceLike, DTypeLike, Number, ShapeLike, TensorLike
-from .devices import CPU, check_device
-from .devices import device as _device  # the class: in Tensor, ``device`` is the property
-from .random import Generator
-from .size import Size
 from .autograd import engine, inplace
 from .autograd.function import Function
-from .ops import activation, arithmetic, matmul, pointwise, reduction, selection, softmax
-from .ops import shape as shape_ops
-from .ops import indexing, reorder, rounding, scan, sorting
+from .devices import CPU, check_device
+from .devices import device as _device  # the class: in Tensor, ``device`` is the property
+from .ops import (
+    activation,
+    arithmetic,
+    indexing,
+    matmul,
+    pointwise,
+    reduction,
+    reorder,
+    rounding,
+    scan,
+    selection,
+    softmax,
+    sorting,
+)
 from .ops import diagonal as diagonal_ops
 from .ops import norm as norm_ops
+from .ops import shape as shape_ops
+from .random import Generator
+from .size import Size
 
 # Tensor has methods named int, float, bool and type (PyTorch's casts), which hide the built-in names in
 # the class body; its hints name the built-in types by these aliases instead.

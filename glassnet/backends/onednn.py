@@ -35,7 +35,6 @@ barriers.)  So plans are kept per thread count.
 """
 import ctypes
 import functools
-import math
 import weakref
 
 import numpy as np

@@ -97,7 +97,6 @@ from ..autograd.function import Function
 from . import parallel
 from .parallel import batch_parts, parallel_for
 
-
 KEEP_COLUMNS_BYTES = 64 << 20  # forward keeps im2col's columns for dW up to this size (see "Memory")
 BAND_BYTES = 1 << 20  # columns per part where one image has more than PART_BYTES of them (see "Parts")
 
