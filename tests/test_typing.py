@@ -31,9 +31,16 @@ METHODS = [
     optim.AdamW.__init__, lr_scheduler.StepLR.__init__, lr_scheduler.LRScheduler.get_last_lr,
     data.DataLoader.__init__, data.TensorDataset.__init__, data.random_split, glassnet.Generator.manual_seed,
 ]
+TENSOR = [
+    glassnet.Tensor.__init__, glassnet.Tensor.sum, glassnet.Tensor.reshape, glassnet.Tensor.to, glassnet.Tensor.backward,
+    glassnet.Tensor.__add__, glassnet.Tensor.matmul, glassnet.Tensor.item, glassnet.Tensor.add_, glassnet.Tensor.split,
+    glassnet.Tensor.max, glassnet.Tensor.new_zeros, glassnet.Tensor.register_hook, glassnet.Tensor.shape.fget,
+    glassnet.Tensor.device.fget, nn.functional.cross_entropy, nn.functional.relu, nn.functional.softmax,
+    nn.ReLU.__init__, nn.Dropout.forward,
+]
 
 
-@pytest.mark.parametrize("function", CREATION + FUNCTIONS + METHODS, ids=lambda f: f.__qualname__)
+@pytest.mark.parametrize("function", CREATION + FUNCTIONS + METHODS + TENSOR, ids=lambda f: f.__qualname__)
 def test_every_parameter_and_the_result_are_annotated_and_resolve(function):
     hints = typing.get_type_hints(function)  # raises if a name in an annotation does not resolve
     parameters = [name for name in inspect.signature(function).parameters if name not in ("self", "cls")]
@@ -45,6 +52,8 @@ def test_hints_name_glassnet_types():
     assert typing.get_type_hints(glassnet.zeros)["return"] is glassnet.Tensor
     assert typing.get_type_hints(glassnet.manual_seed)["return"] is glassnet.Generator
     assert typing.get_type_hints(nn.Module.parameters)["return"] == collections.abc.Iterator[nn.Parameter]
+    assert typing.get_type_hints(glassnet.Tensor.shape.fget)["return"] is glassnet.Size
+    assert typing.get_type_hints(glassnet.Tensor.device.fget)["return"] is glassnet.device
     dtype_hint = typing.get_type_hints(glassnet.zeros)["dtype"]
     assert glassnet.dtype in typing.get_args(dtype_hint) and type(None) in typing.get_args(dtype_hint)
 
