@@ -45,7 +45,6 @@ as in PyTorch, on Tensors, with ``glassnet.autograd.Function`` (custom_function.
 """
 import copy
 import weakref
-from collections.abc import Callable
 
 from .grad_mode import _GradMode
 
@@ -131,8 +130,8 @@ class Function:
     in-place changes since forward, as PyTorch checks the tensors an op saved: for
     ``y = w + x; x += 1; y.backward()`` nothing is wrong.  The default, None, checks
     every input.  Where that depends on which inputs need a gradient, ``saved_inputs``
-    is a function of ``needs_input_grad`` giving the positions: ``a * b`` reads ``b``
-    for ``a``'s gradient and ``a`` for ``b``'s, so ``x[:, 0] = x[:, 0] * 2`` is fine.
+    maps ``needs_input_grad`` to the positions (or None): ``a * b`` reads ``b`` for
+    ``a``'s gradient and ``a`` for ``b``'s, so ``x[:, 0] = x[:, 0] * 2`` is fine.
 
     An op whose backward returns only newly allocated arrays (none of them ``grad_output``,
     a saved array, a view of one, or each other) sets ``fresh_gradients = True``: a leaf
@@ -140,7 +139,7 @@ class Function:
     """
 
     saves_output = False
-    saved_inputs: tuple[int, ...] | Callable[[tuple[bool, ...]], list[int]] | None = None
+    saved_inputs: tuple[int, ...] | dict[tuple[bool, ...], tuple[int, ...] | None] | None = None
     fresh_gradients = False
 
     @staticmethod
@@ -182,12 +181,9 @@ class Function:
         if True in needs:
             ctx.inputs = inputs
             saved = cls.saved_inputs
-            if saved is None:
-                ctx.checked = inputs
-            else:
-                if callable(saved):
-                    saved = saved(needs)
-                ctx.checked = [inputs[i] for i in saved]
+            if saved.__class__ is dict:  # the positions depend on which inputs need a gradient
+                saved = saved[needs]
+            ctx.checked = inputs if saved is None else [inputs[i] for i in saved]
             ctx.versions = [t._version[0] for t in ctx.checked]  # checked by backward (see engine.py)
             ctx.output_version = result._version[0]
             result._requires_grad = True
