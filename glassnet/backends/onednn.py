@@ -1,7 +1,7 @@
 """The ``"onednn"`` backend: float32 convolutions computed by oneDNN's compiled kernels, bound with ``ctypes``.
 
 oneDNN (``libdnnl``, the library PyTorch's CPU convolutions come from) has a C
-API; this file declares the dozen of its functions glassnet calls and their
+API; this file declares the twenty of its functions glassnet calls and their
 constants, copied from oneDNN 3.2's ``dnnl.h`` and ``dnnl_types.h`` (the
 version the extra ``glassnet[fast]`` pins).  Nothing is compiled: the wheel
 ``onednn-cpu-gomp`` brings the library, built on GNU OpenMP threads.
@@ -11,15 +11,20 @@ version the extra ``glassnet[fast]`` pins).  Nothing is compiled: the wheel
 library makes a *primitive descriptor*, choosing the fastest implementation it
 has for this CPU (``impl``, e.g. ``jit:avx512_core`` or ``gemm:jit``), and a
 *primitive*, its compiled code.  ``execute`` runs a primitive on arrays, here
-NumPy's own buffers: nothing is copied in or out.  Making a primitive costs
-milliseconds (code generation), so they are kept per shape (``conv_plan``).
+NumPy's own buffers.  Making a primitive costs milliseconds (code generation),
+so they are kept per shape (``conv_plan``).
+
+**Layouts.**  glassnet's arrays are PyTorch's plain NCHW.  Given only those,
+oneDNN falls back to im2col + its matrix multiply (``gemm:jit``), which was
+slower than NumPy's (docs/performance.md).  So each convolution lets oneDNN
+choose (``ANY``): its fast kernels want the channels in blocks of 16 as the
+innermost axis (``nChw16c``), and ``Primitive.run`` copies the inputs into
+that layout and the outputs back to NCHW (a *reorder*, one pass over memory).
 
 **What it takes over.**  ``Conv2d`` below replaces ``ops/conv.py``'s
 ``Conv2d`` (and so ``conv1d``, which runs on images one pixel high) for
 float32: forward, and backward for the input (``backward_data``) and for the
-weight and bias (``backward_weights``).  Arrays stay in PyTorch's plain NCHW
-layout; oneDNN's blocked layouts would need reorders around every op.  The
-maths is ``ops/conv.py``'s; the results differ from it only by the order of
+weight and bias (``backward_weights``).  The maths is ``ops/conv.py``'s; the results differ from it only by the order of
 float32 additions (``tests/test_backend_onednn.py`` states the tolerances).
 
 ``MaxPool2d`` replaces ``ops/pooling.py``'s max-pool (``max_pool2d``, ``max_pool1d``,
@@ -29,8 +34,8 @@ float32 additions (``tests/test_backend_onednn.py`` states the tolerances).
 **Threads.**  oneDNN splits each primitive between ``glassnet.get_num_threads()``
 OpenMP threads, set with ``omp_set_num_threads`` before each run *and* before
 a primitive is made: its kernel divides the work for the thread count it sees
-then.  (Made for 2 threads but run on 1, LeNet's first conv took 40–70 ms
-instead of 0.5 ms on a loaded 2-core machine: every step waited at OpenMP
+then.  (Made for 2 threads but run on 1, LeNet's first conv took 27–72 ms
+instead of 0.4–0.8 ms on a loaded 2-core machine: every step waited at OpenMP
 barriers.)  So plans are kept per thread count.
 """
 import ctypes
@@ -48,7 +53,7 @@ SUCCESS, CPU, STREAM_DEFAULT = 0, 1, 1
 F32 = 3
 ANY = 1  # dnnl_format_tag_any: the primitive chooses the layout
 TAG = {1: 2, 4: 5, 5: 6}  # plain row-major layout by number of axes: dnnl_a, dnnl_abcd, dnnl_abcde
-FORWARD_TRAINING, FORWARD_INFERENCE = 64, 96
+FORWARD_TRAINING = 64
 CONVOLUTION_DIRECT, POOLING_MAX = 1, 511
 ARG = {"src": 1, "dst": 17, "weights": 33, "bias": 41, "diff_src": 129, "diff_dst": 145, "diff_weights": 161,
        "diff_bias": 169, "workspace": 64}
