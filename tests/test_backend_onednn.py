@@ -128,6 +128,19 @@ def test_max_pool2d_onednn_matches_numpy_and_torch(restore_backend, shape, optio
 
 
 @needs_onednn
+def test_onednn_max_pool2d_propagates_nan_like_torch(restore_backend):
+    grads = []
+    for backend in ("onednn", "numpy"):
+        backends.use(backend)
+        x = glassnet.tensor([[[[1.0, float("nan"), 0.0, 1.0], [3.0, 2.0, 5.0, 4.0]]]], requires_grad=True)
+        out = F.max_pool2d(x, 2)
+        out.sum().backward()
+        assert np.isnan(out.detach().numpy()[0, 0, 0, 0]) and out.detach().numpy()[0, 0, 0, 1] == 5.0
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])  # the NaN window's gradient: NumPy's choice on both
+
+
+@needs_onednn
 def test_onednn_computes_float32_and_leaves_float64_to_numpy(restore_backend):
     backends.use("onednn")
     w32 = glassnet.randn(4, 3, 3, 3, requires_grad=True)

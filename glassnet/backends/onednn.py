@@ -350,12 +350,19 @@ def pool_plan(input_shape, windows):
 
 
 class MaxPool2d(pooling.MaxPool2d):
-    """``ops/pooling.py``'s ``MaxPool2d`` computed by oneDNN, for float32: backward reads forward's argmax (workspace)."""
+    """``ops/pooling.py``'s ``MaxPool2d`` computed by oneDNN, for float32: backward reads forward's argmax (workspace).
+
+    An input holding NaN goes to NumPy's ``MaxPool2d`` instead: oneDNN's max
+    skips NaN, where PyTorch's returns it (checked by one sum over the input).
+    """
 
     fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, windows):
+        ctx.plan = None
+        if np.isnan(np.add.reduce(x, axis=None)):  # oneDNN's max skips NaN; PyTorch's and NumPy's return it
+            return pooling.MaxPool2d.forward(ctx, x, windows)
         x = np.ascontiguousarray(x)
         plan = pool_plan(x.shape, windows)
         out = np.empty(plan.y.shape, np.float32)
@@ -366,6 +373,8 @@ class MaxPool2d(pooling.MaxPool2d):
 
     @staticmethod
     def backward(ctx, grad_output):
+        if ctx.plan is None:  # forward ran on NumPy
+            return pooling.MaxPool2d.backward(ctx, grad_output)
         dx = np.empty(ctx.plan.x.shape, np.float32)
         ctx.plan.backward.run(diff_src=dx, diff_dst=np.ascontiguousarray(grad_output), workspace=ctx.workspace)
         return (dx,)
