@@ -8,8 +8,8 @@ largest values, as the sums of a 3×3×C window go); float64 never reaches
 oneDNN (its CPU kernels have no float64), so it is NumPy's, exactly.  A
 max-pool's output is exact; its input gradient sums where windows overlap.
 
-Run the whole conv and pooling suites on oneDNN with
-``GLASSNET_BACKEND=onednn python -m pytest tests/test_conv.py ...`` (.ci/run does).
+Run any suite on oneDNN with ``GLASSNET_BACKEND=onednn python -m pytest``
+(.ci/run runs the whole suite so where the extra installs).
 """
 import os
 import subprocess
