@@ -46,7 +46,7 @@ import numpy as np
 
 from .. import runtime
 from ..ops import conv, pooling
-from . import onednn_library_path
+from . import onednn_library_path, onednn_unavailable_reason
 
 # constants of oneDNN 3.2's C API (dnnl_types.h, dnnl_common_types.h)
 SUCCESS, CPU, STREAM_DEFAULT = 0, 1, 1
@@ -73,6 +73,8 @@ class ExecArg(ctypes.Structure):
     _fields_ = [("arg", ctypes.c_int), ("memory", Handle)]
 
 
+if onednn_unavailable_reason() is not None:  # e.g. the extra is not installed: say so instead of a ctypes error
+    raise ImportError(f"glassnet.backends.onednn: {onednn_unavailable_reason()}")
 dnnl = ctypes.CDLL(onednn_library_path())
 for _name, _args in {
     "dnnl_engine_create": [ctypes.POINTER(Handle), ctypes.c_int, ctypes.c_size_t],
