@@ -11,6 +11,7 @@ It checks the installed package, the sdist's contents, and every command of
 the CLI (``glassnet summary``, ``lesson``, ``export onnx``, ``playground``) on
 a run trained for one batch on synthetic digits; one line per check.
 """
+
 import argparse
 import json
 import pathlib
@@ -26,12 +27,18 @@ import numpy as np
 
 import glassnet
 
-PACKAGE_DATA = ["playground/static/index.html", "playground/static/playground.css", "playground/static/playground.js",
-                "py.typed"]
-LINK = ("activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
-        "&noise=0&networkShape=3&seed=0.79237&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
-        "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
-        "&problem=classification&initZero=false&hideText=false")
+PACKAGE_DATA = [
+    "playground/static/index.html",
+    "playground/static/playground.css",
+    "playground/static/playground.js",
+    "py.typed",
+]
+LINK = (
+    "activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&regularizationRate=0"
+    "&noise=0&networkShape=3&seed=0.79237&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
+    "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
 
 
 def check(what):
@@ -59,7 +66,13 @@ def check_installed_package(checkout):
 def check_sdist(sdist):
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for name in ["LICENSE", "CHANGELOG.md", "CONTRIBUTING.md", "pyproject.toml", *(f"glassnet/{n}" for n in PACKAGE_DATA)]:
+    for name in [
+        "LICENSE",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "pyproject.toml",
+        *(f"glassnet/{n}" for n in PACKAGE_DATA),
+    ]:
         assert name in names, f"{name} is missing from {sdist.name}"
     check(f"{sdist.name} has the package data, LICENSE, CHANGELOG.md and CONTRIBUTING.md")
 
@@ -198,7 +211,9 @@ def check_playground():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkout", type=pathlib.Path, required=True, help="the source tree (nothing may come from it)")
+    parser.add_argument(
+        "--checkout", type=pathlib.Path, required=True, help="the source tree (nothing may come from it)"
+    )
     parser.add_argument("--sdist", type=pathlib.Path, required=True, help="the built source distribution")
     args = parser.parse_args()
     started = time.perf_counter()

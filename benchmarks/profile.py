@@ -21,6 +21,7 @@ The step time of each side is measured without any wrapper or profiler.  With
 ``--threads 1`` both frameworks run on one thread, which shows how much of a
 difference comes from the kernels and how much from using the second core.
 """
+
 import argparse
 import json
 import subprocess
@@ -39,17 +40,35 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = {
     "conv": (("Conv2d",), ("aten::mkldnn_convolution", "aten::convolution_backward", "aten::thnn_conv2d")),
     "max-pool": (("MaxPool2d",), ("aten::max_pool2d_with_indices", "aten::max_pool2d_with_indices_backward")),
-    "activation": (("ReLU", "Tanh"), ("aten::clamp_min", "aten::relu", "aten::threshold_backward", "aten::tanh",
-                                      "aten::tanh_backward")),
+    "activation": (
+        ("ReLU", "Tanh"),
+        ("aten::clamp_min", "aten::relu", "aten::threshold_backward", "aten::tanh", "aten::tanh_backward"),
+    ),
     "linear": (("Linear",), ("aten::addmm", "aten::mm", "aten::sum")),
-    "loss": (("CrossEntropy", "SquaredError"), ("aten::_log_softmax", "aten::nll_loss_forward",
-                                                "aten::_log_softmax_backward_data", "aten::nll_loss_backward",
-                                                "aten::mse_loss", "aten::mse_loss_backward")),
+    "loss": (
+        ("CrossEntropy", "SquaredError"),
+        (
+            "aten::_log_softmax",
+            "aten::nll_loss_forward",
+            "aten::_log_softmax_backward_data",
+            "aten::nll_loss_backward",
+            "aten::mse_loss",
+            "aten::mse_loss_backward",
+        ),
+    ),
 }
 OPTIMIZER = "optimizer step"
-BACKWARD_ATEN = ("aten::convolution_backward", "aten::max_pool2d_with_indices_backward", "aten::threshold_backward",
-                 "aten::tanh_backward", "aten::mm", "aten::sum", "aten::_log_softmax_backward_data",
-                 "aten::nll_loss_backward", "aten::mse_loss_backward")
+BACKWARD_ATEN = (
+    "aten::convolution_backward",
+    "aten::max_pool2d_with_indices_backward",
+    "aten::threshold_backward",
+    "aten::tanh_backward",
+    "aten::mm",
+    "aten::sum",
+    "aten::_log_softmax_backward_data",
+    "aten::nll_loss_backward",
+    "aten::mse_loss_backward",
+)
 
 
 def setup(fw, model_name):
@@ -102,6 +121,7 @@ def profile_glassnet(model_name, steps):
             result = function(*args, **kwargs)
             times[key] += time.perf_counter() - start
             return result
+
         return wrapper
 
     def functions(cls):
@@ -179,8 +199,13 @@ def worker(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Per-op time of a training step, glassnet beside PyTorch.")
-    parser.add_argument("model", nargs="?", default="lenet", choices=["lenet", "mlp", "playground"],
-                        help="LeNet-5 at batch 64, the MNIST MLP at batch 128, or the playground's 2-8-8-1 MLP")
+    parser.add_argument(
+        "model",
+        nargs="?",
+        default="lenet",
+        choices=["lenet", "mlp", "playground"],
+        help="LeNet-5 at batch 64, the MNIST MLP at batch 128, or the playground's 2-8-8-1 MLP",
+    )
     parser.add_argument("--threads", type=int, help="compute threads of both frameworks (default: their own)")
     parser.add_argument("--steps", type=int, help="steps to time (default: 200; 5000 for the playground)")
     parser.add_argument("--framework", choices=["glassnet", "torch"], help=argparse.SUPPRESS)  # the worker side
@@ -192,8 +217,16 @@ def main(argv=None):
 
     results = {}
     for framework in ("glassnet", "torch"):
-        command = [sys.executable, "-m", "benchmarks.profile", args.model, "--steps", str(args.steps),
-                   "--framework", framework] + (["--threads", str(args.threads)] if args.threads else [])
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.profile",
+            args.model,
+            "--steps",
+            str(args.steps),
+            "--framework",
+            framework,
+        ] + (["--threads", str(args.threads)] if args.threads else [])
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"profile: the {framework} worker failed:\n{done.stderr.strip()}")
@@ -211,7 +244,9 @@ def main(argv=None):
     rests = {}
     for f, r in results.items():
         rests[f] = (r["step"] - sum(grouped[f].values())) * unit
-    print(f"{'rest (engine, Python)':26} {rests['glassnet']:9.0f} {rests['torch']:9.0f} {rests['glassnet'] - rests['torch']:+11.0f}")
+    print(
+        f"{'rest (engine, Python)':26} {rests['glassnet']:9.0f} {rests['torch']:9.0f} {rests['glassnet'] - rests['torch']:+11.0f}"
+    )
     g, t = (results[f]["step"] * unit for f in ("glassnet", "torch"))
     print(f"{'step (no profiler)':26} {g:9.0f} {t:9.0f} {g - t:+11.0f}   ratio {g / t:.2f}")
     print("PyTorch's op times come from torch.profiler, which adds its own overhead to each op.")

@@ -25,6 +25,7 @@ interpreter, libraries, data and training) is compared.
 Every run appends one JSON line to ``benchmarks/history.jsonl`` (all rounds,
 environments, load), unless ``--no-history``.
 """
+
 import argparse
 import datetime
 import json
@@ -75,7 +76,9 @@ class Worker:
     def _answer(self):
         line = self.process.stdout.readline()
         if not line:
-            raise RuntimeError(f"benchmark worker {self.process.args[3]} exited (code {self.process.wait()}); see its error above")
+            raise RuntimeError(
+                f"benchmark worker {self.process.args[3]} exited (code {self.process.wait()}); see its error above"
+            )
         return json.loads(line)
 
     def run(self, workload, options):
@@ -132,7 +135,9 @@ def loadavg():
 
 def git_commit():
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
         dirty = subprocess.run(["git", "status", "--porcelain", "glassnet"], cwd=ROOT, capture_output=True, text=True)
         return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.CalledProcessError):
@@ -176,23 +181,38 @@ def print_table(summaries, info):
         target = s["target"]
         verdict = "" if target is None else ("  ok" if s["ratio"] <= target else "  MISS")
         target_text = "" if target is None else f"<={target:g}"
-        print(f"{row:29} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus']:6.2f}{verdict}")
-    print("ratio: glassnet / PyTorch, median of the rounds' ratios; others: CPU cores used by other processes meanwhile")
+        print(
+            f"{row:29} {s['unit']:11} {g:>10} {t:>10} {s['ratio']:7.2f} {target_text:>7}  {s['other_cpus']:6.2f}{verdict}"
+        )
+    print(
+        "ratio: glassnet / PyTorch, median of the rounds' ratios; others: CPU cores used by other processes meanwhile"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Benchmark glassnet against PyTorch (CPU), interleaved, same data.")
     parser.add_argument("--only", help=f"comma-separated workloads to run, from: {', '.join(WORKLOADS)}, peak_memory")
     parser.add_argument("--skip", help="comma-separated workloads to leave out")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3; the ratio is their median)")
-    parser.add_argument("--quick", action="store_true", help="a tenth of each epoch (scaled to a full epoch), fewer repeats")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds (default 3; the ratio is their median)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a tenth of each epoch (scaled to a full epoch), fewer repeats"
+    )
     parser.add_argument("--mnist", action="store_true", help="real MNIST instead of synthetic MNIST-shaped data")
     parser.add_argument("--data-root", default="", help="where MNIST is (default: glassnet's cache)")
-    parser.add_argument("--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)")
+    parser.add_argument(
+        "--glassnet-threads", type=int, help="glassnet.runtime.set_num_threads (default: the CPU count)"
+    )
     parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: PyTorch's default)")
-    parser.add_argument("--backend", help="comma-separated glassnet compute backends to run side by side "
-                        "(numpy, onednn; default: the one glassnet chooses at import)")
-    parser.add_argument("--glassnet", metavar="DIR", help="benchmark the glassnet package in DIR (e.g. an older checkout)")
+    parser.add_argument(
+        "--backend",
+        help="comma-separated glassnet compute backends to run side by side "
+        "(numpy, onednn; default: the one glassnet chooses at import)",
+    )
+    parser.add_argument(
+        "--glassnet", metavar="DIR", help="benchmark the glassnet package in DIR (e.g. an older checkout)"
+    )
     parser.add_argument("--note", default="", help="a remark stored with this run in the history (e.g. which checkout)")
     parser.add_argument("--no-history", action="store_true", help=f"do not append to {HISTORY.name}")
     args = parser.parse_args(argv)
@@ -218,16 +238,22 @@ def main(argv=None):
     for f, worker in workers.items():
         env = worker.environment
         pools = ", ".join(
-            f"{p.get('internal_api')} {p.get('version') or ''} {p.get('architecture') or ''} threads={p.get('num_threads')}".replace("  ", " ")
+            f"{p.get('internal_api')} {p.get('version') or ''} {p.get('architecture') or ''} threads={p.get('num_threads')}".replace(
+                "  ", " "
+            )
             for p in env["thread_pools"] or []
         ) or json.dumps(env["numpy_blas"])
         if f == "torch" and "torch_blas" in env:  # threadpoolctl sees NumPy's BLAS in this worker, not torch's
             blas = env["torch_blas"]
-            pools = (f"{blas['blas']} (inside libtorch){', oneDNN' if blas['mkldnn'] else ''}; "
-                     f"in the same process: {pools}")
-        extra = (f", torch threads={env['torch_num_threads']}" if f == "torch"
-                 else f", glassnet threads={env['glassnet_num_threads']}, backend {env.get('backend', 'numpy')}; "
-                 f"{env['blas_policy']} ({env['glassnet_path']})")
+            pools = (
+                f"{blas['blas']} (inside libtorch){', oneDNN' if blas['mkldnn'] else ''}; in the same process: {pools}"
+            )
+        extra = (
+            f", torch threads={env['torch_num_threads']}"
+            if f == "torch"
+            else f", glassnet threads={env['glassnet_num_threads']}, backend {env.get('backend', 'numpy')}; "
+            f"{env['blas_policy']} ({env['glassnet_path']})"
+        )
         print(f"  {f} {env['version']}: {pools}{extra}")
 
     results = {}
@@ -236,11 +262,16 @@ def main(argv=None):
             for i, name in enumerate(n for n in names if n != "peak_memory"):
                 order = frameworks if (r + i) % 2 == 0 else frameworks[::-1]
                 results.setdefault(name, []).append({f: workers[f].run(name, options) for f in order})
-                print(f"  round {r + 1}/{args.rounds} {name}: " + ", ".join(
-                    f"{f} {format_time(results[name][-1][f]['seconds'])}" for f in frameworks), flush=True)
+                print(
+                    f"  round {r + 1}/{args.rounds} {name}: "
+                    + ", ".join(f"{f} {format_time(results[name][-1][f]['seconds'])}" for f in frameworks),
+                    flush=True,
+                )
             if "peak_memory" in names:
                 order = frameworks if r % 2 == 0 else frameworks[::-1]
-                results.setdefault("peak_memory", []).append({f: peak_memory(f, threads[f], args.glassnet) for f in order})
+                results.setdefault("peak_memory", []).append(
+                    {f: peak_memory(f, threads[f], args.glassnet) for f in order}
+                )
     finally:
         for worker in workers.values():
             worker.close()
@@ -258,10 +289,18 @@ def main(argv=None):
 
     if not args.no_history:
         record = {
-            "started": started, "commit": git_commit(), "machine": info, "loadavg_end": end_load,
-            "options": options, "rounds": args.rounds, "threads": threads, "glassnet": args.glassnet, "note": args.note,
+            "started": started,
+            "commit": git_commit(),
+            "machine": info,
+            "loadavg_end": end_load,
+            "options": options,
+            "rounds": args.rounds,
+            "threads": threads,
+            "glassnet": args.glassnet,
+            "note": args.note,
             "environments": {f: w.environment for f, w in workers.items()},
-            "summary": summaries, "measurements": results,
+            "summary": summaries,
+            "measurements": results,
         }
         with open(HISTORY, "a") as f:
             f.write(json.dumps(record) + "\n")

@@ -16,6 +16,7 @@ The two workers run one command at a time, interleaved by ``benchmarks.run``.
 ``--memory`` instead trains LeNet-5 for 100 steps in this fresh process and
 prints its peak resident set size (``ru_maxrss``) before and after training.
 """
+
 import argparse
 import importlib
 import json
@@ -83,7 +84,9 @@ def environment(fw):
         env["torch_blas"] = torch_blas(fw)
     else:
         env["glassnet_path"] = os.path.dirname(fw.__file__)
-        if not os.path.exists(os.path.join(env["glassnet_path"], "runtime.py")):  # an older glassnet (run.py --glassnet)
+        if not os.path.exists(
+            os.path.join(env["glassnet_path"], "runtime.py")
+        ):  # an older glassnet (run.py --glassnet)
             env["glassnet_num_threads"], env["blas_policy"] = 1, "BLAS defaults (a glassnet without runtime.py)"
             return env
         from glassnet import runtime
@@ -92,7 +95,8 @@ def environment(fw):
         env["backend"] = fw.backends.current() if hasattr(fw.backends, "current") else "numpy"
         env["blas_policy"] = (
             "BLAS threads for large products while glassnet's threads are idle, else 1"
-            if runtime.blas_is_single_threaded() else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
+            if runtime.blas_is_single_threaded()
+            else "BLAS defaults (threadpoolctl missing or GLASSNET_BLAS=system)"
         )
     return env
 
@@ -141,8 +145,10 @@ def main():
         os.environ["GLASSNET_BACKEND"] = args.backend
     fw = importlib.import_module(args.framework)
     if args.backend and fw.backends.current() != args.backend:
-        sys.exit(f"benchmarks.worker: glassnet's backend {args.backend!r} is not available here "
-                 f"(running {fw.backends.current()!r}); install it with: pip install 'glassnet[fast]'")
+        sys.exit(
+            f"benchmarks.worker: glassnet's backend {args.backend!r} is not available here "
+            f"(running {fw.backends.current()!r}); install it with: pip install 'glassnet[fast]'"
+        )
     fw.manual_seed(0)
     if args.threads:
         set_threads(fw, args.threads)

@@ -17,6 +17,7 @@ frameworks' compute, not data loading.
 With ``options["quick"]`` the epoch workloads train on a tenth of the data
 (6,400 images) and report the time scaled to a full 60,000-image epoch.
 """
+
 import importlib.util
 import sys
 import time
@@ -32,8 +33,10 @@ WARMUP_STEPS = 3
 def require_torch(command):
     """Exit with an install hint, not a traceback, if PyTorch is missing: every benchmark compares with it."""
     if importlib.util.find_spec("torch") is None:
-        sys.exit(f"{command}: PyTorch is not installed, and the benchmarks compare glassnet with it; "
-                 "install its CPU build with: pip install torch==2.13.0")
+        sys.exit(
+            f"{command}: PyTorch is not installed, and the benchmarks compare glassnet with it; "
+            "install its CPU build with: pip install torch==2.13.0"
+        )
 
 
 def lenet5(fw):
@@ -44,9 +47,18 @@ def lenet5(fw):
         return glassnet.models.lenet5()
     nn = fw.nn
     return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+        nn.Conv2d(1, 6, kernel_size=5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, kernel_size=5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
     )
 
 

@@ -4,6 +4,7 @@ Needs the ``torch`` and ``onnx`` extras (``pip install 'glassnet[torch,onnx]'``,
 ``pip install -e '.[torch,onnx]'`` in a clone); writes three small files to the current
 folder.  The tests run this script (tests/test_readme_example.py).
 """
+
 import numpy as np
 import onnxruntime
 import torch

@@ -16,6 +16,7 @@ A hint such as ``def zeros(*size: int, dtype: DTypeLike | None = None)`` reads
 
 Hints change nothing at run time; a type checker (mypy, pyright) reads them.
 """
+
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 

@@ -4,6 +4,7 @@ Every command has ``--help``.  A user error (a bad argument, a missing file)
 prints one line starting with ``glassnet: error:`` and exits with status 1
 (2 for a malformed command line, as argparse does); never a traceback.
 """
+
 import argparse
 import sys
 from dataclasses import fields
@@ -20,43 +21,63 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser(
-        "train", help="train a model on a dataset", description="Train a model, evaluating on the test set after each epoch.",
+        "train",
+        help="train a model on a dataset",
+        description="Train a model, evaluating on the test set after each epoch.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     train.add_argument("model", help="model to train (lenet5)")
     train.add_argument("--dataset", default=defaults.dataset, help="mnist or fashion-mnist")
     train.add_argument("--epochs", type=int, default=defaults.epochs, help="passes over the training set")
     train.add_argument("--batch-size", type=int, default=defaults.batch_size, help="samples per step")
-    train.add_argument("--lr", type=float, default=defaults.lr, help="initial learning rate (cosine-annealed towards 0)")
+    train.add_argument(
+        "--lr", type=float, default=defaults.lr, help="initial learning rate (cosine-annealed towards 0)"
+    )
     train.add_argument("--momentum", type=float, default=defaults.momentum, help="SGD momentum")
     train.add_argument("--weight-decay", type=float, default=defaults.weight_decay, help="L2 penalty")
     train.add_argument("--seed", type=int, default=defaults.seed, help="seed for weights and shuffling")
-    train.add_argument("--data-root", default=argparse.SUPPRESS,
-                       help="dataset folder (default: $GLASSNET_DATA or ~/.cache/glassnet)")
+    train.add_argument(
+        "--data-root", default=argparse.SUPPRESS, help="dataset folder (default: $GLASSNET_DATA or ~/.cache/glassnet)"
+    )
     train.add_argument("--out", default=argparse.SUPPRESS, help="run folder (default: runs/MODEL-DATASET)")
-    train.add_argument("--resume", metavar="DIR", default=argparse.SUPPRESS,
-                       help="continue the interrupted run in DIR with its own settings")
-    train.add_argument("--no-progress", action="store_true", help="hide the progress bar (it is shown on a terminal)", default=argparse.SUPPRESS)
+    train.add_argument(
+        "--resume",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="continue the interrupted run in DIR with its own settings",
+    )
+    train.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="hide the progress bar (it is shown on a terminal)",
+        default=argparse.SUPPRESS,
+    )
 
     evaluate = commands.add_parser(
-        "evaluate", help="test accuracy and confusion matrix of a trained run",
+        "evaluate",
+        help="test accuracy and confusion matrix of a trained run",
         description="Print the test accuracy and the confusion matrix of a run written by `glassnet train`.",
     )
     evaluate.add_argument("run_dir", metavar="DIR", help="the run folder")
 
     summary = commands.add_parser(
-        "summary", help="the shape table of a model", description="Print each layer's output shape, parameters and multiply-adds.",
+        "summary",
+        help="the shape table of a model",
+        description="Print each layer's output shape, parameters and multiply-adds.",
     )
     summary.add_argument("model", help="model name (lenet5)")
     summary.add_argument("--batch-size", type=int, default=1, help="batch size N of the input")
 
     export = commands.add_parser(
-        "export", help="export a trained run for other frameworks",
+        "export",
+        help="export a trained run for other frameworks",
         description="Export the model of a run written by `glassnet train`.",
     )
     formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
     onnx_export = formats.add_parser(
-        "onnx", help="an ONNX file for onnxruntime", description="Write the run's model as ONNX (dynamic batch size).",
+        "onnx",
+        help="an ONNX file for onnxruntime",
+        description="Write the run's model as ONNX (dynamic batch size).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     onnx_export.add_argument("run_dir", metavar="RUN_DIR", help="the run folder")
@@ -84,8 +105,10 @@ def cmd_train(args):
         print(f"\nglassnet: continue with: glassnet train {args.model} --resume {options['out']}", file=sys.stderr)
         raise
     best = max(history, key=lambda h: h["test_accuracy"])
-    print(f"done: final test accuracy {history[-1]['test_accuracy']:.2%} (best {best['test_accuracy']:.2%}, "
-          f"epoch {best['epoch']}); run saved in {options['out']}")
+    print(
+        f"done: final test accuracy {history[-1]['test_accuracy']:.2%} (best {best['test_accuracy']:.2%}, "
+        f"epoch {best['epoch']}); run saved in {options['out']}"
+    )
 
 
 def cmd_evaluate(args):
@@ -95,8 +118,9 @@ def cmd_evaluate(args):
     model, config = run.load_model()
     images, labels = load_dataset(config.dataset, config.data_root, train=False)
     loss, accuracy, confusion = evaluate_arrays(model, images, labels)
-    print(f"{config.model} on {config.dataset} test set ({len(labels)} images): "
-          f"accuracy {accuracy:.2%}, loss {loss:.4f}")
+    print(
+        f"{config.model} on {config.dataset} test set ({len(labels)} images): accuracy {accuracy:.2%}, loss {loss:.4f}"
+    )
     print(format_confusion(confusion))
 
 
@@ -116,8 +140,10 @@ def cmd_export(args):
     from .onnx import export_run
 
     export_run(args.run_dir, args.out, opset_version=args.opset)
-    print(f"wrote {args.out}: input 'input' (batch, C, H, W), output 'output' (class scores); "
-          "run it with onnxruntime.InferenceSession")
+    print(
+        f"wrote {args.out}: input 'input' (batch, C, H, W), output 'output' (class scores); "
+        "run it with onnxruntime.InferenceSession"
+    )
 
 
 def cmd_lesson(args):
@@ -126,8 +152,14 @@ def cmd_lesson(args):
     run_lesson(args)
 
 
-COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary, "export": cmd_export,
-            "playground": lambda args: args.func(args), "lesson": cmd_lesson}
+COMMANDS = {
+    "train": cmd_train,
+    "evaluate": cmd_evaluate,
+    "summary": cmd_summary,
+    "export": cmd_export,
+    "playground": lambda args: args.func(args),
+    "lesson": cmd_lesson,
+}
 
 
 def main(argv=None):

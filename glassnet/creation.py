@@ -4,6 +4,7 @@ Random ones draw from glassnet's single seeded generator (``glassnet.manual_seed
 unless a ``generator=`` is given.  All take ``device=``: None or "cpu" (glassnet
 runs on the CPU; any other device raises, see ``glassnet.devices``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,7 +54,9 @@ def _float_dtype(dtype: DTypeLike | None) -> np.dtype:
 
 
 def zeros(
-    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    *size: int | ShapeLike,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of shape ``size`` filled with 0 (float32 unless ``dtype`` is given).
@@ -71,7 +74,9 @@ def zeros(
 
 
 def ones(
-    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    *size: int | ShapeLike,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of shape ``size`` filled with 1 (float32 unless ``dtype`` is given).
@@ -86,7 +91,9 @@ def ones(
 
 
 def empty(
-    *size: int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    *size: int | ShapeLike,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """An uninitialised tensor of shape ``size`` (float32 unless ``dtype`` is given): its values are whatever the memory held."""
@@ -95,7 +102,10 @@ def empty(
 
 
 def full(
-    size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    size: ShapeLike,
+    fill_value: Number,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of shape ``size`` (a tuple) filled with ``fill_value``; the dtype is ``fill_value``'s unless given.
@@ -113,7 +123,10 @@ def full(
 
 
 def eye(
-    n: int, m: int | None = None, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    n: int,
+    m: int | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """The ``n`` × ``m`` identity matrix (``m = n`` by default): 1 on the diagonal, 0 elsewhere.
@@ -129,8 +142,11 @@ def eye(
 
 
 def rand(
-    *size: int | ShapeLike, generator: Generator | None = None, dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None, requires_grad: bool = False,
+    *size: int | ShapeLike,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples from [0, 1), drawn from ``generator`` or glassnet's seeded default one.
 
@@ -146,8 +162,11 @@ def rand(
 
 
 def randn(
-    *size: int | ShapeLike, generator: Generator | None = None, dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None, requires_grad: bool = False,
+    *size: int | ShapeLike,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     check_device(device, "randn")
@@ -156,8 +175,12 @@ def randn(
 
 
 def randint(
-    low: int, high: int | ShapeLike | None = None, size: ShapeLike | None = None, generator: Generator | None = None,
-    dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    low: int,
+    high: int | ShapeLike | None = None,
+    size: ShapeLike | None = None,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
 ) -> Tensor:
     """Integers uniform in [low, high); ``randint(high, size)`` starts at 0, as in PyTorch."""
     check_device(device, "randint")
@@ -184,8 +207,12 @@ def randperm(n: int, generator: Generator | None = None, device: DeviceLike | No
 
 
 def arange(
-    start: Number, end: Number | None = None, step: Number = 1, dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None, requires_grad: bool = False,
+    start: Number,
+    end: Number | None = None,
+    step: Number = 1,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Numbers from ``start`` up to (not including) ``end``; int64 when all arguments are ints.
 
@@ -204,7 +231,11 @@ def arange(
 
 
 def linspace(
-    start: Number, end: Number, steps: int, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    start: Number,
+    end: Number,
+    steps: int,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
@@ -229,7 +260,10 @@ randn_like = _like(randn)
 
 
 def full_like(
-    input: Tensor, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+    input: Tensor,
+    fill_value: Number,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """``full`` with the shape (and, by default, the dtype) of ``input``."""

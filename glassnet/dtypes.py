@@ -12,6 +12,7 @@ dtype also compares equal to the same NumPy dtype
 Like PyTorch, the default floating type is float32: ``tensor([1.5])`` is
 float32, ``tensor([1, 2])`` is int64.
 """
+
 import builtins
 
 import numpy as np
@@ -113,8 +114,10 @@ class finfo:
         self.resolution = builtins.float(info.resolution)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
-                f"smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+            f"smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+        )
 
 
 class iinfo:
@@ -122,7 +125,12 @@ class iinfo:
 
     def __init__(self, type):
         info = np.iinfo(type.dtype if isinstance(type, dtype) else type)
-        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), info.dtype.name
+        self.bits, self.max, self.min, self.dtype = (
+            info.bits,
+            builtins.int(info.max),
+            builtins.int(info.min),
+            info.dtype.name,
+        )
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -43,6 +43,7 @@ line shows the resulting array.
 ``accumulate_grad=True``) and does not free the graph: ``loss.backward()``
 still works afterwards.  Keep graphs small: every element is printed.
 """
+
 import numpy as np
 
 from .autograd.engine import _accumulate, topological_order

@@ -4,6 +4,7 @@ Most are the Tensor method of the same name; ``cat``, ``stack``, ``where`` and
 ``einsum`` take several tensors.  Some share a name with a Python built-in
 (``all``, ``any``, ``max``, ``round``…), so code here reaches those through ``builtins``.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -183,7 +184,9 @@ def cat(tensors: Sequence[TensorLike], dim: int = 0) -> Tensor:
         raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; hint: use stack")
     axis = _axis(dim, first.ndim)
     for i, t in enumerate(tensors):
-        if t.ndim != first.ndim or builtins.any(a != b for j, (a, b) in enumerate(zip(t.shape, first.shape)) if j != axis):
+        if t.ndim != first.ndim or builtins.any(
+            a != b for j, (a, b) in enumerate(zip(t.shape, first.shape)) if j != axis
+        ):
             raise RuntimeError(
                 f"cat: sizes of tensors must match except in dimension {dim}; tensor 0 has shape "
                 f"{tuple(first.shape)} but tensor {i} has shape {tuple(t.shape)}"
@@ -258,7 +261,10 @@ def split(
 
 
 def repeat_interleave(
-    input: TensorLike, repeats: int | TensorLike | None = None, dim: int | None = None, *,
+    input: TensorLike,
+    repeats: int | TensorLike | None = None,
+    dim: int | None = None,
+    *,
     output_size: int | None = None,
 ) -> Tensor:
     """Each element repeated ``repeats`` times along ``dim`` (see ``Tensor.repeat_interleave``).

@@ -42,6 +42,7 @@ Example:
     >>> glassnet.arange(2000)
     tensor([   0,    1,    2,  ..., 1997, 1998, 1999])
 """
+
 import dataclasses
 import math
 
@@ -54,11 +55,11 @@ from . import dtypes
 class PrintOptions:
     """The settings ``set_printoptions`` changes (PyTorch's defaults)."""
 
-    precision: int = 4        # decimals of a float
-    threshold: float = 1000   # more elements than this are summarised
-    edgeitems: int = 3        # entries shown at each end of a summarised dimension
-    linewidth: int = 80       # characters per line
-    sci_mode: object = None   # True/False forces scientific notation on/off; None chooses
+    precision: int = 4  # decimals of a float
+    threshold: float = 1000  # more elements than this are summarised
+    edgeitems: int = 3  # entries shown at each end of a summarised dimension
+    linewidth: int = 80  # characters per line
+    sci_mode: object = None  # True/False forces scientific notation on/off; None chooses
 
 
 OPTIONS = PrintOptions()
@@ -124,7 +125,7 @@ class ElementFormat:
 
     def __init__(self, values):
         self.floating = values.dtype.kind == "f"
-        self.whole = True         # floats with no fractional part print as "3."
+        self.whole = True  # floats with no fractional part print as "3."
         self.scientific = False
         self.width = 1
         if not self.floating:
@@ -163,7 +164,7 @@ def shown_elements(array):
     edge = OPTIONS.edgeitems
     for axis, size in enumerate(array.shape):
         if size > 2 * edge:
-            array = np.take(array, np.r_[0:edge, size - edge:size], axis=axis)
+            array = np.take(array, np.r_[0:edge, size - edge : size], axis=axis)
     return array
 
 
@@ -177,7 +178,7 @@ def vector_text(values, indent, summarize, element):
         items = [element(v) for v in values[:edge].tolist()] + [" ..."] + [element(v) for v in values[-edge:].tolist()]
     else:
         items = [element(v) for v in values.tolist()]
-    lines = [", ".join(items[start:start + per_line]) for start in range(0, len(items), per_line)]
+    lines = [", ".join(items[start : start + per_line]) for start in range(0, len(items), per_line)]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 

@@ -9,6 +9,7 @@ where PyTorch takes ``generator=``.
 Unlike PyTorch the stream is NumPy's PCG64, so the same seed gives different
 numbers than ``torch.manual_seed``; parity tests copy weights instead.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -50,6 +50,7 @@ BLAS threads needs the optional package ``threadpoolctl`` (NumPy offers no
 way); without it, or with ``GLASSNET_BLAS=system``, BLAS keeps its own
 settings and glassnet leaves large products to it.
 """
+
 import ctypes
 import os
 

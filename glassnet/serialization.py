@@ -23,6 +23,7 @@ Nothing is lost:
 Needs the ``safetensors`` package, the ``train`` extra
 (``pip install 'glassnet[train]'``, or ``pip install -e '.[train]'`` in a clone).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,9 +50,7 @@ def _safetensors_numpy() -> ModuleType:
     try:
         import safetensors.numpy
     except ImportError:
-        raise ImportError(
-            f"glassnet.save/load need the safetensors package; hint: {install_hint('train')}"
-        ) from None
+        raise ImportError(f"glassnet.save/load need the safetensors package; hint: {install_hint('train')}") from None
     return safetensors.numpy
 
 
@@ -137,8 +136,12 @@ class StateDict(dict):
 
 
 def load(
-    f: str | os.PathLike[str], map_location: Any = None, with_metadata: bool = False, *,
-    weights_only: bool | None = None, mmap: bool | None = None,
+    f: str | os.PathLike[str],
+    map_location: Any = None,
+    with_metadata: bool = False,
+    *,
+    weights_only: bool | None = None,
+    mmap: bool | None = None,
 ) -> Any:
     """Read a file written by ``save`` (or any safetensors file, or a ``torch.save`` zip) back.
 

@@ -18,6 +18,7 @@ each value says what it was::
 
 Loading builds only these types: like safetensors itself, it can run no code.
 """
+
 import json
 from collections import OrderedDict
 
@@ -28,9 +29,7 @@ STRUCTURE_KEY = "glassnet.structure"
 
 def is_flat(obj):
     """True for a dict of name → tensor or array (a ``state_dict``): stored as plain safetensors, names as keys."""
-    return isinstance(obj, dict) and all(isinstance(k, str) for k in obj) and all(
-        _is_array(v) for v in obj.values()
-    )
+    return isinstance(obj, dict) and all(isinstance(k, str) for k in obj) and all(_is_array(v) for v in obj.values())
 
 
 def encode(obj):
@@ -62,8 +61,10 @@ def _encode(value, arrays, where):
     if isinstance(value, float):
         return {"float": repr(value)}
     if isinstance(value, dict):
-        return {"dict": [[_encode(k, arrays, where), _encode(v, arrays, f"{where}[{k!r}]")] for k, v in value.items()],
-                "ordered": isinstance(value, OrderedDict)}
+        return {
+            "dict": [[_encode(k, arrays, where), _encode(v, arrays, f"{where}[{k!r}]")] for k, v in value.items()],
+            "ordered": isinstance(value, OrderedDict),
+        }
     if isinstance(value, (list, tuple)):
         items = [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(value)]
         return {"tuple" if isinstance(value, tuple) else "list": items}

@@ -48,6 +48,7 @@ The legacy format (``torch.save(..., _use_new_zipfile_serialization=False)``
 or PyTorch < 1.6) is a bare pickle stream with the storages inside it;
 glassnet refuses it (``is_legacy_torch``) and says how to convert it.
 """
+
 import io
 import pickle
 import zipfile

@@ -3,6 +3,7 @@
 A tuple of ints (``x.shape == (2, 3)``, ``x.shape[0]``, unpacking all work)
 that prints as PyTorch prints it: ``glassnet.Size([2, 3])``.
 """
+
 import math
 
 

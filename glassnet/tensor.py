@@ -23,6 +23,7 @@ caught at backward time, as in PyTorch, when it goes through glassnet (``x += 1`
 view such as ``x[:2]``, which counts changes together with its base); writing
 into the NumPy array ``.array`` directly is not seen.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
@@ -69,8 +70,17 @@ _NOT_PICKLED = ("_uses", "_view_of", "_views", "__weakref__")  # see Tensor.__ge
 # PyTorch's legacy type names, for ``Tensor.type()``: ``x.type()`` is "glassnet.FloatTensor" for float32.
 TYPE_NAMES = {
     np.dtype(name): kind + "Tensor"
-    for name, kind in [("float16", "Half"), ("float32", "Float"), ("float64", "Double"), ("int8", "Char"),
-                       ("int16", "Short"), ("int32", "Int"), ("int64", "Long"), ("uint8", "Byte"), ("bool", "Bool")]
+    for name, kind in [
+        ("float16", "Half"),
+        ("float32", "Float"),
+        ("float64", "Double"),
+        ("int8", "Char"),
+        ("int16", "Short"),
+        ("int32", "Int"),
+        ("int64", "Long"),
+        ("uint8", "Byte"),
+        ("bool", "Bool"),
+    ]
 }
 
 
@@ -161,8 +171,19 @@ class Tensor:
     # For in-place changes in a graph (autograd/inplace.py): _uses, None or weak references to the
     # contexts of the ops that used this tensor while it had a ``grad_fn``; _view_of, None or how this
     # tensor was made as a view of another one; _views, None or weak references to its views.
-    __slots__ = ("array", "_requires_grad", "grad", "_ctx", "_retains_grad", "_version", "_hooks",
-                 "_uses", "_view_of", "_views", "__weakref__")
+    __slots__ = (
+        "array",
+        "_requires_grad",
+        "grad",
+        "_ctx",
+        "_retains_grad",
+        "_version",
+        "_hooks",
+        "_uses",
+        "_view_of",
+        "_views",
+        "__weakref__",
+    )
     __array_priority__ = 1000  # NumPy arrays defer to Tensor in ``array + tensor``
     array: np.ndarray
     grad: Tensor | None
@@ -276,9 +297,7 @@ class Tensor:
             2.5
         """
         if self.array.size != 1:
-            raise RuntimeError(
-                f"item: a Tensor with {self.array.size} elements cannot be converted to a Python number"
-            )
+            raise RuntimeError(f"item: a Tensor with {self.array.size} elements cannot be converted to a Python number")
         return self.array.item()
 
     def numpy(self) -> np.ndarray:
@@ -336,7 +355,12 @@ class Tensor:
         return Clone.apply(self)
 
     def to(
-        self, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None, non_blocking: _bool = False, copy: _bool = False,
+        self,
+        *args: Any,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        non_blocking: _bool = False,
+        copy: _bool = False,
         memory_format: Any = None,
     ) -> Tensor:
         """This tensor with another dtype: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
@@ -462,7 +486,10 @@ class Tensor:
         return self._retains_grad
 
     def backward(
-        self, gradient: Tensor | None = None, retain_graph: _bool | None = None, create_graph: _bool = False,
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: _bool | None = None,
+        create_graph: _bool = False,
         inputs: Tensor | Sequence[Tensor] | None = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
@@ -805,7 +832,12 @@ class Tensor:
         return self._inplace(value, lambda t, v: t.masked_fill(mask, v), "masked_fill_")
 
     def scatter_(
-        self, dim: _int, index: Tensor, src: Tensor | Number | None = None, value: Number | None = None, *,
+        self,
+        dim: _int,
+        index: Tensor,
+        src: Tensor | Number | None = None,
+        value: Number | None = None,
+        *,
         reduce: str | None = None,
     ) -> Tensor:
         """In place: ``scatter(dim, index, src or value, reduce=reduce)``; returns ``self``."""
@@ -1013,7 +1045,11 @@ class Tensor:
         return t.sum(dim, keepdim) / _count(t.shape, dim)
 
     def var(
-        self, dim: _int | tuple[_int, ...] | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *,
+        self,
+        dim: _int | tuple[_int, ...] | None = None,
+        unbiased: _bool | None = None,
+        keepdim: _bool = False,
+        *,
         correction: _int | None = None,
     ) -> Tensor:
         """Variance Σ(x - mean)² / (N - correction) over ``dim``; ``correction=1`` (unbiased) by default.
@@ -1023,7 +1059,11 @@ class Tensor:
         return reduction.Var.apply(self._floating(), **_var_options(dim, unbiased, keepdim, correction))
 
     def std(
-        self, dim: _int | tuple[_int, ...] | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *,
+        self,
+        dim: _int | tuple[_int, ...] | None = None,
+        unbiased: _bool | None = None,
+        keepdim: _bool = False,
+        *,
         correction: _int | None = None,
     ) -> Tensor:
         """Standard deviation √var; see ``var``. Its gradient is 0 where std = 0, as in PyTorch."""
@@ -1090,7 +1130,10 @@ class Tensor:
         return op.apply(t, dim=_axis(dim, t.ndim))
 
     def norm(
-        self, p: _float | str = "fro", dim: _int | tuple[_int, ...] | None = None, keepdim: _bool = False,
+        self,
+        p: _float | str = "fro",
+        dim: _int | tuple[_int, ...] | None = None,
+        keepdim: _bool = False,
         dtype: DTypeLike | None = None,
     ) -> Tensor:
         """The vector ``p``-norm ``(Σ |x|^p)^(1/p)`` over ``dim`` (all elements by default).
@@ -1441,7 +1484,12 @@ class Tensor:
         return selection.Where.apply(value, self, condition=mask)
 
     def scatter(
-        self, dim: _int, index: Tensor, src: Tensor | Number | None = None, value: Number | None = None, *,
+        self,
+        dim: _int,
+        index: Tensor,
+        src: Tensor | Number | None = None,
+        value: Number | None = None,
+        *,
         reduce: str | None = None,
     ) -> Tensor:
         """A copy of ``self`` with ``src`` (a tensor, or a number ``value``) written at ``index`` along ``dim``.
@@ -1568,7 +1616,9 @@ class Tensor:
         if self.ndim < 2:
             raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape {tuple(self.shape)}")
         rows, cols = self.shape[-2:]
-        keep = np.tri(rows, cols, diagonal, dtype=bool) if op == "tril" else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+        keep = (
+            np.tri(rows, cols, diagonal, dtype=bool) if op == "tril" else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+        )
         return selection.Where.apply(self, Tensor._from_array(np.zeros((), self.array.dtype)), condition=keep)
 
     def diag(self, diagonal: _int = 0) -> Tensor:
@@ -1620,7 +1670,9 @@ class Tensor:
         return t.index_select(axis, np.repeat(np.arange(n), counts.reshape(-1) if counts.size == n else counts.item()))
 
     # ------------------------------------------------------ types and new tensors
-    def type(self, dtype: DTypeLike | None = None, non_blocking: _bool = False) -> Any:  # the type name, or a Tensor with dtype
+    def type(
+        self, dtype: DTypeLike | None = None, non_blocking: _bool = False
+    ) -> Any:  # the type name, or a Tensor with dtype
         """Without ``dtype``, the type name (``"glassnet.FloatTensor"``); with it, ``self.to(dtype)``.
 
         ``dtype`` may also be a type name, "glassnet.LongTensor" (or "torch.LongTensor").
@@ -1648,35 +1700,61 @@ class Tensor:
         return t.requires_grad_(True) if requires_grad else t
 
     def new_zeros(
-        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+        self,
+        *size: _int | ShapeLike,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: _bool = False,
     ) -> Tensor:
         """Zeros of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.zeros, size, dtype, device, requires_grad, "new_zeros")
 
     def new_ones(
-        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+        self,
+        *size: _int | ShapeLike,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: _bool = False,
     ) -> Tensor:
         """Ones of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.ones, size, dtype, device, requires_grad, "new_ones")
 
     def new_empty(
-        self, *size: _int | ShapeLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+        self,
+        *size: _int | ShapeLike,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: _bool = False,
     ) -> Tensor:
         """An uninitialised tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
         return self._new(np.empty, size, dtype, device, requires_grad, "new_empty")
 
     def new_full(
-        self, size: ShapeLike, fill_value: Number, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+        self,
+        size: ShapeLike,
+        fill_value: Number,
+        *,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
         requires_grad: _bool = False,
     ) -> Tensor:
         """``fill_value`` in every element of a tensor of shape ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self._new(lambda shape, d: np.full(shape, fill_value, d), (size,), dtype, device, requires_grad, "new_full")
+        return self._new(
+            lambda shape, d: np.full(shape, fill_value, d), (size,), dtype, device, requires_grad, "new_full"
+        )
 
     def new_tensor(
-        self, data: TensorLike, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False
+        self,
+        data: TensorLike,
+        *,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: _bool = False,
     ) -> Tensor:
         """A copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
-        return self._new(lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor")
+        return self._new(
+            lambda _, d: np.array(as_array(data, d), copy=True), (), dtype, device, requires_grad, "new_tensor"
+        )
 
 
 def _scaled(other, alpha):

@@ -16,6 +16,7 @@ be continued with ``--resume DIR``; because the shuffling generator's state is
 saved too, the continued run ends with exactly the weights an uninterrupted
 run would have.
 """
+
 import json
 import math
 import os
@@ -181,7 +182,9 @@ def train(config, resume=False, progress=True, log=print):
     test_x, test_y = load_dataset(config.dataset, config.data_root, train=False)
     loader = DataLoader(
         TensorDataset(Tensor._from_array(train_x), Tensor._from_array(train_y)),
-        batch_size=config.batch_size, shuffle=True, generator=shuffle,
+        batch_size=config.batch_size,
+        shuffle=True,
+        generator=shuffle,
     )
     loss_fn = nn.CrossEntropyLoss()
     for epoch in range(first_epoch, config.epochs):
@@ -202,12 +205,20 @@ def train(config, resume=False, progress=True, log=print):
         bar.close()
         seconds = time.perf_counter() - started
         test_loss, accuracy, _ = evaluate_arrays(model, test_x, test_y)
-        history.append({
-            "epoch": epoch + 1, "train_loss": running / seen, "test_loss": test_loss,
-            "test_accuracy": accuracy, "seconds": seconds, "samples_per_second": seen / seconds,
-        })
-        log(f"epoch {epoch + 1}/{config.epochs}: train loss {running / seen:.4f}, test loss {test_loss:.4f}, "
-            f"test accuracy {accuracy:.2%} ({seconds:.1f} s, {seen / seconds:,.0f} samples/s)")
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "train_loss": running / seen,
+                "test_loss": test_loss,
+                "test_accuracy": accuracy,
+                "seconds": seconds,
+                "samples_per_second": seen / seconds,
+            }
+        )
+        log(
+            f"epoch {epoch + 1}/{config.epochs}: train loss {running / seen:.4f}, test loss {test_loss:.4f}, "
+            f"test accuracy {accuracy:.2%} ({seconds:.1f} s, {seen / seconds:,.0f} samples/s)"
+        )
         _save_epoch(run, model, optimizer, shuffle, history, epoch + 1)
     return history
 
@@ -217,11 +228,14 @@ def _save_epoch(run, model, optimizer, shuffle, history, epochs_done):
     arrays, metadata = flatten_state_dict(optimizer.state_dict())
     save(arrays, run.path("optimizer.safetensors"), metadata=metadata)
     run.write_json("history.json", history)
-    run.write_json("state.json", {
-        "epochs_done": epochs_done,
-        "shuffle_generator": shuffle.get_state(),
-        "default_generator": default_generator.get_state(),
-    })
+    run.write_json(
+        "state.json",
+        {
+            "epochs_done": epochs_done,
+            "shuffle_generator": shuffle.get_state(),
+            "default_generator": default_generator.get_state(),
+        },
+    )
     try:
         from .plots import plot_history
     except ImportError:  # matplotlib is optional: no plot, everything else saved
@@ -241,7 +255,9 @@ def _progress(total, description, enabled):
     if not enabled:
         return _Silent()
     # disable=None: a bar on a terminal or in a notebook, nothing in logs (the per-epoch lines are printed anyway)
-    return tqdm(total=total, desc=description, unit="img", unit_scale=True, leave=False, dynamic_ncols=True, disable=None)
+    return tqdm(
+        total=total, desc=description, unit="img", unit_scale=True, leave=False, dynamic_ncols=True, disable=None
+    )
 
 
 class _Silent:

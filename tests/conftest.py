@@ -1,4 +1,5 @@
 """pytest setup shared by all tests: make ``glassnet`` and ``helpers`` importable without installing."""
+
 import pathlib
 import sys
 

@@ -11,6 +11,7 @@ forward outputs and the gradients of every input are compared::
 The backward pass starts from the same random upstream gradient on both sides,
 so non-scalar outputs are checked element by element.
 """
+
 import numpy as np
 import pytest
 
@@ -62,8 +63,12 @@ def compare_with_torch(
     assert len(out) == len(expected), f"{len(out)} outputs, torch gives {len(expected)}"
     for i, (o, e) in enumerate(zip(out, expected)):
         assert isinstance(o, glassnet.Tensor), f"output {i} is a {type(o).__name__}, not a Tensor"
-        assert str(e.dtype).replace("torch.", "glassnet.") == str(o.dtype), f"output {i}: dtype {o.dtype}, torch gives {e.dtype}"
-        assert o.requires_grad == e.requires_grad, f"output {i}: requires_grad {o.requires_grad}, torch {e.requires_grad}"
+        assert str(e.dtype).replace("torch.", "glassnet.") == str(o.dtype), (
+            f"output {i}: dtype {o.dtype}, torch gives {e.dtype}"
+        )
+        assert o.requires_grad == e.requires_grad, (
+            f"output {i}: requires_grad {o.requires_grad}, torch {e.requires_grad}"
+        )
         _assert_close(o.array, e.detach().numpy(), f"forward output {i}", rtol, atol)
 
     differentiable = [(o, e) for o, e in zip(out, expected) if e.requires_grad]

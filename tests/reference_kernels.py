@@ -9,6 +9,7 @@ PyTorch: if a fast kernel and its oracle agree, both are very likely right
 Padding is given as ``((top, bottom), (left, right))``; kernel, stride and
 dilation as pairs.  Keep the inputs tiny.
 """
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The backward engine: accumulation, retain_grad, freeing the graph, grad modes and its error messages."""
+
 import gc
 import weakref
 

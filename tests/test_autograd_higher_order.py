@@ -4,6 +4,7 @@ Checked against torch 2.13 (float64) op by op (first derivatives, Hessian-vector
 products and the derivative through the upstream gradient), against closed
 forms, and by central differences (gradcheck of a first derivative) without torch.
 """
+
 import math
 
 import numpy as np
@@ -54,8 +55,13 @@ def test_gradient_penalty_on_an_mlp_gives_torchs_parameter_gradients(activation,
     glassnet.manual_seed(0)
     grads, ours_model = [], None
     for lib in (glassnet, torch):
-        layers = [lib.nn.Linear(2, 16), getattr(lib.nn, activation)(), lib.nn.Linear(16, 16),
-                  getattr(lib.nn, activation)(), lib.nn.Linear(16, 1)]
+        layers = [
+            lib.nn.Linear(2, 16),
+            getattr(lib.nn, activation)(),
+            lib.nn.Linear(16, 16),
+            getattr(lib.nn, activation)(),
+            lib.nn.Linear(16, 1),
+        ]
         model = lib.nn.Sequential(*layers).to(getattr(lib, dtype))
         if lib is torch:
             with torch.no_grad():
@@ -144,20 +150,22 @@ OPS = {
         [(4, 3)],
     ),
     "cross_entropy_none_ignore": (
-        lambda L, a: L.nn.functional.cross_entropy(a, _ce_target(L), ignore_index=1, reduction="none"), [(4, 3)]
+        lambda L, a: L.nn.functional.cross_entropy(a, _ce_target(L), ignore_index=1, reduction="none"),
+        [(4, 3)],
     ),
     "cross_entropy_smoothing": (
-        lambda L, a: L.nn.functional.cross_entropy(a, _ce_target(L), label_smoothing=0.1), [(4, 3)]
+        lambda L, a: L.nn.functional.cross_entropy(a, _ce_target(L), label_smoothing=0.1),
+        [(4, 3)],
     ),
-    "cross_entropy_probabilities": (
-        lambda L, a, q: L.nn.functional.cross_entropy(a, q.softmax(1)), [(4, 3), (4, 3)]
-    ),
+    "cross_entropy_probabilities": (lambda L, a, q: L.nn.functional.cross_entropy(a, q.softmax(1)), [(4, 3), (4, 3)]),
     "nll_loss": (lambda L, a: L.nn.functional.nll_loss(a.log_softmax(1), _ce_target(L)), [(4, 3)]),
     "binary_cross_entropy": (
-        lambda L, a, b: L.nn.functional.binary_cross_entropy(a.sigmoid(), b.sigmoid()), [(3, 4), (3, 4)]
+        lambda L, a, b: L.nn.functional.binary_cross_entropy(a.sigmoid(), b.sigmoid()),
+        [(3, 4), (3, 4)],
     ),
     "binary_cross_entropy_with_logits": (
-        lambda L, a, b: L.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid()), [(3, 4), (3, 4)]
+        lambda L, a, b: L.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid()),
+        [(3, 4), (3, 4)],
     ),
     "binary_cross_entropy_with_logits_pos_weight": (
         lambda L, a, b: L.nn.functional.binary_cross_entropy_with_logits(

@@ -11,6 +11,7 @@ max-pool's output is exact; its input gradient sums where windows overlap.
 Run any suite on oneDNN with ``GLASSNET_BACKEND=onednn python -m pytest``
 (.ci/run runs the whole suite so where the extra installs).
 """
+
 import os
 import subprocess
 import sys
@@ -75,12 +76,15 @@ GRID = [
 
 @needs_onednn
 @pytest.mark.parametrize("shape, out_channels, kernel, stride, padding, dilation, groups", GRID)
-def test_conv2d_onednn_matches_numpy_and_torch(restore_backend, shape, out_channels, kernel, stride, padding,
-                                               dilation, groups):
+def test_conv2d_onednn_matches_numpy_and_torch(
+    restore_backend, shape, out_channels, kernel, stride, padding, dilation, groups
+):
     kH, kW = conv.pair(kernel, "kernel", "test")
     rng = np.random.default_rng(0)
-    arrays = [rng.uniform(-2, 2, s).astype(np.float32)
-              for s in (shape, (out_channels, shape[1] // groups, kH, kW), (out_channels,))]
+    arrays = [
+        rng.uniform(-2, 2, s).astype(np.float32)
+        for s in (shape, (out_channels, shape[1] // groups, kH, kW), (out_channels,))
+    ]
     options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
     fast, reference, theirs = (run_conv(b, arrays, **options) for b in ("onednn", "numpy", "torch"))
     for name, a, b, t in zip(("output", "input grad", "weight grad", "bias grad"), fast, reference, theirs):
@@ -253,13 +257,16 @@ def test_use_onednn_without_the_extra_names_the_install():
 def backend_at_import(**environment):
     """``glassnet.backends.current()`` in a fresh process with ``environment`` added, and its warnings."""
     code = "import glassnet; print(glassnet.backends.current())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, **environment})
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, **environment}
+    )
     return result.stdout.strip(), result.stderr
 
 
 def test_import_falls_back_to_numpy_when_the_library_is_missing():
-    backend, warnings = backend_at_import(GLASSNET_BACKEND="onednn", GLASSNET_ONEDNN_LIBRARY="/nonexistent/libdnnl.so.3")
+    backend, warnings = backend_at_import(
+        GLASSNET_BACKEND="onednn", GLASSNET_ONEDNN_LIBRARY="/nonexistent/libdnnl.so.3"
+    )
     assert backend == "numpy"
     assert "GLASSNET_BACKEND=onednn, but oneDNN's library /nonexistent/libdnnl.so.3 does not load" in warnings
 

@@ -1,4 +1,5 @@
 """``python -m benchmarks.profile``: per-op times of a training step in glassnet and PyTorch."""
+
 import subprocess
 import sys
 
@@ -10,10 +11,21 @@ pytest.importorskip("torch")
 
 
 def test_group_sorts_glassnet_functions_and_aten_ops_into_the_same_kinds():
-    glassnet_times = {"Conv2d forward": 3.0, "Conv2d backward": 4.0, "ReLU forward": 1.0, "Reshape forward": 0.5,
-                      profile.OPTIMIZER: 2.0}
-    torch_times = {"aten::mkldnn_convolution": 1.0, "aten::convolution_backward": 2.0, "aten::clamp_min": 0.5,
-                   "aten::threshold_backward": 0.25, "aten::view": 0.125, profile.OPTIMIZER: 1.5}
+    glassnet_times = {
+        "Conv2d forward": 3.0,
+        "Conv2d backward": 4.0,
+        "ReLU forward": 1.0,
+        "Reshape forward": 0.5,
+        profile.OPTIMIZER: 2.0,
+    }
+    torch_times = {
+        "aten::mkldnn_convolution": 1.0,
+        "aten::convolution_backward": 2.0,
+        "aten::clamp_min": 0.5,
+        "aten::threshold_backward": 0.25,
+        "aten::view": 0.125,
+        profile.OPTIMIZER: 1.5,
+    }
     g, t = profile.group("glassnet", glassnet_times), profile.group("torch", torch_times)
     assert g[("conv", "forward")] == 3.0 and g[("conv", "backward")] == 4.0
     assert t[("conv", "forward")] == 1.0 and t[("conv", "backward")] == 2.0
@@ -23,12 +35,24 @@ def test_group_sorts_glassnet_functions_and_aten_ops_into_the_same_kinds():
 
 
 def test_the_command_prints_a_row_per_kind_of_op_and_the_ratio():
-    done = subprocess.run([sys.executable, "-m", "benchmarks.profile", "playground", "--steps", "30", "--threads", "1"],
-                          capture_output=True, text=True, cwd=profile.ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.profile", "playground", "--steps", "30", "--threads", "1"],
+        capture_output=True,
+        text=True,
+        cwd=profile.ROOT,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    for row in ("linear forward", "linear backward", "activation forward", "loss backward", "optimizer step",
-                "rest (engine, Python)", "step (no profiler)"):
+    for row in (
+        "linear forward",
+        "linear backward",
+        "activation forward",
+        "loss backward",
+        "optimizer step",
+        "rest (engine, Python)",
+        "step (no profiler)",
+    ):
         assert any(line.startswith(row) for line in lines), (row, done.stdout)
     step = next(line for line in lines if line.startswith("step (no profiler)"))
     glassnet_us, torch_us = (float(v) for v in step.split()[3:5])

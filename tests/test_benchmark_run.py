@@ -1,4 +1,5 @@
 """``python -m benchmarks.run``: its results say which CPU they were measured on."""
+
 import platform
 
 from benchmarks import run
@@ -6,8 +7,10 @@ from benchmarks import run
 
 def test_cpu_model_is_the_model_name_of_cpuinfo(tmp_path):
     cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n\n"
-                       "processor\t: 1\nmodel name\t: AMD EPYC 7B13\n")
+    cpuinfo.write_text(
+        "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n\n"
+        "processor\t: 1\nmodel name\t: AMD EPYC 7B13\n"
+    )
     assert run.cpu_model(cpuinfo) == "AMD EPYC 7B13"
 
 
@@ -19,8 +22,10 @@ def test_cpu_model_falls_back_to_platform_processor(tmp_path):
 
 
 def test_the_table_names_the_cpu(capsys):
-    measured = {f: {"seconds": seconds, "unit": "step", "wall_seconds": 1.0, "other_cpu_seconds": 0.0}
-                for f, seconds in [("glassnet", 80e-6), ("torch", 160e-6)]}
+    measured = {
+        f: {"seconds": seconds, "unit": "step", "wall_seconds": 1.0, "other_cpu_seconds": 0.0}
+        for f, seconds in [("glassnet", 80e-6), ("torch", 160e-6)]
+    }
     info = run.machine()
     run.print_table([run.summarize("playground_step", [measured])], info)
     lines = capsys.readouterr().out.splitlines()
@@ -30,8 +35,10 @@ def test_the_table_names_the_cpu(capsys):
 
 
 def test_one_row_per_backend_and_each_worker_asked_for_its_backend(capsys):
-    measured = {f: {"seconds": seconds, "unit": "step", "wall_seconds": 1.0, "other_cpu_seconds": 0.0}
-                for f, seconds in [("glassnet:numpy", 80e-6), ("glassnet:onednn", 40e-6), ("torch", 160e-6)]}
+    measured = {
+        f: {"seconds": seconds, "unit": "step", "wall_seconds": 1.0, "other_cpu_seconds": 0.0}
+        for f, seconds in [("glassnet:numpy", 80e-6), ("glassnet:onednn", 40e-6), ("torch", 160e-6)]
+    }
     rows = [run.summarize("playground_step", [measured], label) for label in ("glassnet:numpy", "glassnet:onednn")]
     run.print_table(rows, run.machine())
     lines = capsys.readouterr().out.splitlines()

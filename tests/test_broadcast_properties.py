@@ -5,6 +5,7 @@ For random broadcastable shape pairs, every binary op's output has
 and values and gradients equal PyTorch's.  Reductions are checked the same way
 over random dims and ``keepdim``.
 """
+
 import numpy as np
 import pytest
 
@@ -91,7 +92,9 @@ REDUCTIONS = {
     "mean": lambda x, dims, keepdim: x.mean(dims, keepdim=keepdim),
     "var": lambda x, dims, keepdim: x.var(dims, keepdim=keepdim, correction=0),
     "std": lambda x, dims, keepdim: x.std(dims, keepdim=keepdim),
-    "logsumexp": lambda x, dims, keepdim: x.logsumexp(dims if dims is not None else tuple(range(x.ndim)), keepdim=keepdim),
+    "logsumexp": lambda x, dims, keepdim: x.logsumexp(
+        dims if dims is not None else tuple(range(x.ndim)), keepdim=keepdim
+    ),
 }
 
 
@@ -102,14 +105,21 @@ def test_reductions_over_random_dims(case, op, keepdim, dtype):
     shape, dims = case
     out, _ = compare_with_torch([shape], lambda x: REDUCTIONS[op](x, dims, keepdim), dtype=dtype)
     kept = tuple(range(len(shape))) if dims is None else tuple(d % len(shape) for d in dims)
-    expected = tuple(1 if i in kept else s for i, s in enumerate(shape)) if keepdim else tuple(
-        s for i, s in enumerate(shape) if i not in kept
+    expected = (
+        tuple(1 if i in kept else s for i, s in enumerate(shape))
+        if keepdim
+        else tuple(s for i, s in enumerate(shape) if i not in kept)
     )
     assert out[0].shape == expected
 
 
 @SETTINGS
-@given(case=shape_and_dims(), op=st.sampled_from(["max", "min", "softmax", "log_softmax", "argmax"]), keepdim=st.booleans(), dtype=dtypes)
+@given(
+    case=shape_and_dims(),
+    op=st.sampled_from(["max", "min", "softmax", "log_softmax", "argmax"]),
+    keepdim=st.booleans(),
+    dtype=dtypes,
+)
 def test_one_dim_reductions(case, op, keepdim, dtype):
     shape, dims = case
     dim = dims[0] if dims else -1

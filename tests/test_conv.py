@@ -4,6 +4,7 @@ Tolerances: float64 to 1e-10 (``helpers.TOLERANCES``); float32 to 1e-5 relative
 and absolute on inputs in [-1, 1).  The oracle comparisons (float64, 1e-10) and
 gradcheck need no PyTorch.
 """
+
 import math
 
 import numpy as np
@@ -49,7 +50,9 @@ def test_conv2d_matches_torch(x_shape, w_shape, options, dtype, bias):
         shapes,
         lambda *t: torch.nn.functional.conv2d(*t, **options),
         lambda *t: conv2d(*t, **options),
-        dtype=dtype, low=-1.0, high=1.0,
+        dtype=dtype,
+        low=-1.0,
+        high=1.0,
     )
 
 
@@ -57,8 +60,9 @@ def _pairs(value):
     return (value, value) if isinstance(value, int) else tuple(value)
 
 
-@pytest.mark.parametrize("x_shape, w_shape, options", [c for c in CASES if c.values[2].get("padding") != "same"
-                                                       and len(c.values[0]) == 4])
+@pytest.mark.parametrize(
+    "x_shape, w_shape, options", [c for c in CASES if c.values[2].get("padding") != "same" and len(c.values[0]) == 4]
+)
 def test_conv2d_matches_loop_oracle(x_shape, w_shape, options):
     rng = np.random.default_rng(1)
     x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
@@ -72,8 +76,9 @@ def test_conv2d_matches_loop_oracle(x_shape, w_shape, options):
     np.testing.assert_allclose(out.array, expected, rtol=1e-10, atol=1e-10)
     grad = rng.standard_normal(expected.shape)
     out.backward(glassnet.tensor(grad))
-    for got, want, name in zip((xt, wt, bt), ref.conv2d_backward(x, w, grad, stride, padding, dilation, groups),
-                               ("dx", "dw", "db")):
+    for got, want, name in zip(
+        (xt, wt, bt), ref.conv2d_backward(x, w, grad, stride, padding, dilation, groups), ("dx", "dw", "db")
+    ):
         np.testing.assert_allclose(got.grad.array, want, rtol=1e-10, atol=1e-10, err_msg=name)
 
 
@@ -82,7 +87,9 @@ def test_conv2d_same_padding_puts_the_extra_zero_at_the_end():
     x = glassnet.tensor(np.arange(6.0).reshape(1, 1, 1, 6))
     w = glassnet.ones(1, 1, 1, 4, dtype=glassnet.float64)
     out = conv2d(x, w, padding="same")
-    np.testing.assert_array_equal(out.array.ravel(), [0 + 1 + 2, 0 + 1 + 2 + 3, 1 + 2 + 3 + 4, 2 + 3 + 4 + 5, 3 + 4 + 5, 4 + 5])
+    np.testing.assert_array_equal(
+        out.array.ravel(), [0 + 1 + 2, 0 + 1 + 2 + 3, 1 + 2 + 3 + 4, 2 + 3 + 4 + 5, 3 + 4 + 5, 4 + 5]
+    )
 
 
 @pytest.mark.parametrize("options", [{"stride": 2, "padding": 1}, {"dilation": 2, "padding": (0, 1)}, {"groups": 2}])
@@ -156,7 +163,9 @@ def test_error_weight_not_4d():
 
 
 def test_error_input_not_3d_or_4d():
-    assert "expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape (8, 8)" in _conv_error((8, 8), (1, 1, 3, 3))
+    assert "expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got shape (8, 8)" in _conv_error(
+        (8, 8), (1, 1, 3, 3)
+    )
 
 
 @pytest.mark.parametrize(

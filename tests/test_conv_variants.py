@@ -3,6 +3,7 @@
 Tolerances: float64 to 1e-10 (``helpers.TOLERANCES``), float32 to 1e-5 on
 inputs in [-1, 1).  gradcheck and the adjoint identity need no PyTorch.
 """
+
 import math
 
 import numpy as np
@@ -44,8 +45,12 @@ def test_conv1d_matches_torch(x_shape, w_shape, options, dtype, bias):
     torch = pytest.importorskip("torch")
     shapes = [x_shape, w_shape] + ([(w_shape[0],)] if bias else [])
     compare_with_torch(
-        shapes, lambda *t: torch.nn.functional.conv1d(*t, **options), lambda *t: conv1d(*t, **options),
-        dtype=dtype, low=-1.0, high=1.0,
+        shapes,
+        lambda *t: torch.nn.functional.conv1d(*t, **options),
+        lambda *t: conv1d(*t, **options),
+        dtype=dtype,
+        low=-1.0,
+        high=1.0,
     )
 
 
@@ -59,7 +64,9 @@ def test_conv_transpose2d_matches_torch(x_shape, w_shape, options, dtype, bias):
         shapes,
         lambda *t: torch.nn.functional.conv_transpose2d(*t, **options),
         lambda *t: conv_transpose2d(*t, **options),
-        dtype=dtype, low=-1.0, high=1.0,
+        dtype=dtype,
+        low=-1.0,
+        high=1.0,
     )
 
 
@@ -74,24 +81,36 @@ def test_conv_transpose1d_matches_torch(x_shape, w_shape, options, dtype):
         [x_shape, w_shape, (w_shape[1] * options.get("groups", 1),)],
         lambda *t: torch.nn.functional.conv_transpose1d(*t, **options),
         lambda *t: conv_transpose1d(*t, **options),
-        dtype=dtype, low=-1.0, high=1.0,
+        dtype=dtype,
+        low=-1.0,
+        high=1.0,
     )
 
 
 @pytest.mark.parametrize("options", [{"stride": 2, "padding": 1}, {"dilation": 2, "groups": 2}])
 def test_conv1d_is_conv2d_on_one_row(options):
     rng = np.random.default_rng(0)
-    x, w, b = rng.standard_normal((2, 4, 9)), rng.standard_normal((2, 4 // options.get("groups", 1), 3)), rng.standard_normal(2)
+    x, w, b = (
+        rng.standard_normal((2, 4, 9)),
+        rng.standard_normal((2, 4 // options.get("groups", 1), 3)),
+        rng.standard_normal(2),
+    )
     out = conv1d(glassnet.tensor(x), glassnet.tensor(w), glassnet.tensor(b), **options)
-    image = conv2d(glassnet.tensor(x[:, :, None]), glassnet.tensor(w[:, :, None]), glassnet.tensor(b),
-                   **{k: v if k == "groups" else (0 if k == "padding" else 1, v) for k, v in options.items()})
+    image = conv2d(
+        glassnet.tensor(x[:, :, None]),
+        glassnet.tensor(w[:, :, None]),
+        glassnet.tensor(b),
+        **{k: v if k == "groups" else (0 if k == "padding" else 1, v) for k, v in options.items()},
+    )
     np.testing.assert_array_equal(out.array, image.array[:, :, 0])
 
 
 @pytest.mark.parametrize(
     "x_shape, w_shape, options",
-    [((2, 4, 3, 4), (4, 3, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
-     ((2, 4, 3, 4), (4, 1, 2, 3), {"groups": 2, "dilation": (2, 1)})],
+    [
+        ((2, 4, 3, 4), (4, 3, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+        ((2, 4, 3, 4), (4, 1, 2, 3), {"groups": 2, "dilation": (2, 1)}),
+    ],
 )
 def test_conv_transpose2d_is_the_adjoint_of_conv2d(x_shape, w_shape, options):
     """<conv_transpose2d(x, w), y> = <x, conv2d(y, w)>: the defining identity, in float64, without PyTorch."""
@@ -109,7 +128,10 @@ def test_conv_transpose2d_is_the_adjoint_of_conv2d(x_shape, w_shape, options):
     "fn, shapes",
     [
         (lambda x, w, b: conv1d(x, w, b, stride=2, padding=1, dilation=2), [(2, 2, 9), (3, 2, 3), (3,)]),
-        (lambda x, w, b: conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1), [(2, 2, 3, 3), (2, 3, 3, 3), (3,)]),
+        (
+            lambda x, w, b: conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+            [(2, 2, 3, 3), (2, 3, 3, 3), (3,)],
+        ),
         (lambda x, w, b: conv_transpose2d(x, w, b, groups=2, dilation=2), [(1, 4, 3, 3), (4, 1, 2, 2), (2,)]),
         (lambda x, w, b: conv_transpose1d(x, w, b, stride=3, output_padding=2), [(2, 2, 4), (2, 3, 3), (3,)]),
     ],
@@ -168,7 +190,10 @@ def _error(fn, *shapes, **options):
 
 
 def test_conv1d_errors_name_the_op_shapes_and_a_hint():
-    assert _error(conv1d, (2, 3, 9), (4, 2, 3)) == "conv1d: input has 3 channels but weight expects 2 (weight shape (4, 2, 3))"
+    assert (
+        _error(conv1d, (2, 3, 9), (4, 2, 3))
+        == "conv1d: input has 3 channels but weight expects 2 (weight shape (4, 2, 3))"
+    )
     assert "conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, but got shape (1, 2, 3, 9)" in _error(
         conv1d, (1, 2, 3, 9), (4, 2, 3)
     )
@@ -177,7 +202,9 @@ def test_conv1d_errors_name_the_op_shapes_and_a_hint():
     )
     message = _error(conv1d, (2, 2, 4), (4, 2, 3), dilation=2)
     assert "conv1d: input of spatial size (4,)" in message and "spanning (5,)" in message and "hint:" in message
-    assert "conv1d: stride must be an int or a tuple of 1 int, but got (1, 2)" in _error(conv1d, (2, 2, 9), (4, 2, 3), stride=(1, 2))
+    assert "conv1d: stride must be an int or a tuple of 1 int, but got (1, 2)" in _error(
+        conv1d, (2, 2, 9), (4, 2, 3), stride=(1, 2)
+    )
     assert "conv1d: padding='same' is not supported for strided convolutions" in _error(
         conv1d, (2, 2, 9), (4, 2, 3), padding="same", stride=2
     )
@@ -187,13 +214,17 @@ def test_conv_transpose2d_errors_name_the_op_shapes_and_a_hint():
     message = _error(conv_transpose2d, (2, 3, 5, 5), (4, 3, 3, 3))
     assert message.startswith("conv_transpose2d: input has 3 channels but weight expects 4 (weight shape (4, 3, 3, 3))")
     assert "hint: a transposed convolution's weight is (in_channels, out_channels/groups, kH, kW)" in message
-    assert "groups=3 must divide the weight's in_channels 4" in _error(conv_transpose2d, (2, 4, 5, 5), (4, 1, 3, 3), groups=3)
+    assert "groups=3 must divide the weight's in_channels 4" in _error(
+        conv_transpose2d, (2, 4, 5, 5), (4, 1, 3, 3), groups=3
+    )
     assert "output_padding (2, 2) must be smaller than either stride (2, 2) or dilation (1, 1)" in _error(
         conv_transpose2d, (1, 1, 3, 3), (1, 1, 3, 3), stride=2, output_padding=2
     )
     message = _error(conv_transpose2d, (1, 1, 2, 2), (1, 1, 2, 2), padding=2)
     assert "conv_transpose2d: an input of spatial size (2, 2)" in message and "output of size (-1, -1)" in message
-    assert "padding must be an int or a pair of ints" in _error(conv_transpose2d, (1, 1, 3, 3), (1, 1, 3, 3), padding="same")
+    assert "padding must be an int or a pair of ints" in _error(
+        conv_transpose2d, (1, 1, 3, 3), (1, 1, 3, 3), padding="same"
+    )
     assert "bias has shape (3,) but the weight has 2 output channels" in _error(
         conv_transpose2d, (1, 1, 3, 3), (1, 2, 3, 3), (3,)
     )
@@ -207,8 +238,11 @@ LAYERS = [
     ("Conv1d", (4, 6, 3), {"padding": "same", "dilation": 2, "groups": 2, "bias": False}),
     ("Conv1d", (4, 6, 3), {"stride": 2, "padding": "valid"}),
     ("ConvTranspose2d", (4, 6, 3), {}),
-    ("ConvTranspose2d", (4, 6, (3, 2)), {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2, "bias": False,
-                                         "dilation": (1, 2)}),
+    (
+        "ConvTranspose2d",
+        (4, 6, (3, 2)),
+        {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2, "bias": False, "dilation": (1, 2)},
+    ),
     ("ConvTranspose1d", (4, 6, 3), {"stride": 3, "output_padding": 1}),
 ]
 
@@ -249,7 +283,10 @@ def test_layer_forward_and_backward_match_torch_with_copied_weights(name, args, 
 @pytest.mark.parametrize("output_size", [(10, 8), (2, 4, 10, 7), (9, 8)])
 def test_conv_transpose2d_output_size_picks_output_padding_like_torch(output_size):
     torch = pytest.importorskip("torch")
-    ours, theirs = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1), torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+    ours, theirs = (
+        nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1),
+        torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1),
+    )
     assert ours(glassnet.zeros(2, 4, 5, 4), output_size=output_size).shape == tuple(
         theirs(torch.zeros(2, 4, 5, 4), output_size=output_size).shape
     )
@@ -257,8 +294,11 @@ def test_conv_transpose2d_output_size_picks_output_padding_like_torch(output_siz
 
 def test_conv_transpose2d_output_size_errors():
     layer = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
-    with pytest.raises(ValueError, match=r"requested an output size of \(12, 8\), but valid sizes range from \(9, 7\) "
-                                         r"to \(10, 8\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"requested an output size of \(12, 8\), but valid sizes range from \(9, 7\) "
+        r"to \(10, 8\)",
+    ):
         layer(glassnet.zeros(2, 4, 5, 4), output_size=(12, 8))
     with pytest.raises(ValueError, match="output_size must have 2 or 4 elements"):
         layer(glassnet.zeros(2, 4, 5, 4), output_size=(12,))
@@ -312,13 +352,30 @@ def test_unet_style_decoder_step_runs_and_trains():
 @pytest.mark.parametrize(
     "layers, input_shape",
     [
-        ([nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.Dropout2d(), nn.ReflectionPad2d((1, 2, 0, 1)),
-          nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1, output_padding=1, groups=2), nn.ZeroPad2d(1),
-          nn.Upsample(scale_factor=1.5, mode="bilinear"), nn.AdaptiveMaxPool2d((None, 3)), nn.UpsamplingNearest2d(size=(5, 4))],
-         (2, 3, 9, 10)),
-        ([nn.Conv1d(3, 6, 5, padding="same"), nn.MaxPool1d(3, stride=2, ceil_mode=True), nn.ConstantPad1d((2, -1), 1.0),
-          nn.ConvTranspose1d(6, 2, 3, stride=3), nn.Upsample(size=7, mode="linear"), nn.CircularPad1d(2)],
-         (2, 3, 11)),
+        (
+            [
+                nn.Conv2d(3, 8, 3, stride=2, padding=1),
+                nn.Dropout2d(),
+                nn.ReflectionPad2d((1, 2, 0, 1)),
+                nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1, output_padding=1, groups=2),
+                nn.ZeroPad2d(1),
+                nn.Upsample(scale_factor=1.5, mode="bilinear"),
+                nn.AdaptiveMaxPool2d((None, 3)),
+                nn.UpsamplingNearest2d(size=(5, 4)),
+            ],
+            (2, 3, 9, 10),
+        ),
+        (
+            [
+                nn.Conv1d(3, 6, 5, padding="same"),
+                nn.MaxPool1d(3, stride=2, ceil_mode=True),
+                nn.ConstantPad1d((2, -1), 1.0),
+                nn.ConvTranspose1d(6, 2, 3, stride=3),
+                nn.Upsample(size=7, mode="linear"),
+                nn.CircularPad1d(2),
+            ],
+            (2, 3, 11),
+        ),
     ],
     ids=["2d", "1d"],
 )
@@ -331,16 +388,19 @@ def test_summary_shapes_and_mult_adds_match_a_forward_pass(layers, input_shape):
         x = layer(x)
         assert row.output_shape == tuple(x.shape), row.layer
     transposed = table.rows[3]  # each input pixel times (out/groups) channels times the kernel
-    assert transposed.macs == math.prod(transposed.input_shape) * (layers[3].out_channels // layers[3].groups) * math.prod(
-        layers[3].kernel_size
-    )
+    assert transposed.macs == math.prod(transposed.input_shape) * (
+        layers[3].out_channels // layers[3].groups
+    ) * math.prod(layers[3].kernel_size)
 
 
 @pytest.mark.parametrize(
     "build, shape",
     [
         (lambda: nn.Conv1d(4, 6, 3, stride=2, padding="valid", groups=2), (2, 4, 9)),
-        (lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=(1, 2)), (2, 4, 5, 4)),
+        (
+            lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=(1, 2)),
+            (2, 4, 5, 4),
+        ),
         (lambda: nn.ConvTranspose1d(4, 3, 2, stride=2, bias=False), (2, 4, 5)),
         (lambda: nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True), (2, 4, 9)),
         (lambda: nn.AdaptiveMaxPool2d((3, None)), (2, 4, 5, 4)),
@@ -351,8 +411,19 @@ def test_summary_shapes_and_mult_adds_match_a_forward_pass(layers, input_shape):
         (lambda: nn.ReplicationPad1d((0, 3)), (2, 4, 5)),
         (lambda: nn.Dropout2d(0.2), (2, 4, 5, 4)),
     ],
-    ids=["conv1d", "transpose2d", "transpose1d", "maxpool1d", "adaptive-max", "upsample", "upsampling-nearest",
-         "constant-pad", "reflection-pad", "replication-pad", "dropout2d"],
+    ids=[
+        "conv1d",
+        "transpose2d",
+        "transpose1d",
+        "maxpool1d",
+        "adaptive-max",
+        "upsample",
+        "upsampling-nearest",
+        "constant-pad",
+        "reflection-pad",
+        "replication-pad",
+        "dropout2d",
+    ],
 )
 def test_to_torch_and_back_keeps_arguments_weights_and_outputs(build, shape):
     torch = pytest.importorskip("torch")

@@ -1,4 +1,5 @@
 """glassnet.autograd.Function: custom functions written on Tensors, as torch.autograd.Function, checked against torch."""
+
 import math
 
 import numpy as np
@@ -192,7 +193,9 @@ def test_mark_non_differentiable_outputs_like_torch():
         x = lib.tensor([3.0, 1.0, 2.0], requires_grad=True)
         values, indices = SortWithIndices.apply(x)
         (values * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
-        results.append((values.tolist(), indices.tolist(), indices.requires_grad, values.requires_grad, x.grad.tolist()))
+        results.append(
+            (values.tolist(), indices.tolist(), indices.requires_grad, values.requires_grad, x.grad.tolist())
+        )
     assert results[0] == results[1] == ([1.0, 2.0, 3.0], [1, 2, 0], False, True, [3.0, 1.0, 2.0])
 
 
@@ -295,7 +298,10 @@ def test_errors_name_the_function():
         def backward(ctx, grad_output):
             return grad_output, grad_output
 
-    with pytest.raises(RuntimeError, match=r"TwoGradientsBackward: backward returned an incorrect number of gradients \(expected 1, got 2\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"TwoGradientsBackward: backward returned an incorrect number of gradients \(expected 1, got 2\)",
+    ):
         TwoGradients.apply(x).sum().backward()
 
     class Short(glassnet.autograd.Function):
@@ -307,7 +313,10 @@ def test_errors_name_the_function():
         def backward(ctx, grad_output):
             return grad_output[:2]
 
-    with pytest.raises(RuntimeError, match=r"ShortBackward: .*invalid gradient at index 0 - got \[2\] but expected shape compatible with \[3\]"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"ShortBackward: .*invalid gradient at index 0 - got \[2\] but expected shape compatible with \[3\]",
+    ):
         Short.apply(x).sum().backward()
 
     class GradientForAConstant(glassnet.autograd.Function):
@@ -332,7 +341,9 @@ def test_a_saved_tensor_changed_in_place_or_freed_is_an_error():
     y = exp.apply(x)
     with glassnet.no_grad():
         y += 1  # changes the saved result
-    with pytest.raises(RuntimeError, match=r"saved tensor 0 of ExpBackward \(shape \(2,\)\) was modified by an in-place"):
+    with pytest.raises(
+        RuntimeError, match=r"saved tensor 0 of ExpBackward \(shape \(2,\)\) was modified by an in-place"
+    ):
         y.sum().backward()
 
     y = exp.apply(x)

@@ -1,4 +1,5 @@
 """Datasets, DataLoader, default_collate and transforms (glassnet.data)."""
+
 import inspect
 
 import numpy as np
@@ -26,6 +27,7 @@ class Squares(Dataset):
 
 # ---------------------------------------------------------------- TensorDataset
 
+
 def test_tensor_dataset_items_and_len():
     x = glassnet.from_numpy(np.arange(12.0).reshape(6, 2))
     y = glassnet.from_numpy(np.arange(6))
@@ -44,8 +46,7 @@ def test_tensor_dataset_size_mismatch_names_sizes():
 
 
 def test_tensor_dataset_get_batch_matches_collated_samples():
-    ds = TensorDataset(glassnet.from_numpy(np.random.default_rng(0).random((7, 3))),
-                       glassnet.from_numpy(np.arange(7)))
+    ds = TensorDataset(glassnet.from_numpy(np.random.default_rng(0).random((7, 3))), glassnet.from_numpy(np.arange(7)))
     idx = np.array([6, 0, 3])
     fast = arrays(ds.get_batch(idx))
     slow = arrays(default_collate([ds[int(i)] for i in idx]))
@@ -56,9 +57,14 @@ def test_tensor_dataset_get_batch_matches_collated_samples():
 
 # ---------------------------------------------------------------- default_collate
 
+
 def test_default_collate_structure_and_dtypes():
-    batch = default_collate([(np.zeros((2, 3), np.uint8), 1, 2.5, True, "a", {"k": 3}),
-                             (np.ones((2, 3), np.uint8), 2, 3.5, False, "b", {"k": 4})])
+    batch = default_collate(
+        [
+            (np.zeros((2, 3), np.uint8), 1, 2.5, True, "a", {"k": 3}),
+            (np.ones((2, 3), np.uint8), 2, 3.5, False, "b", {"k": 4}),
+        ]
+    )
     assert isinstance(batch, list) and len(batch) == 6  # a list, as in PyTorch
     images, ints, floats, bools, strings, dicts = batch
     assert images.shape == (2, 2, 3) and images.dtype == np.uint8
@@ -91,9 +97,19 @@ def test_default_collate_errors_name_the_problem():
 
 # ---------------------------------------------------------------- DataLoader
 
-@pytest.mark.parametrize("n, batch_size, drop_last, expected",
-                         [(10, 3, False, 4), (10, 3, True, 3), (9, 3, False, 3), (9, 3, True, 3),
-                          (2, 5, False, 1), (2, 5, True, 0), (0, 4, False, 0)])
+
+@pytest.mark.parametrize(
+    "n, batch_size, drop_last, expected",
+    [
+        (10, 3, False, 4),
+        (10, 3, True, 3),
+        (9, 3, False, 3),
+        (9, 3, True, 3),
+        (2, 5, False, 1),
+        (2, 5, True, 0),
+        (0, 4, False, 0),
+    ],
+)
 def test_len_and_batch_sizes(n, batch_size, drop_last, expected):
     ds = TensorDataset(glassnet.from_numpy(np.arange(n)))
     loader = DataLoader(ds, batch_size=batch_size, drop_last=drop_last)
@@ -121,10 +137,23 @@ def test_batch_size_must_be_positive_int():
 def test_pytorch_tutorial_arguments_are_accepted_at_their_defaults():
     ds = TensorDataset(glassnet.from_numpy(np.arange(10)))
     plain = epoch(DataLoader(ds, 4))
-    loader = DataLoader(ds, 4, False, sampler=None, batch_sampler=None, num_workers=0,
-                        collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                        worker_init_fn=None, multiprocessing_context=None, generator=None,
-                        prefetch_factor=None, persistent_workers=False)
+    loader = DataLoader(
+        ds,
+        4,
+        False,
+        sampler=None,
+        batch_sampler=None,
+        num_workers=0,
+        collate_fn=None,
+        pin_memory=False,
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        multiprocessing_context=None,
+        generator=None,
+        prefetch_factor=None,
+        persistent_workers=False,
+    )
     assert epoch(loader) == plain
     with pytest.warns(UserWarning, match="pin_memory=True has no effect"):
         pinned = DataLoader(ds, batch_size=4, pin_memory=True)
@@ -137,8 +166,9 @@ def test_same_argument_names_and_positional_order_as_torch():
     theirs = list(inspect.signature(torch.utils.data.DataLoader.__init__).parameters)[1:]
     assert ours[:3] == theirs[:3] == ["dataset", "batch_size", "shuffle"]
     assert [name for name in theirs if name in ours] == ours  # a subset, in torch's order
-    positional = [p.name for p in inspect.signature(DataLoader.__init__).parameters.values()
-                  if p.kind is p.POSITIONAL_OR_KEYWORD]
+    positional = [
+        p.name for p in inspect.signature(DataLoader.__init__).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
     assert positional == ["self", "dataset", "batch_size", "shuffle"]  # the rest keyword-only
     with pytest.raises(TypeError):
         DataLoader([1, 2], 1, False, None)  # torch's 4th positional is sampler
@@ -147,21 +177,32 @@ def test_same_argument_names_and_positional_order_as_torch():
 def test_num_workers_above_zero_gives_the_same_batches():
     ds = TensorDataset(glassnet.from_numpy(np.arange(10)))
     plain = epoch(DataLoader(ds, 4))
-    loader = DataLoader(ds, 4, num_workers=2, persistent_workers=True, prefetch_factor=2, timeout=5,
-                        multiprocessing_context="spawn", worker_init_fn=print)
+    loader = DataLoader(
+        ds,
+        4,
+        num_workers=2,
+        persistent_workers=True,
+        prefetch_factor=2,
+        timeout=5,
+        multiprocessing_context="spawn",
+        worker_init_fn=print,
+    )
     assert epoch(loader) == plain and loader.num_workers == 2
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(num_workers=-1), "num_workers option should be a non-negative integer"),
-    (dict(timeout=-1), "timeout option should be non-negative"),
-    (dict(persistent_workers=True), "persistent_workers option needs num_workers > 0"),
-    (dict(prefetch_factor=2), "prefetch_factor option could only be specified in multiprocessing"),
-    (dict(multiprocessing_context="spawn"), "multiprocessing_context can only be used with multi-process"),
-    (dict(sampler=[1, 0], shuffle=True), "sampler option is mutually exclusive with shuffle"),
-    (dict(batch_sampler=[[0, 1]], batch_size=2), "batch_sampler option is mutually exclusive"),
-    (dict(batch_sampler=[[0, 1]], drop_last=True), "batch_sampler option is mutually exclusive"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(num_workers=-1), "num_workers option should be a non-negative integer"),
+        (dict(timeout=-1), "timeout option should be non-negative"),
+        (dict(persistent_workers=True), "persistent_workers option needs num_workers > 0"),
+        (dict(prefetch_factor=2), "prefetch_factor option could only be specified in multiprocessing"),
+        (dict(multiprocessing_context="spawn"), "multiprocessing_context can only be used with multi-process"),
+        (dict(sampler=[1, 0], shuffle=True), "sampler option is mutually exclusive with shuffle"),
+        (dict(batch_sampler=[[0, 1]], batch_size=2), "batch_sampler option is mutually exclusive"),
+        (dict(batch_sampler=[[0, 1]], drop_last=True), "batch_sampler option is mutually exclusive"),
+    ],
+)
 def test_worker_and_sampler_arguments_refused_as_pytorch_refuses_them(kwargs, message):
     with pytest.raises(ValueError, match=message):
         DataLoader([1, 2], **kwargs)
@@ -196,8 +237,7 @@ def test_shuffle_with_own_generator_ignores_default():
 
 def test_resume_epoch_order_from_generator_state():
     gen = glassnet.random.Generator().manual_seed(3)
-    loader = DataLoader(TensorDataset(glassnet.from_numpy(np.arange(20))), batch_size=6,
-                        shuffle=True, generator=gen)
+    loader = DataLoader(TensorDataset(glassnet.from_numpy(np.arange(20))), batch_size=6, shuffle=True, generator=gen)
     epoch(loader)
     state = gen.get_state()  # a checkpoint taken at the start of epoch 2
     iterator = iter(loader)  # the order is drawn here, not at the first batch
@@ -218,8 +258,10 @@ def test_collate_fn_and_plain_datasets():
 
 
 def test_fast_path_gives_the_same_batches_as_the_slow_path():
-    ds = TensorDataset(glassnet.from_numpy(np.random.default_rng(1).random((13, 2, 3)).astype(np.float32)),
-                       glassnet.from_numpy(np.arange(13)))
+    ds = TensorDataset(
+        glassnet.from_numpy(np.random.default_rng(1).random((13, 2, 3)).astype(np.float32)),
+        glassnet.from_numpy(np.arange(13)),
+    )
     glassnet.manual_seed(5)
     fast = [arrays(b) for b in DataLoader(ds, batch_size=4, shuffle=True)]
     glassnet.manual_seed(5)
@@ -231,6 +273,7 @@ def test_fast_path_gives_the_same_batches_as_the_slow_path():
 
 
 # ---------------------------------------------------------------- ToTensor
+
 
 def test_to_tensor_grey_and_color():
     grey = np.array([[0, 255], [51, 102]], dtype=np.uint8)
@@ -267,6 +310,7 @@ def test_to_tensor_rejects_wrong_dims():
 
 # ---------------------------------------------------------------- Normalize
 
+
 def test_normalize_per_channel_by_hand():
     x = np.stack([np.full((2, 2), 0.5), np.full((2, 2), 1.0)]).astype(np.float32)
     out = T.Normalize(mean=(0.5, 0.25), std=(0.5, 0.25))(glassnet.from_numpy(x))
@@ -299,10 +343,14 @@ def test_normalize_errors():
 
 # ---------------------------------------------------------------- RandomCrop
 
+
 def windows_of(padded, size):
     h, w = size
-    return [padded[..., i:i + h, j:j + w]
-            for i in range(padded.shape[-2] - h + 1) for j in range(padded.shape[-1] - w + 1)]
+    return [
+        padded[..., i : i + h, j : j + w]
+        for i in range(padded.shape[-2] - h + 1)
+        for j in range(padded.shape[-1] - w + 1)
+    ]
 
 
 def is_window(out, padded, size):
@@ -312,8 +360,7 @@ def is_window(out, padded, size):
 def test_random_crop_padding_forms_match_torchvision():
     img = np.arange(12, dtype=np.uint8).reshape(3, 4) + 1
     # torchvision: int -> all sides; (lr, tb); (left, top, right, bottom)
-    for padding, widths in [(1, ((1, 1), (1, 1))), ((2, 1), ((1, 1), (2, 2))),
-                            ((1, 2, 3, 4), ((2, 4), (1, 3)))]:
+    for padding, widths in [(1, ((1, 1), (1, 1))), ((2, 1), ((1, 1), (2, 2))), ((1, 2, 3, 4), ((2, 4), (1, 3)))]:
         crop = T.RandomCrop((3 + sum(widths[0]), 4 + sum(widths[1])), padding=padding)
         np.testing.assert_array_equal(crop(img), np.pad(img, widths))  # crop = whole padded image
 
@@ -340,8 +387,9 @@ def test_random_crop_batch_draws_per_image_windows():
     padded = np.pad(imgs, ((0, 0), (0, 0), (3, 3), (3, 3)))
     out = out.numpy()
     assert all(is_window(o, p, (8, 8)) for o, p in zip(out, padded))
-    shifts = {next(k for k, win in enumerate(windows_of(p, (8, 8))) if np.array_equal(o, win))
-              for o, p in zip(out, padded)}
+    shifts = {
+        next(k for k, win in enumerate(windows_of(p, (8, 8))) if np.array_equal(o, win)) for o, p in zip(out, padded)
+    }
     assert len(shifts) > 10  # not one window for the whole batch
 
 
@@ -366,6 +414,7 @@ def test_random_crop_pad_if_needed_and_errors():
 
 
 # ---------------------------------------------------------------- Compose / can_batch
+
 
 def test_compose_applies_in_order_and_batches():
     t = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,))])

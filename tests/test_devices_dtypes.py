@@ -1,4 +1,5 @@
 """Devices, dtypes, Size, ``.data`` and grad modes behave as PyTorch's (issue 11, items 2 and 3)."""
+
 import pickle
 
 import numpy as np
@@ -33,10 +34,18 @@ def test_device_objects_print_and_compare_as_torch():
     assert x.to(glassnet.device("cpu")) is x and x.to("cpu", glassnet.float64).dtype == glassnet.float64
 
 
-@pytest.mark.parametrize("move", [
-    lambda t: t.to("cuda"), lambda t: t.cuda(), lambda t: t.to(glassnet.device("cuda", 0)), lambda t: t.to("mps"),
-    lambda t: t.to(0), lambda t: nn.Linear(2, 2).cuda(), lambda t: nn.Linear(2, 2).to("cuda"),
-])
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda t: t.to("cuda"),
+        lambda t: t.cuda(),
+        lambda t: t.to(glassnet.device("cuda", 0)),
+        lambda t: t.to("mps"),
+        lambda t: t.to(0),
+        lambda t: nn.Linear(2, 2).cuda(),
+        lambda t: nn.Linear(2, 2).to("cuda"),
+    ],
+)
 def test_other_devices_raise_one_clear_line(move):
     with pytest.raises(RuntimeError, match=r"glassnet runs on the CPU; there is no device '(cuda|mps)(:0)?'.*hint"):
         move(glassnet.zeros(2))
@@ -51,18 +60,31 @@ def test_dtypes_print_compare_and_alias_as_torch():
         assert ours.is_floating_point == theirs.is_floating_point and ours.itemsize == theirs.itemsize
         assert ours.is_signed == theirs.is_signed and ours.is_complex is False
         assert glassnet.tensor([1], dtype=ours).dtype is ours
-    assert glassnet.float is glassnet.float32 and glassnet.double is glassnet.float64 and glassnet.long is glassnet.int64
+    assert (
+        glassnet.float is glassnet.float32 and glassnet.double is glassnet.float64 and glassnet.long is glassnet.int64
+    )
     assert glassnet.half is glassnet.float16 and glassnet.int is glassnet.int32 and glassnet.short is glassnet.int16
-    assert glassnet.float32 != glassnet.float64 and glassnet.float32 == np.float32 and np.dtype("int64") == glassnet.int64
+    assert (
+        glassnet.float32 != glassnet.float64 and glassnet.float32 == np.float32 and np.dtype("int64") == glassnet.int64
+    )
     assert len({glassnet.float32, glassnet.float, np.dtype("float32")}) == 1
-    assert isinstance(glassnet.float32, glassnet.dtype) and pickle.loads(pickle.dumps(glassnet.float64)) is glassnet.float64
+    assert (
+        isinstance(glassnet.float32, glassnet.dtype)
+        and pickle.loads(pickle.dumps(glassnet.float64)) is glassnet.float64
+    )
     assert np.zeros(2, dtype=glassnet.float64).dtype == np.float64
 
 
 def test_finfo_and_iinfo_match_torch():
     for name in ["float16", "float32", "float64"]:
         ours, theirs = glassnet.finfo(getattr(glassnet, name)), torch.finfo(getattr(torch, name))
-        assert (ours.eps, ours.max, ours.min, ours.tiny, ours.bits) == (theirs.eps, theirs.max, theirs.min, theirs.tiny, theirs.bits)
+        assert (ours.eps, ours.max, ours.min, ours.tiny, ours.bits) == (
+            theirs.eps,
+            theirs.max,
+            theirs.min,
+            theirs.tiny,
+            theirs.bits,
+        )
     assert glassnet.finfo().eps == torch.finfo().eps
     assert (glassnet.iinfo(glassnet.int64).max, glassnet.iinfo(glassnet.uint8).min) == (torch.iinfo(torch.int64).max, 0)
 
@@ -94,17 +116,20 @@ def test_data_is_a_detached_tensor_sharing_memory():
     assert isinstance(w.array, np.ndarray) and np.shares_memory(d.array, w.array)
 
 
-@pytest.mark.parametrize("update", [
-    lambda p, g, lr: p.data.__isub__(lr * g),
-    lambda p, g, lr: p.data.add_(g, alpha=-lr),
-    lambda p, g, lr: p.data.copy_(p.data - lr * g),
-    lambda p, g, lr: p.data.sub_(lr * g),
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        lambda p, g, lr: p.data.__isub__(lr * g),
+        lambda p, g, lr: p.data.add_(g, alpha=-lr),
+        lambda p, g, lr: p.data.copy_(p.data - lr * g),
+        lambda p, g, lr: p.data.sub_(lr * g),
+    ],
+)
 def test_data_idioms_update_the_parameter_in_place_as_in_torch(update):
     values = np.array([1.0, -2.0, 3.0], np.float32)
     ours, theirs = nn.Parameter(glassnet.tensor(values)), torch.nn.Parameter(torch.tensor(values))
-    (ours ** 2).sum().backward()
-    (theirs ** 2).sum().backward()
+    (ours**2).sum().backward()
+    (theirs**2).sum().backward()
     update(ours, ours.grad, 0.1)
     update(theirs, theirs.grad, 0.1)
     np.testing.assert_array_equal(ours.array, theirs.detach().numpy())

@@ -18,19 +18,28 @@ INDICES = np.array([[1, 3, 3, 0], [9, 3, 1, 1], [0, 0, 5, 3]])
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
-    "indices", [INDICES, INDICES[0], np.array(4), np.zeros((0, 2), np.int64), INDICES.astype(np.int32)],
+    "indices",
+    [INDICES, INDICES[0], np.array(4), np.zeros((0, 2), np.int64), INDICES.astype(np.int32)],
     ids=["2d", "1d", "0d", "empty", "int32"],
 )
 @pytest.mark.parametrize(
-    "options", [{}, {"padding_idx": 3}, {"padding_idx": -1}, {"scale_grad_by_freq": True},
-                {"padding_idx": 0, "scale_grad_by_freq": True}],
+    "options",
+    [
+        {},
+        {"padding_idx": 3},
+        {"padding_idx": -1},
+        {"scale_grad_by_freq": True},
+        {"padding_idx": 0, "scale_grad_by_freq": True},
+    ],
     ids=["plain", "padding", "negative-padding", "freq", "padding-freq"],
 )
 def test_functional_embedding_matches_torch(indices, options, dtype):
     table = np.random.default_rng(0).standard_normal((10, 4)).astype(dtype)
     compare_with_torch(
-        [], lambda w: torch.nn.functional.embedding(torch.from_numpy(indices), w, **options),
-        lambda w: F.embedding(glassnet.tensor(indices), w, **options), values=[table],
+        [],
+        lambda w: torch.nn.functional.embedding(torch.from_numpy(indices), w, **options),
+        lambda w: F.embedding(glassnet.tensor(indices), w, **options),
+        values=[table],
     )
 
 
@@ -137,20 +146,35 @@ def test_one_node_that_needs_only_the_indices():
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: nn.Embedding(10, 3)(glassnet.tensor([2, 10])), IndexError,
-         r"embedding: index 10 is out of range for a weight of 10 rows \(valid: 0 to 9\); input shape \(2,\); "
-         "hint: num_embeddings must exceed the largest index"),
+        (
+            lambda: nn.Embedding(10, 3)(glassnet.tensor([2, 10])),
+            IndexError,
+            r"embedding: index 10 is out of range for a weight of 10 rows \(valid: 0 to 9\); input shape \(2,\); "
+            "hint: num_embeddings must exceed the largest index",
+        ),
         (lambda: nn.Embedding(10, 3)(glassnet.tensor([[-1, 2]])), IndexError, "embedding: index -1 is out of range"),
-        (lambda: nn.Embedding(10, 3)(glassnet.tensor([1.0])), RuntimeError,
-         r"embedding: expected integer indices \(int64 or int32\) as input, got dtype float32 .*hint: input.long\(\)"),
+        (
+            lambda: nn.Embedding(10, 3)(glassnet.tensor([1.0])),
+            RuntimeError,
+            r"embedding: expected integer indices \(int64 or int32\) as input, got dtype float32 .*hint: input.long\(\)",
+        ),
         (lambda: F.embedding(glassnet.tensor([1]), glassnet.randn(3)), RuntimeError, "embedding: 'weight' must be 2-D"),
         (lambda: nn.Embedding(10, 3, padding_idx=10), AssertionError, "Padding_idx must be within num_embeddings"),
-        (lambda: F.embedding(glassnet.tensor([1]), glassnet.randn(3, 2), padding_idx=-4), AssertionError,
-         r"padding_idx=-4, num_embeddings=3"),
-        (lambda: nn.Embedding(3, 2, _weight=glassnet.randn(2, 3)), AssertionError,
-         r"Shape of weight does not match num_embeddings and embedding_dim .*\(2, 3\), expected \(3, 2\)"),
-        (lambda: nn.Embedding.from_pretrained(glassnet.randn(3)), AssertionError,
-         "Embeddings parameter is expected to be 2-dimensional"),
+        (
+            lambda: F.embedding(glassnet.tensor([1]), glassnet.randn(3, 2), padding_idx=-4),
+            AssertionError,
+            r"padding_idx=-4, num_embeddings=3",
+        ),
+        (
+            lambda: nn.Embedding(3, 2, _weight=glassnet.randn(2, 3)),
+            AssertionError,
+            r"Shape of weight does not match num_embeddings and embedding_dim .*\(2, 3\), expected \(3, 2\)",
+        ),
+        (
+            lambda: nn.Embedding.from_pretrained(glassnet.randn(3)),
+            AssertionError,
+            "Embeddings parameter is expected to be 2-dimensional",
+        ),
     ],
 )
 def test_errors_name_the_op_the_range_and_a_hint(call, error, message):
@@ -183,8 +207,9 @@ def test_summary_to_torch_and_onnx(tmp_path):
     theirs = interop.to_torch(net)
     assert repr(theirs) == repr(net)
     indices = np.random.default_rng(0).integers(0, 20, (5, 3))
-    np.testing.assert_allclose(theirs(torch.from_numpy(indices)).detach().numpy(), net(glassnet.tensor(indices)).array,
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        theirs(torch.from_numpy(indices)).detach().numpy(), net(glassnet.tensor(indices)).array, rtol=1e-6
+    )
     assert interop.from_torch(theirs)[0].padding_idx == 0
     pytest.importorskip("onnx")
     ort = pytest.importorskip("onnxruntime")

@@ -1,4 +1,5 @@
 """The pieces together: DataLoader mini-batches, a model, a loss and an optimizer."""
+
 import numpy as np
 
 import glassnet

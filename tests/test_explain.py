@@ -1,4 +1,5 @@
 """glassnet.explain: the narrated backward pass agrees with backward() and leaves the user's tensors alone."""
+
 import numpy as np
 import pytest
 

@@ -3,6 +3,7 @@
 Inputs are random float64 values away from the points where an op has a kink
 (|x| well above ε = 1e-6 from 0, the clamp bounds and ties), so the derivative exists.
 """
+
 import numpy as np
 import pytest
 
@@ -75,7 +76,9 @@ CASES = [
 @pytest.mark.parametrize("shapes, fn, values", CASES)
 def test_gradcheck(shapes, fn, values):
     rng = np.random.default_rng(0)
-    inputs = [glassnet.tensor(rng.uniform(*values, shape), dtype=glassnet.float64, requires_grad=True) for shape in shapes]
+    inputs = [
+        glassnet.tensor(rng.uniform(*values, shape), dtype=glassnet.float64, requires_grad=True) for shape in shapes
+    ]
     assert gradcheck(fn, inputs)
 
 

@@ -1,4 +1,5 @@
 """Tensor.register_hook, the requires_grad setter, autograd.grad, backward's arguments and grad_fn names, against torch."""
+
 import numpy as np
 import pytest
 
@@ -83,8 +84,11 @@ def test_requires_grad_setter_follows_torch():
         assert x.requires_grad and x.is_leaf
         x.requires_grad = False
         assert not x.requires_grad
-        for make, value in ((lambda: lib.tensor([1, 2]), True), (lambda: lib.ones(2, requires_grad=True) * 2, False),
-                            (lambda: lib.ones(2, requires_grad=True) * 2, True)):
+        for make, value in (
+            (lambda: lib.tensor([1, 2]), True),
+            (lambda: lib.ones(2, requires_grad=True) * 2, False),
+            (lambda: lib.ones(2, requires_grad=True) * 2, True),
+        ):
             t = make()
             with pytest.raises(RuntimeError) as error:
                 t.requires_grad = value

@@ -7,6 +7,7 @@ glassnet raises too.  Then: earlier users of a tensor changed later, views,
 ``x[index] = v``, gradient hooks, custom Functions, second derivatives,
 ``inplace=True`` layers in training, and a numerical gradient check without torch.
 """
+
 import copy
 import pickle
 
@@ -68,11 +69,13 @@ def raises_both(fn, match):
 
 def changed(method):
     """A case: ``y = x * 2``, ``y.<method>``, then ``y`` itself is differentiated; returns y after the call."""
+
     def fn(lib, x, w):
         y = x * 2
         result = method(lib, y, w)
         assert result is y or result is None
         return y
+
     return fn
 
 
@@ -160,6 +163,7 @@ def test_changing_an_output_that_its_op_saved_raises_as_torch():
 
 def test_where_torch_refuses_glassnet_reads_the_operands_before_the_change():
     """Unlike PyTorch: relu keeps a mask, not its output; an operand overlapping the changed tensor is read first."""
+
     def rows_added_to_the_next(y):
         y[1:].add_(y[:2])
         return y
@@ -437,10 +441,15 @@ def test_tensors_with_views_pickle_and_copy():
 
 def test_inplace_functions_return_their_input_changed_as_torch():
     cases = [
-        ("relu", {}), ("leaky_relu", {"negative_slope": 0.2}), ("elu", {"alpha": 0.5}), ("silu", {}),
-        ("hardtanh", {"min_val": -0.5, "max_val": 1.5}), ("relu6", {}),
+        ("relu", {}),
+        ("leaky_relu", {"negative_slope": 0.2}),
+        ("elu", {"alpha": 0.5}),
+        ("silu", {}),
+        ("hardtanh", {"min_val": -0.5, "max_val": 1.5}),
+        ("relu6", {}),
     ]
     for name, options in cases:
+
         def fn(lib, x, w, name=name, options=options):
             y = x * 2
             out = getattr(lib.nn.functional, name)(y, inplace=True, **options)
@@ -471,8 +480,13 @@ def test_a_model_with_inplace_activations_trains_as_torch(dtype):
     def model(lib):
         lib.manual_seed(0)
         return lib.nn.Sequential(
-            lib.nn.Linear(4, 8), lib.nn.ReLU(inplace=True), lib.nn.Linear(8, 8), lib.nn.LeakyReLU(0.1, inplace=True),
-            lib.nn.Linear(8, 6), lib.nn.Hardtanh(-1.0, 1.0, inplace=True), lib.nn.Linear(6, 1),
+            lib.nn.Linear(4, 8),
+            lib.nn.ReLU(inplace=True),
+            lib.nn.Linear(8, 8),
+            lib.nn.LeakyReLU(0.1, inplace=True),
+            lib.nn.Linear(8, 6),
+            lib.nn.Hardtanh(-1.0, 1.0, inplace=True),
+            lib.nn.Linear(6, 1),
         )
 
     ours, theirs = model(glassnet), model(torch)

@@ -3,6 +3,7 @@
 Outputs are compared at float32 with atol 1e-5 (the issue's bound); the
 measured differences are ~1e-7.
 """
+
 from collections import OrderedDict
 
 import numpy as np
@@ -23,8 +24,18 @@ def torch_lenet5():
     """LeNet-5 written directly in PyTorch (not by the bridge), as a PyTorch user would."""
     t = torch.nn
     return t.Sequential(
-        t.Conv2d(1, 6, 5, padding=2), t.ReLU(), t.MaxPool2d(2), t.Conv2d(6, 16, 5), t.ReLU(), t.MaxPool2d(2),
-        t.Flatten(), t.Linear(400, 120), t.ReLU(), t.Linear(120, 84), t.ReLU(), t.Linear(84, 10),
+        t.Conv2d(1, 6, 5, padding=2),
+        t.ReLU(),
+        t.MaxPool2d(2),
+        t.Conv2d(6, 16, 5),
+        t.ReLU(),
+        t.MaxPool2d(2),
+        t.Flatten(),
+        t.Linear(400, 120),
+        t.ReLU(),
+        t.Linear(120, 84),
+        t.ReLU(),
+        t.Linear(84, 10),
     )
 
 
@@ -199,6 +210,7 @@ def test_unsupported_layers_are_named_with_their_path():
 
     with pytest.raises(UnsupportedLayerError, match=r"to_torch: layer 1\.0 of type Residual has no counterpart"):
         to_torch(nn.Sequential(nn.Linear(2, 2), nn.Sequential(Residual())))
+
     class TorchOnly(torch.nn.Module):
         def forward(self, x):
             return x

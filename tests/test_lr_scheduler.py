@@ -1,4 +1,5 @@
 """glassnet.optim.lr_scheduler: learning-rate sequences equal to torch's (exactly: the same float arithmetic)."""
+
 import math
 
 import numpy as np
@@ -64,8 +65,9 @@ def test_cosine_annealing_follows_the_closed_form():
             assert lr == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
-@pytest.mark.parametrize("name, kwargs", [SCHEDULES[1], SCHEDULES[2], SCHEDULES[5], SCHEDULES[6]],
-                         ids=[IDS[1], IDS[2], IDS[5], IDS[6]])
+@pytest.mark.parametrize(
+    "name, kwargs", [SCHEDULES[1], SCHEDULES[2], SCHEDULES[5], SCHEDULES[6]], ids=[IDS[1], IDS[2], IDS[5], IDS[6]]
+)
 def test_resuming_from_state_dicts_continues_the_schedule(name, kwargs):
     opt = glassnet_optimizer()
     uninterrupted = lr_sequence(opt, getattr(lr_scheduler, name)(opt, **kwargs), EPOCHS)

@@ -4,6 +4,7 @@ Every schedule is built the same way in both libraries, by a function of the
 scheduler module and the optimizer, and its sequence compared exactly (==):
 glassnet does the same float arithmetic as PyTorch, in the same order.
 """
+
 import math
 import warnings
 
@@ -29,21 +30,57 @@ SCHEDULES = [
     ("PolynomialLR-power", lambda S, o: S.PolynomialLR(o, total_iters=25, power=2.5)),
     ("CosineAnnealingWarmRestarts", lambda S, o: S.CosineAnnealingWarmRestarts(o, T_0=7)),
     ("CosineAnnealingWarmRestarts-mult", lambda S, o: S.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=1e-3)),
-    ("SequentialLR-warmup-cosine", lambda S, o: S.SequentialLR(
-        o, [S.LinearLR(o, start_factor=0.1, total_iters=5), S.CosineAnnealingLR(o, T_max=20)], milestones=[5])),
-    ("SequentialLR-three", lambda S, o: S.SequentialLR(
-        o, [S.ConstantLR(o, factor=0.5, total_iters=10), S.ExponentialLR(o, gamma=0.9),
-            S.StepLR(o, step_size=4, gamma=0.5)], milestones=[3, 15])),
-    ("SequentialLR-lambda-multistep", lambda S, o: S.SequentialLR(
-        o, [S.LambdaLR(o, lambda e: (e + 1) / 8), S.MultiStepLR(o, milestones=[5, 12], gamma=0.3),
-            S.PolynomialLR(o, total_iters=10)], milestones=[8, 25])),
-    ("ChainedScheduler", lambda S, o: S.ChainedScheduler(
-        [S.ConstantLR(o, factor=0.1, total_iters=3), S.ExponentialLR(o, gamma=0.9)])),
-    ("ChainedScheduler-cosine-step", lambda S, o: S.ChainedScheduler(
-        [S.CosineAnnealingLR(o, T_max=9), S.StepLR(o, step_size=5, gamma=0.5)], optimizer=o)),
-    ("ChainedScheduler-in-SequentialLR", lambda S, o: S.SequentialLR(  # (PyTorch can only start it first)
-        o, [S.ChainedScheduler([S.ExponentialLR(o, gamma=0.95), S.StepLR(o, step_size=6)]),
-            S.LinearLR(o, total_iters=4)], milestones=[9])),
+    (
+        "SequentialLR-warmup-cosine",
+        lambda S, o: S.SequentialLR(
+            o, [S.LinearLR(o, start_factor=0.1, total_iters=5), S.CosineAnnealingLR(o, T_max=20)], milestones=[5]
+        ),
+    ),
+    (
+        "SequentialLR-three",
+        lambda S, o: S.SequentialLR(
+            o,
+            [
+                S.ConstantLR(o, factor=0.5, total_iters=10),
+                S.ExponentialLR(o, gamma=0.9),
+                S.StepLR(o, step_size=4, gamma=0.5),
+            ],
+            milestones=[3, 15],
+        ),
+    ),
+    (
+        "SequentialLR-lambda-multistep",
+        lambda S, o: S.SequentialLR(
+            o,
+            [
+                S.LambdaLR(o, lambda e: (e + 1) / 8),
+                S.MultiStepLR(o, milestones=[5, 12], gamma=0.3),
+                S.PolynomialLR(o, total_iters=10),
+            ],
+            milestones=[8, 25],
+        ),
+    ),
+    (
+        "ChainedScheduler",
+        lambda S, o: S.ChainedScheduler([S.ConstantLR(o, factor=0.1, total_iters=3), S.ExponentialLR(o, gamma=0.9)]),
+    ),
+    (
+        "ChainedScheduler-cosine-step",
+        lambda S, o: S.ChainedScheduler(
+            [S.CosineAnnealingLR(o, T_max=9), S.StepLR(o, step_size=5, gamma=0.5)], optimizer=o
+        ),
+    ),
+    (
+        "ChainedScheduler-in-SequentialLR",
+        lambda S, o: S.SequentialLR(  # (PyTorch can only start it first)
+            o,
+            [
+                S.ChainedScheduler([S.ExponentialLR(o, gamma=0.95), S.StepLR(o, step_size=6)]),
+                S.LinearLR(o, total_iters=4),
+            ],
+            milestones=[9],
+        ),
+    ),
 ]
 
 
@@ -92,8 +129,16 @@ ONE_CYCLE = [
     dict(max_lr=1.0, total_steps=40),
     dict(max_lr=[0.5, 2.0], epochs=4, steps_per_epoch=10, anneal_strategy="linear"),
     dict(max_lr=1.0, total_steps=40, pct_start=0.25, three_phase=True),
-    dict(max_lr=0.3, total_steps=41, three_phase=True, anneal_strategy="linear", div_factor=10.0,
-         final_div_factor=100.0, base_momentum=[0.8, 0.7], max_momentum=0.99),
+    dict(
+        max_lr=0.3,
+        total_steps=41,
+        three_phase=True,
+        anneal_strategy="linear",
+        div_factor=10.0,
+        final_div_factor=100.0,
+        base_momentum=[0.8, 0.7],
+        max_momentum=0.99,
+    ),
     dict(max_lr=1.0, total_steps=40, cycle_momentum=False),
 ]
 
@@ -268,37 +313,78 @@ def test_closed_form_agrees_with_the_chainable_form(name, kwargs):
 
 
 # ------------------------------------------------------------------ errors
-@pytest.mark.parametrize("build, error, message", [
-    (lambda o: lr_scheduler.ReduceLROnPlateau(o, factor=1.0), ValueError, "Factor should be < 1.0"),
-    (lambda o: lr_scheduler.ReduceLROnPlateau(o, mode="lowest"), ValueError, "mode lowest is unknown"),
-    (lambda o: lr_scheduler.ReduceLROnPlateau(o, threshold_mode="pct"), ValueError, "threshold mode pct is unknown"),
-    (lambda o: lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1]), ValueError, "Expected 2 min_lrs, but got 1"),
-    (lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1), ValueError,
-     r"You must define either total_steps OR \(epochs AND steps_per_epoch\)"),
-    (lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=1), ValueError,
-     "Expected float between 0 and 1 pct_start, but got 1"),
-    (lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10, anneal_strategy="exp"), ValueError,
-     "anneal_strategy must be one of 'cos' or 'linear', instead got exp"),
-    (lambda o: lr_scheduler.OneCycleLR(o, max_lr=[0.1], total_steps=10), ValueError, "Expected 2 max_lrs, but got 1"),
-    (lambda o: lr_scheduler.OneCycleLR(optim.Adagrad(o.param_groups[0]["params"]), max_lr=0.1, total_steps=9),
-     ValueError, "optimizer must support momentum or beta1 with `cycle_momentum` option enabled; hint: Adagrad"),
-    (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=0), ValueError,
-     "Expected positive integer T_0, but got 0"),
-    (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=1.5), ValueError,
-     "Expected integer T_mult >= 1, but got 1.5"),
-    (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2).step(-1), ValueError,
-     "Expected non-negative epoch, but got -1"),
-    (lambda o: lr_scheduler.LinearLR(o, start_factor=0), ValueError, "Starting multiplicative factor expected"),
-    (lambda o: lr_scheduler.ConstantLR(o, factor=2), ValueError, "Constant multiplicative factor expected"),
-    (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.ConstantLR(o)], milestones=[3]), ValueError,
-     "expects number of schedulers provided to be one more than the number of milestone points"),
-    (lambda o: lr_scheduler.SequentialLR(o, [], milestones=[]), ValueError, "expects at least one scheduler"),
-    (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ReduceLROnPlateau(o)]), ValueError,
-     "ChainedScheduler does not support `ReduceLROnPlateau`"),
-    (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(glassnet_optimizer())], optimizer=o),
-     ValueError, "expects all schedulers to belong to the same optimizer"),
-    (lambda o: lr_scheduler.MultiplicativeLR(o, lr_lambda=0.9), TypeError, "lr_lambda should be a function"),
-])
+@pytest.mark.parametrize(
+    "build, error, message",
+    [
+        (lambda o: lr_scheduler.ReduceLROnPlateau(o, factor=1.0), ValueError, "Factor should be < 1.0"),
+        (lambda o: lr_scheduler.ReduceLROnPlateau(o, mode="lowest"), ValueError, "mode lowest is unknown"),
+        (
+            lambda o: lr_scheduler.ReduceLROnPlateau(o, threshold_mode="pct"),
+            ValueError,
+            "threshold mode pct is unknown",
+        ),
+        (lambda o: lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1]), ValueError, "Expected 2 min_lrs, but got 1"),
+        (
+            lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1),
+            ValueError,
+            r"You must define either total_steps OR \(epochs AND steps_per_epoch\)",
+        ),
+        (
+            lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=1),
+            ValueError,
+            "Expected float between 0 and 1 pct_start, but got 1",
+        ),
+        (
+            lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10, anneal_strategy="exp"),
+            ValueError,
+            "anneal_strategy must be one of 'cos' or 'linear', instead got exp",
+        ),
+        (
+            lambda o: lr_scheduler.OneCycleLR(o, max_lr=[0.1], total_steps=10),
+            ValueError,
+            "Expected 2 max_lrs, but got 1",
+        ),
+        (
+            lambda o: lr_scheduler.OneCycleLR(optim.Adagrad(o.param_groups[0]["params"]), max_lr=0.1, total_steps=9),
+            ValueError,
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled; hint: Adagrad",
+        ),
+        (
+            lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=0),
+            ValueError,
+            "Expected positive integer T_0, but got 0",
+        ),
+        (
+            lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=1.5),
+            ValueError,
+            "Expected integer T_mult >= 1, but got 1.5",
+        ),
+        (
+            lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2).step(-1),
+            ValueError,
+            "Expected non-negative epoch, but got -1",
+        ),
+        (lambda o: lr_scheduler.LinearLR(o, start_factor=0), ValueError, "Starting multiplicative factor expected"),
+        (lambda o: lr_scheduler.ConstantLR(o, factor=2), ValueError, "Constant multiplicative factor expected"),
+        (
+            lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.ConstantLR(o)], milestones=[3]),
+            ValueError,
+            "expects number of schedulers provided to be one more than the number of milestone points",
+        ),
+        (lambda o: lr_scheduler.SequentialLR(o, [], milestones=[]), ValueError, "expects at least one scheduler"),
+        (
+            lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ReduceLROnPlateau(o)]),
+            ValueError,
+            "ChainedScheduler does not support `ReduceLROnPlateau`",
+        ),
+        (
+            lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(glassnet_optimizer())], optimizer=o),
+            ValueError,
+            "expects all schedulers to belong to the same optimizer",
+        ),
+        (lambda o: lr_scheduler.MultiplicativeLR(o, lr_lambda=0.9), TypeError, "lr_lambda should be a function"),
+    ],
+)
 def test_bad_arguments(build, error, message):
     with pytest.raises(error, match=message):
         build(glassnet_optimizer())

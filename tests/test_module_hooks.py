@@ -108,9 +108,7 @@ def test_forward_hooks_may_replace_inputs_and_outputs_like_torch():
         handle = model.fc1.register_forward_pre_hook(lambda m, args: (args[0] + 1,))
         results.append(describe(model(x)))
         handle.remove()
-        handle = model.fc1.register_forward_pre_hook(
-            lambda m, args, kwargs: ((args[0] - 1,), kwargs), with_kwargs=True
-        )
+        handle = model.fc1.register_forward_pre_hook(lambda m, args, kwargs: ((args[0] - 1,), kwargs), with_kwargs=True)
         results.append(describe(model(x)))
         handle.remove()
         with model.act.register_forward_hook(lambda m, args, out: out * 0 + 0.5):  # replaces the output
@@ -220,8 +218,14 @@ def test_backward_hooks_order_and_gradients_match_torch(dtype):
 
     log = both(scenario, rtol=1e-5 if dtype == np.float32 else 1e-10)
     assert [(kind, name) for kind, name, *_ in log[:-2]] == [
-        ("pre", ""), ("pre", "fc2"), ("post", "fc2"), ("pre", "act"), ("post", "act"),
-        ("pre", "fc1"), ("post", "fc1"), ("post", ""),
+        ("pre", ""),
+        ("pre", "fc2"),
+        ("post", "fc2"),
+        ("pre", "act"),
+        ("post", "act"),
+        ("pre", "fc1"),
+        ("post", "fc1"),
+        ("post", ""),
     ]
 
 
@@ -303,7 +307,10 @@ def test_backward_hook_without_input_gradients_fires_at_the_outputs_and_warns():
 
 def test_backward_hook_errors_name_the_problem():
     cases = [
-        (lambda m, gi, go: (gi[0], gi[0]), "Backward hook returned an invalid number of grad_input, got 2, but expected 1"),
+        (
+            lambda m, gi, go: (gi[0], gi[0]),
+            "Backward hook returned an invalid number of grad_input, got 2, but expected 1",
+        ),
         (lambda m, gi, go: (glassnet.ones(3),), r"has changed the size of value: grad_input\[0\] has shape \(3,\)"),
         (lambda m, gi, go: (gi[0].double(),), "has changed the type of value: grad_input"),
         (lambda m, gi, go: gi[0], "returned a Tensor; hint: return None or a tuple"),
@@ -329,6 +336,7 @@ def test_backward_hooks_do_not_fire_under_no_grad_and_warn_for_non_tensor_output
     assert out.grad_fn is None and calls == []
 
     for lib in (glassnet, torch):
+
         class AsDict(lib.nn.Module):
             def forward(self, x):
                 return {"y": x * 2}
@@ -357,8 +365,13 @@ def test_hooks_do_not_change_gradients_and_a_module_without_hooks_calls_forward_
 def test_hook_dicts_match_torch_names():
     torch = pytest.importorskip("torch")
     for name in [
-        "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
-        "_forward_hooks_always_called", "_backward_pre_hooks", "_backward_hooks",
+        "_forward_pre_hooks",
+        "_forward_pre_hooks_with_kwargs",
+        "_forward_hooks",
+        "_forward_hooks_with_kwargs",
+        "_forward_hooks_always_called",
+        "_backward_pre_hooks",
+        "_backward_hooks",
     ]:
         assert isinstance(getattr(nn.Linear(1, 1), name), OrderedDict)
         assert isinstance(getattr(torch.nn.Linear(1, 1), name), OrderedDict)
@@ -405,8 +418,16 @@ def test_apply_modules_children_zero_grad_and_requires_grad_match_torch():
         frozen = [p.requires_grad for p in model.parameters()]
         model.add_module("extra", lib.nn.ReLU())
         model.register_module("more", lib.nn.Tanh())
-        return (visited, [type(m).__name__ for m in model.modules()], [n for n, _ in model.named_children()],
-                [type(m).__name__ for m in model.children()], zeroed, cleared, frozen, repr(model))
+        return (
+            visited,
+            [type(m).__name__ for m in model.modules()],
+            [n for n, _ in model.named_children()],
+            [type(m).__name__ for m in model.children()],
+            zeroed,
+            cleared,
+            frozen,
+            repr(model),
+        )
 
     both(scenario)
 

@@ -78,7 +78,9 @@ def test_softplus_switches_to_the_identity_exactly_where_torch_does(dtype):
     torch = pytest.importorskip("torch")
     # βx just below, at and above the threshold (the identity branch starts strictly above it)
     x = np.array([9.9, 10.0, 10.1, -10.0], dtype=dtype)
-    compare_with_torch(None, lambda t: torch.nn.functional.softplus(t, 2, 20), lambda t: F.softplus(t, 2, 20), values=[x])
+    compare_with_torch(
+        None, lambda t: torch.nn.functional.softplus(t, 2, 20), lambda t: F.softplus(t, 2, 20), values=[x]
+    )
 
 
 def test_activations_are_finite_at_extremes():
@@ -201,7 +203,9 @@ def test_defaults_and_attributes_match_torch():
 
 
 def test_hardtanh_bounds_are_checked():
-    with pytest.raises(ValueError, match=r"hardtanh: min_val cannot be greater than max_val, got min_val=2 > max_val=1"):
+    with pytest.raises(
+        ValueError, match=r"hardtanh: min_val cannot be greater than max_val, got min_val=2 > max_val=1"
+    ):
         F.hardtanh(glassnet.ones(2), 2, 1)
     assert np.array_equal(F.hardtanh(glassnet.tensor([0.0, 3.0]), 1.0, 1.0).array, [1.0, 1.0])  # allowed, as in torch
     with pytest.raises(ValueError, match=r"max_val \(1.0\) must be greater than min_val \(2.0\)"):

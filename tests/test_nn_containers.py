@@ -116,8 +116,16 @@ def test_parameter_list_shares_memory_and_grows_like_a_list():
         p += [lib.ones(6)]
         p[0] = lib.zeros(1)
         sliced = p[1:6:2]
-        results.append((len(p), list(p.state_dict()), type(sliced).__name__, len(sliced),
-                        repr(p).replace("torch.", "glassnet."), repr(sliced).replace("torch.", "glassnet.")))
+        results.append(
+            (
+                len(p),
+                list(p.state_dict()),
+                type(sliced).__name__,
+                len(sliced),
+                repr(p).replace("torch.", "glassnet."),
+                repr(sliced).replace("torch.", "glassnet."),
+            )
+        )
     assert results[0] == results[1]
 
 
@@ -190,11 +198,23 @@ def test_parameter_dict_methods_match_torch():
         d |= OrderedDict(r=lib.ones(4))
         copied = d.copy()
         fresh = d.fromkeys(["k", "l"], lib.ones(1))
-        results.append((
-            list(d), list(d.keys()), [k for k, _ in d.items()], len(list(d.values())), tuple(popped.shape),
-            last[0], list(merged), list(copied), list(fresh), d.get("nope", 5), "z" in d, list(reversed(d)),
-            repr(d).replace("torch.", "glassnet."),
-        ))
+        results.append(
+            (
+                list(d),
+                list(d.keys()),
+                [k for k, _ in d.items()],
+                len(list(d.values())),
+                tuple(popped.shape),
+                last[0],
+                list(merged),
+                list(copied),
+                list(fresh),
+                d.get("nope", 5),
+                "z" in d,
+                list(reversed(d)),
+                repr(d).replace("torch.", "glassnet."),
+            )
+        )
         d.clear()
         assert len(d) == 0
     assert results[0] == results[1]
@@ -247,7 +267,9 @@ def test_unflatten_errors_match_torch():
         with pytest.raises(TypeError) as theirs:
             torch.nn.Unflatten(1, bad)
         assert str(ours.value) == str(theirs.value)
-    with pytest.raises(RuntimeError, match=r"unflatten: Provided sizes \[4, 2\] don't multiply up to the size of dim 1 \(6\)"):
+    with pytest.raises(
+        RuntimeError, match=r"unflatten: Provided sizes \[4, 2\] don't multiply up to the size of dim 1 \(6\)"
+    ):
         nn.Unflatten(1, (4, 2))(glassnet.ones(4, 6))
     with pytest.raises(RuntimeError, match=r"Provided sizes \[-1, -1\]"):
         nn.Unflatten(1, (-1, -1))(glassnet.ones(4, 6))
@@ -270,11 +292,21 @@ def test_sequential_list_behaviour_matches_torch():
         popped = seq.pop(0)
         joined = seq + n.Sequential(n.Sigmoid())
         seq += n.Sequential(n.Identity())
-        results.append((
-            len(seq), [type(m).__name__ for m in seq], type(seq[-1]).__name__, type(seq[1:3]).__name__,
-            [type(m).__name__ for m in seq[::2]], type(popped).__name__, repr(joined), list(seq.state_dict()),
-            repr(named), list(named.state_dict()), repr(named[1:]),
-        ))
+        results.append(
+            (
+                len(seq),
+                [type(m).__name__ for m in seq],
+                type(seq[-1]).__name__,
+                type(seq[1:3]).__name__,
+                [type(m).__name__ for m in seq[::2]],
+                type(popped).__name__,
+                repr(joined),
+                list(seq.state_dict()),
+                repr(named),
+                list(named.state_dict()),
+                repr(named[1:]),
+            )
+        )
     assert results[0] == results[1]
 
 

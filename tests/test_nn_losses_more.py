@@ -67,9 +67,15 @@ CASES = [
         [log_probabilities(4, 5), probabilities(4, 5)],
         lambda F: lambda x, t: F.kl_div(x, t, reduction="batchmean"),
     ),
-    case("kl-sum-3d", [log_probabilities(2, 3, 4), probabilities(2, 3, 4)], lambda F: lambda x, t: F.kl_div(x, t, reduction="sum")),
     case(
-        "kl-none", [log_probabilities(4, 5), probabilities(4, 5)], lambda F: lambda x, t: F.kl_div(x, t, reduction="none")
+        "kl-sum-3d",
+        [log_probabilities(2, 3, 4), probabilities(2, 3, 4)],
+        lambda F: lambda x, t: F.kl_div(x, t, reduction="sum"),
+    ),
+    case(
+        "kl-none",
+        [log_probabilities(4, 5), probabilities(4, 5)],
+        lambda F: lambda x, t: F.kl_div(x, t, reduction="none"),
     ),
     case(
         "kl-log-target",
@@ -81,7 +87,11 @@ CASES = [
         [log_probabilities(3, 5), log_probabilities(3, 5, seed=9)],
         lambda F: lambda x, t: F.kl_div(x, t, reduction="none", log_target=True),
     ),
-    case("kl-batchmean-0d", [normal(), lambda dt: np.array(0.3, dt)], lambda F: lambda x, t: F.kl_div(x, t, reduction="batchmean")),
+    case(
+        "kl-batchmean-0d",
+        [normal(), lambda dt: np.array(0.3, dt)],
+        lambda F: lambda x, t: F.kl_div(x, t, reduction="batchmean"),
+    ),
 ]
 
 
@@ -113,10 +123,13 @@ def test_kl_div_target_zeros_give_zero_terms_and_nan_target_gradients_like_torch
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("loss", [
-    lambda F: lambda x, t: F.smooth_l1_loss(x, t, reduction="none", beta=0.5),
-    lambda F: lambda x, t: F.huber_loss(x, t, reduction="none", delta=0.5),
-])
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda F: lambda x, t: F.smooth_l1_loss(x, t, reduction="none", beta=0.5),
+        lambda F: lambda x, t: F.huber_loss(x, t, reduction="none", delta=0.5),
+    ],
+)
 def test_values_and_gradients_at_the_switch_points_match_torch(loss, dtype):
     torch = pytest.importorskip("torch")
     x = np.array([-2.0, -0.5, -0.25, 0.0, 0.25, 0.5, 2.0], dtype=dtype)
@@ -156,7 +169,9 @@ def test_kl_div_mean_warns_like_torch_and_divides_by_the_number_of_elements():
     np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-12)
     total = F.kl_div(glassnet.tensor(x), glassnet.tensor(t), reduction="sum").item()
     np.testing.assert_allclose(loss.item(), total / 20, rtol=1e-12)  # 4 x 5 elements
-    np.testing.assert_allclose(F.kl_div(glassnet.tensor(x), glassnet.tensor(t), reduction="batchmean").item(), total / 4)
+    np.testing.assert_allclose(
+        F.kl_div(glassnet.tensor(x), glassnet.tensor(t), reduction="batchmean").item(), total / 4
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         F.kl_div(glassnet.tensor(x), glassnet.tensor(t), reduction="batchmean")
@@ -233,10 +248,14 @@ def test_errors_name_the_loss_and_the_problem():
         F.kl_div(x, t, reduction="avg")
     with pytest.raises(ValueError, match="smooth_l1_loss: 'batchmean' is not a valid value for reduction"):
         F.smooth_l1_loss(x, t, reduction="batchmean")
-    with pytest.raises(ValueError, match=r"huber_loss: weights and input must have the same size, got weight shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"huber_loss: weights and input must have the same size, got weight shape \(3,\)"
+    ):
         F.huber_loss(x, t, weight=glassnet.ones(3))
     for loss in (F.smooth_l1_loss, F.huber_loss, F.kl_div):
-        with pytest.raises(ValueError, match=rf"{loss.__name__}: target shape \(2,\) differs from input shape \(2, 1\)"):
+        with pytest.raises(
+            ValueError, match=rf"{loss.__name__}: target shape \(2,\) differs from input shape \(2, 1\)"
+        ):
             loss(glassnet.randn(2, 1), glassnet.randn(2), reduction="sum")
         with pytest.raises(RuntimeError, match=f"{loss.__name__}: target must be floating point"):
             loss(x, glassnet.ones(2, 3, dtype=glassnet.int64), reduction="sum")

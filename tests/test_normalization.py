@@ -111,9 +111,7 @@ def test_functional_batch_norm_updates_running_statistics_in_place(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize(
-    "shape, normalized", [((4, 5), (5,)), ((2, 3, 4), (4,)), ((2, 3, 4), (3, 4)), ((5,), (5,))]
-)
+@pytest.mark.parametrize("shape, normalized", [((4, 5), (5,)), ((2, 3, 4), (4,)), ((2, 3, 4), (3, 4)), ((5,), (5,))])
 @pytest.mark.parametrize("affine", [True, False])
 def test_functional_layer_norm_matches_torch(shape, normalized, affine, dtype):
     shapes = [shape] + ([normalized, normalized] if affine else [])
@@ -166,7 +164,8 @@ def test_batch_norm_training_steps_then_evaluation_match_torch(layer, shape, mom
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
-    "options", [dict(affine=False), dict(track_running_stats=False), dict(bias=False), dict(eps=0.1)],
+    "options",
+    [dict(affine=False), dict(track_running_stats=False), dict(bias=False), dict(eps=0.1)],
     ids=["no-affine", "no-running-stats", "no-bias", "eps"],
 )
 def test_batch_norm_options_match_torch_in_both_modes(options, dtype):
@@ -237,8 +236,13 @@ def test_batch_norm_eval_with_one_sample_and_empty_batch():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "args, kwargs, shape",
-    [((5,), {}, (4, 5)), ((5,), {}, (2, 3, 5)), (([3, 5],), {"eps": 1e-3}, (2, 3, 5)), ((5,), {"bias": False}, (4, 5)),
-     ((5,), {"elementwise_affine": False}, (4, 5))],
+    [
+        ((5,), {}, (4, 5)),
+        ((5,), {}, (2, 3, 5)),
+        (([3, 5],), {"eps": 1e-3}, (2, 3, 5)),
+        ((5,), {"bias": False}, (4, 5)),
+        ((5,), {"elementwise_affine": False}, (4, 5)),
+    ],
 )
 def test_layer_norm_module_matches_torch(args, kwargs, shape, dtype):
     ours = nn.LayerNorm(*args, dtype=dtype, **kwargs)
@@ -252,8 +256,12 @@ def test_layer_norm_module_matches_torch(args, kwargs, shape, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "args, kwargs, shape",
-    [((2, 4), {}, (3, 4, 5)), ((3, 6), {}, (2, 6, 2, 3)), ((1, 4), {"affine": False}, (2, 4, 3)),
-     ((4, 4), {"bias": False}, (2, 4, 3))],
+    [
+        ((2, 4), {}, (3, 4, 5)),
+        ((3, 6), {}, (2, 6, 2, 3)),
+        ((1, 4), {"affine": False}, (2, 4, 3)),
+        ((4, 4), {"bias": False}, (2, 4, 3)),
+    ],
 )
 def test_group_norm_module_matches_torch(args, kwargs, shape, dtype):
     ours = nn.GroupNorm(*args, dtype=dtype, **kwargs)
@@ -295,8 +303,12 @@ def _random(*shape, seed=0):
     "fn, shapes",
     [
         (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [(4, 3, 2), (3,), (3,)]),
-        (lambda x, w, b: F.batch_norm(x, glassnet.zeros(3, dtype=glassnet.float64),
-                                      glassnet.full((3,), 2.0, dtype=glassnet.float64), w, b), [(4, 3), (3,), (3,)]),
+        (
+            lambda x, w, b: F.batch_norm(
+                x, glassnet.zeros(3, dtype=glassnet.float64), glassnet.full((3,), 2.0, dtype=glassnet.float64), w, b
+            ),
+            [(4, 3), (3,), (3,)],
+        ),
         (lambda x, w, b: F.layer_norm(x, (2, 3), w, b), [(2, 2, 3), (2, 3), (2, 3)]),
         (lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 3), (4,), (4,)]),
         (lambda x: F.layer_norm(x, (4,)), [(3, 4)]),
@@ -335,37 +347,81 @@ def test_one_fused_node_and_saved_weight_checked():
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: nn.BatchNorm1d(3)(glassnet.randn(1, 3)), ValueError,
-         r"batch_norm: Expected more than 1 value per channel when training, got input size \(1, 3\); hint"),
-        (lambda: nn.BatchNorm2d(3)(glassnet.randn(1, 3, 1, 1)), ValueError,
-         "Expected more than 1 value per channel when training"),
-        (lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 4)), RuntimeError,
-         r"batch_norm: running_mean should have shape \(4,\) \(one value per channel, C = input.shape\[1\]\), "
-         r"got shape \(3,\) for input shape \(2, 4\); hint: the layer's num_features"),
-        (lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 3, 4, 5)), ValueError,
-         r"BatchNorm1d: expected 2D or 3D input \(got 4D input of shape \(2, 3, 4, 5\)\); hint"),
+        (
+            lambda: nn.BatchNorm1d(3)(glassnet.randn(1, 3)),
+            ValueError,
+            r"batch_norm: Expected more than 1 value per channel when training, got input size \(1, 3\); hint",
+        ),
+        (
+            lambda: nn.BatchNorm2d(3)(glassnet.randn(1, 3, 1, 1)),
+            ValueError,
+            "Expected more than 1 value per channel when training",
+        ),
+        (
+            lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 4)),
+            RuntimeError,
+            r"batch_norm: running_mean should have shape \(4,\) \(one value per channel, C = input.shape\[1\]\), "
+            r"got shape \(3,\) for input shape \(2, 4\); hint: the layer's num_features",
+        ),
+        (
+            lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 3, 4, 5)),
+            ValueError,
+            r"BatchNorm1d: expected 2D or 3D input \(got 4D input of shape \(2, 3, 4, 5\)\); hint",
+        ),
         (lambda: nn.BatchNorm2d(3)(glassnet.randn(2, 3, 4)), ValueError, r"BatchNorm2d: expected 4D input \(got 3D"),
-        (lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 3, dtype=glassnet.float64)), RuntimeError,
-         r"batch_norm: input has dtype float64 but running_mean has dtype float32; hint"),
-        (lambda: F.batch_norm(glassnet.randn(2, 3), None, None), RuntimeError,
-         "batch_norm: running_mean must be defined in evaluation mode"),
-        (lambda: F.batch_norm(glassnet.randn(2, 3), glassnet.zeros(3), None, training=True), ValueError,
-         "both be None or neither"),
-        (lambda: F.batch_norm(glassnet.tensor([1, 2]), None, None, training=True), RuntimeError,
-         "batch_norm: input must be floating point"),
-        (lambda: nn.LayerNorm(4)(glassnet.randn(2, 3)), RuntimeError,
-         r"layer_norm: Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size "
-         r"\(2, 3\); hint"),
+        (
+            lambda: nn.BatchNorm1d(3)(glassnet.randn(2, 3, dtype=glassnet.float64)),
+            RuntimeError,
+            r"batch_norm: input has dtype float64 but running_mean has dtype float32; hint",
+        ),
+        (
+            lambda: F.batch_norm(glassnet.randn(2, 3), None, None),
+            RuntimeError,
+            "batch_norm: running_mean must be defined in evaluation mode",
+        ),
+        (
+            lambda: F.batch_norm(glassnet.randn(2, 3), glassnet.zeros(3), None, training=True),
+            ValueError,
+            "both be None or neither",
+        ),
+        (
+            lambda: F.batch_norm(glassnet.tensor([1, 2]), None, None, training=True),
+            RuntimeError,
+            "batch_norm: input must be floating point",
+        ),
+        (
+            lambda: nn.LayerNorm(4)(glassnet.randn(2, 3)),
+            RuntimeError,
+            r"layer_norm: Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size "
+            r"\(2, 3\); hint",
+        ),
         (lambda: nn.LayerNorm([2, 3])(glassnet.randn(3)), RuntimeError, "layer_norm: Given normalized_shape"),
-        (lambda: F.layer_norm(glassnet.randn(3, 4), (4,), glassnet.ones(3)), RuntimeError,
-         r"layer_norm: weight should have shape \(4,\)"),
-        (lambda: nn.GroupNorm(2, 3), ValueError, r"GroupNorm: num_channels \(3\) must be divisible by num_groups \(2\)"),
-        (lambda: nn.GroupNorm(2, 4)(glassnet.randn(2, 3, 5)), RuntimeError,
-         r"group_norm: Expected number of channels in input to be divisible by num_groups, but got input of shape "
-         r"\(2, 3, 5\) and num_groups=2; hint"),
-        (lambda: nn.GroupNorm(2, 4)(glassnet.randn(2, 6, 5)), RuntimeError, r"group_norm: weight should have shape \(6,\)"),
-        (lambda: nn.GroupNorm(2, 4)(glassnet.randn(4)), RuntimeError,
-         "group_norm: Expected at least 2 dimensions for input tensor but received 1"),
+        (
+            lambda: F.layer_norm(glassnet.randn(3, 4), (4,), glassnet.ones(3)),
+            RuntimeError,
+            r"layer_norm: weight should have shape \(4,\)",
+        ),
+        (
+            lambda: nn.GroupNorm(2, 3),
+            ValueError,
+            r"GroupNorm: num_channels \(3\) must be divisible by num_groups \(2\)",
+        ),
+        (
+            lambda: nn.GroupNorm(2, 4)(glassnet.randn(2, 3, 5)),
+            RuntimeError,
+            r"group_norm: Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            r"\(2, 3, 5\) and num_groups=2; hint",
+        ),
+        (
+            lambda: nn.GroupNorm(2, 4)(glassnet.randn(2, 6, 5)),
+            RuntimeError,
+            r"group_norm: weight should have shape \(6,\)",
+        ),
+        (
+            lambda: nn.GroupNorm(2, 4)(glassnet.randn(4)),
+            RuntimeError,
+            "group_norm: Expected at least 2 dimensions for input tensor but received 1",
+        ),
     ],
 )
 def test_errors_name_the_op_shapes_and_a_hint(call, error, message):
@@ -401,12 +457,21 @@ def test_batch_norm_trains_a_small_classifier():
 
 # -------------------------------------------- summary, to_torch/from_torch, ONNX
 def test_summary_rows_and_shape_errors():
-    net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.GroupNorm(2, 8), nn.Flatten(), nn.LayerNorm(288),
-                        nn.Linear(288, 4), nn.BatchNorm1d(4))
+    net = nn.Sequential(
+        nn.Conv2d(3, 8, 3),
+        nn.BatchNorm2d(8),
+        nn.GroupNorm(2, 8),
+        nn.Flatten(),
+        nn.LayerNorm(288),
+        nn.Linear(288, 4),
+        nn.BatchNorm1d(4),
+    )
     table = glassnet.summary(net, (5, 3, 8, 8))
     assert [row.output_shape for row in table.rows[1:3]] == [(5, 8, 6, 6)] * 2
     assert [row.params for row in table.rows] == [224, 16, 16, 0, 576, 1156, 8]
-    with pytest.raises(ValueError, match=r"layer 1 .*expects an input \(N, C, H, W\) with C = 8, got shape \(5, 3, 6, 6\)"):
+    with pytest.raises(
+        ValueError, match=r"layer 1 .*expects an input \(N, C, H, W\) with C = 8, got shape \(5, 3, 6, 6\)"
+    ):
         glassnet.summary(nn.Sequential(nn.Conv2d(3, 3, 3), nn.BatchNorm2d(8)), (5, 3, 8, 8))
     with pytest.raises(ValueError, match=r"expects an input ending in \(4,\), got shape \(5, 3\)"):
         glassnet.summary(nn.LayerNorm(4), (5, 3))
@@ -415,8 +480,13 @@ def test_summary_rows_and_shape_errors():
 def test_to_torch_and_back_keeps_running_statistics_and_outputs():
     interop = pytest.importorskip("glassnet.interop")
     net = nn.Sequential(
-        nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8, momentum=None), nn.GroupNorm(2, 8, affine=False), nn.Flatten(),
-        nn.LayerNorm(288, bias=False), nn.Linear(288, 4), nn.BatchNorm1d(4, affine=False),
+        nn.Conv2d(3, 8, 3),
+        nn.BatchNorm2d(8, momentum=None),
+        nn.GroupNorm(2, 8, affine=False),
+        nn.Flatten(),
+        nn.LayerNorm(288, bias=False),
+        nn.Linear(288, 4),
+        nn.BatchNorm1d(4, affine=False),
         nn.BatchNorm1d(4, track_running_stats=False),
     ).double()
     for _ in range(2):
@@ -440,8 +510,15 @@ def test_onnx_export_runs_in_onnxruntime_in_evaluation_mode(tmp_path):
 
     glassnet.manual_seed(0)
     net = nn.Sequential(
-        nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.GroupNorm(2, 8), nn.Flatten(), nn.LayerNorm(288),
-        nn.Linear(288, 6), nn.BatchNorm1d(6, affine=False), nn.GroupNorm(3, 6, affine=False),
+        nn.Conv2d(3, 8, 3),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.GroupNorm(2, 8),
+        nn.Flatten(),
+        nn.LayerNorm(288),
+        nn.Linear(288, 6),
+        nn.BatchNorm1d(6, affine=False),
+        nn.GroupNorm(3, 6, affine=False),
     )
     for _ in range(3):  # running statistics away from 0 and 1
         net(glassnet.randn(8, 3, 8, 8) * 3 + 1)

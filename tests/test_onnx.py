@@ -2,6 +2,7 @@
 
 Tolerance: atol 1e-5 at float32 (the issue's bound); measured differences are ~1e-7.
 """
+
 import json
 
 import numpy as np
@@ -163,7 +164,9 @@ def test_errors_name_the_layer_and_its_path(tmp_path):
         export(nn.MaxPool2d(2, return_indices=True), glassnet.zeros(1, 1, 4, 4), path)
     with pytest.raises(ExportError, match="needs a 4-D input"):
         export(nn.MaxPool2d(2), glassnet.zeros(1, 4, 4), path)
-    with pytest.raises(ExportError, match="example_input has dtype float64 but the model's parameters are glassnet.float32"):
+    with pytest.raises(
+        ExportError, match="example_input has dtype float64 but the model's parameters are glassnet.float32"
+    ):
         export(nn.Linear(2, 2), np.zeros((1, 2)), path)
     with pytest.raises(ExportError, match="opset_version must be between 13 and"):
         export(nn.Linear(2, 2), glassnet.zeros(1, 2), path, opset_version=11)

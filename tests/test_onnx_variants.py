@@ -1,6 +1,7 @@
 """ONNX export of Conv1d, ConvTranspose1d/2d, MaxPool1d, AdaptiveMaxPool2d, Upsample, the padding layers and
 Dropout2d: onnxruntime at batch 1 and 7 equals glassnet's forward (``test_onnx.assert_exports_exactly``, atol 1e-5).
 """
+
 import pytest
 
 import glassnet

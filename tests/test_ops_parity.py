@@ -5,6 +5,7 @@ Each case runs in float32 (tolerance 1e-5 relative and absolute) and float64
 Points where an op is not differentiable (ties, kinks, bounds) have their own
 tests at the end: there the gradient PyTorch chooses is part of the API.
 """
+
 import functools
 
 import numpy as np
@@ -151,9 +152,23 @@ CASES = [
     case([(3, 4)], lambda x: x.softmax(-1), id="softmax"),
     case([(3, 4, 2)], lambda x: x.softmax(1), id="softmax-dim"),
     case([(3, 4)], lambda x: x.log_softmax(1), id="log_softmax"),
-    case([(3, 4)], lambda x: torch.nn.functional.leaky_relu(x, 0.1), lambda x: activation.LeakyReLU.apply(x, negative_slope=0.1), id="leaky_relu"),
-    case([(3, 4)], lambda x: torch.nn.functional.gelu(x), lambda x: activation.GELU.apply(x), low=-4, high=4, id="gelu"),
-    case([(3, 4)], lambda x: torch.nn.functional.gelu(x, approximate="tanh"), lambda x: activation.GELU.apply(x, approximate="tanh"), low=-4, high=4, id="gelu-tanh"),
+    case(
+        [(3, 4)],
+        lambda x: torch.nn.functional.leaky_relu(x, 0.1),
+        lambda x: activation.LeakyReLU.apply(x, negative_slope=0.1),
+        id="leaky_relu",
+    ),
+    case(
+        [(3, 4)], lambda x: torch.nn.functional.gelu(x), lambda x: activation.GELU.apply(x), low=-4, high=4, id="gelu"
+    ),
+    case(
+        [(3, 4)],
+        lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
+        lambda x: activation.GELU.apply(x, approximate="tanh"),
+        low=-4,
+        high=4,
+        id="gelu-tanh",
+    ),
     case([(3, 4, 2)], *both(lambda L, x: L.log_softmax(x, 0)), id="log_softmax-function"),
     # composites in one graph: several paths into the same inputs
     case([(3, 4), (4,)], lambda x, y: ((x * y).exp() / (1 + x**2)).sum(1).log_softmax(0), id="composite"),

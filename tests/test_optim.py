@@ -3,6 +3,7 @@
 Tolerances: parameters after several steps agree with torch to 1e-10 in float64
 and 1e-5 in float32.
 """
+
 import re
 
 import numpy as np
@@ -303,8 +304,10 @@ def test_load_state_dict_checks_sizes_and_casts_to_the_parameter_dtype():
     a = glassnet.zeros(2, requires_grad=True)
     b = glassnet.zeros(3, requires_grad=True)
     opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
-    saved = {"state": {1: {"momentum_buffer": np.ones(3, dtype=np.float64)}},
-             "param_groups": [{"lr": 0.5, "params": [0, 1]}]}  # hyper-parameters not saved take the defaults
+    saved = {
+        "state": {1: {"momentum_buffer": np.ones(3, dtype=np.float64)}},
+        "param_groups": [{"lr": 0.5, "params": [0, 1]}],
+    }  # hyper-parameters not saved take the defaults
     opt.load_state_dict(saved)
     assert opt.state[b]["momentum_buffer"].dtype == np.float32
     assert opt.param_groups[0] == dict(opt.defaults, lr=0.5, params=[a, b])

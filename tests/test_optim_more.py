@@ -5,6 +5,7 @@ new batch at every step, in glassnet and in torch from the same weights, and
 compares the parameters and the optimizer state.  Tolerances: 1e-10 in float64,
 2e-5 in float32 (float32 rounding differences grow a little over 25 steps).
 """
+
 import numpy as np
 import pytest
 
@@ -89,8 +90,9 @@ def test_adagrad_follows_its_formula_on_a_quadratic():
     np.testing.assert_allclose(theta.array, expected, rtol=1e-14)
 
 
-@pytest.mark.parametrize("name, kwargs", [CONFIGS[4], CONFIGS[5], CONFIGS[8], CONFIGS[9]],
-                         ids=[IDS[4], IDS[5], IDS[8], IDS[9]])
+@pytest.mark.parametrize(
+    "name, kwargs", [CONFIGS[4], CONFIGS[5], CONFIGS[8], CONFIGS[9]], ids=[IDS[4], IDS[5], IDS[8], IDS[9]]
+)
 def test_state_dict_round_trip_resumes_the_trajectory(name, kwargs):
     weights = initial_weights(np.float64)
     uninterrupted, _ = train_glassnet(lambda p: getattr(optim, name)(p, **kwargs), weights, STEPS)
@@ -110,24 +112,28 @@ def test_adagrad_state_exists_before_the_first_step_as_in_torch():
     weights = initial_weights(np.float32)
     ours, _ = train_glassnet(lambda p: optim.Adagrad(p, initial_accumulator_value=0.3), weights, 0)
     our_state = optim.Adagrad(list(ours.values()), initial_accumulator_value=0.3).state_dict()["state"]
-    their_state = torch.optim.Adagrad([torch.zeros(v.shape) for v in weights.values()],
-                                      initial_accumulator_value=0.3).state_dict()["state"]
+    their_state = torch.optim.Adagrad(
+        [torch.zeros(v.shape) for v in weights.values()], initial_accumulator_value=0.3
+    ).state_dict()["state"]
     assert our_state.keys() == their_state.keys() == {0, 1, 2, 3}
     for index in our_state:
         assert int(our_state[index]["step"]) == 0
         np.testing.assert_array_equal(our_state[index]["sum"], their_state[index]["sum"].numpy())
 
 
-@pytest.mark.parametrize("name, kwargs, message", [
-    ("RMSprop", dict(lr=-1), "Invalid learning rate: -1"),
-    ("RMSprop", dict(alpha=-0.5), "Invalid alpha value: -0.5"),
-    ("RMSprop", dict(momentum=-0.1), "Invalid momentum value: -0.1"),
-    ("RMSprop", dict(eps=-1e-8), "Invalid epsilon value: -1e-08"),
-    ("RMSprop", dict(weight_decay=-2), "Invalid weight_decay value: -2"),
-    ("Adagrad", dict(lr_decay=-0.1), "Invalid lr_decay value: -0.1"),
-    ("Adagrad", dict(initial_accumulator_value=-1), "Invalid initial_accumulator_value value: -1"),
-    ("Adagrad", dict(eps=-1), "Invalid epsilon value: -1"),
-])
+@pytest.mark.parametrize(
+    "name, kwargs, message",
+    [
+        ("RMSprop", dict(lr=-1), "Invalid learning rate: -1"),
+        ("RMSprop", dict(alpha=-0.5), "Invalid alpha value: -0.5"),
+        ("RMSprop", dict(momentum=-0.1), "Invalid momentum value: -0.1"),
+        ("RMSprop", dict(eps=-1e-8), "Invalid epsilon value: -1e-08"),
+        ("RMSprop", dict(weight_decay=-2), "Invalid weight_decay value: -2"),
+        ("Adagrad", dict(lr_decay=-0.1), "Invalid lr_decay value: -0.1"),
+        ("Adagrad", dict(initial_accumulator_value=-1), "Invalid initial_accumulator_value value: -1"),
+        ("Adagrad", dict(eps=-1), "Invalid epsilon value: -1"),
+    ],
+)
 def test_bad_arguments_raise_torchs_errors(name, kwargs, message):
     import glassnet
 

@@ -3,6 +3,7 @@
 Each check runs in a fresh interpreter in which importing an optional package
 fails, as if it were not installed, and then looks at ``sys.modules``.
 """
+
 import pathlib
 import subprocess
 import sys
@@ -30,7 +31,9 @@ sys.meta_path.insert(0, NotInstalled())
 def run_isolated(code):
     result = subprocess.run(
         [sys.executable, "-I", "-c", BLOCK_OPTIONAL + textwrap.dedent(code)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

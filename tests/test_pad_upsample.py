@@ -3,6 +3,7 @@
 Tolerances: float64 to 1e-10, float32 to 1e-5 (``helpers.TOLERANCES``).
 gradcheck and the dropout properties need no PyTorch.
 """
+
 import warnings
 
 import numpy as np
@@ -35,8 +36,12 @@ PAD_CASES = [
 @pytest.mark.parametrize("shape, widths, mode, value", PAD_CASES)
 def test_pad_matches_torch(shape, widths, mode, value, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.pad(x, widths, mode=mode, value=value),
-                       lambda x: F.pad(x, widths, mode=mode, value=value), dtype=dtype)
+    compare_with_torch(
+        [shape],
+        lambda x: torch.nn.functional.pad(x, widths, mode=mode, value=value),
+        lambda x: F.pad(x, widths, mode=mode, value=value),
+        dtype=dtype,
+    )
 
 
 def test_pad_integers_and_numpy_ints_like_torch():
@@ -44,7 +49,9 @@ def test_pad_integers_and_numpy_ints_like_torch():
     x = np.arange(6).reshape(1, 2, 3)
     for mode, value in (("constant", 2.7), ("reflect", None), ("replicate", None)):
         expected = torch.nn.functional.pad(torch.tensor(x), (np.int64(1), 2), mode=mode, value=value).numpy()
-        np.testing.assert_array_equal(F.pad(glassnet.tensor(x), (np.int64(1), 2), mode=mode, value=value).array, expected)
+        np.testing.assert_array_equal(
+            F.pad(glassnet.tensor(x), (np.int64(1), 2), mode=mode, value=value).array, expected
+        )
 
 
 @pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
@@ -57,17 +64,39 @@ def test_pad_gradcheck(mode):
     "shape, widths, options, error, match",
     [
         ((2, 3), (1,), {}, RuntimeError, r"pad: padding length must be divisible by 2, but got 1 values \(1,\); hint"),
-        ((2, 3), (1, 1, 1, 1, 1, 1), {}, RuntimeError, r"padding length should be at most two times the input dimension"),
+        (
+            (2, 3),
+            (1, 1, 1, 1, 1, 1),
+            {},
+            RuntimeError,
+            r"padding length should be at most two times the input dimension",
+        ),
         ((2, 3), (1.5, 1), {}, TypeError, r"pad: pad must be a tuple of ints, but got \(1.5, 1\)"),
         ((2, 3), (-2, -2), {}, RuntimeError, r"dimension 1 of size 3 .* with padding \(-2, -2\) would have size -1"),
         ((2, 3), (1, 1), {"mode": "mirror"}, NotImplementedError, "unrecognised padding mode 'mirror'"),
         ((2, 3), (1, 1), {"mode": "reflect", "value": 1.0}, RuntimeError, "doesn't take a value argument"),
-        ((1, 2, 3, 3), (1, 1), {"mode": "reflect"}, NotImplementedError,
-         r"mode 'reflect' with padding length 2 is not supported for a 4-D input \(shape \(1, 2, 3, 3\)\)"),
-        ((2, 3), (3, 0), {"mode": "reflect"}, RuntimeError,
-         r"padding \(3, 0\) in mode 'reflect' must be smaller than 3, the size of dimension 1 \(input shape \(2, 3\)\)"),
+        (
+            (1, 2, 3, 3),
+            (1, 1),
+            {"mode": "reflect"},
+            NotImplementedError,
+            r"mode 'reflect' with padding length 2 is not supported for a 4-D input \(shape \(1, 2, 3, 3\)\)",
+        ),
+        (
+            (2, 3),
+            (3, 0),
+            {"mode": "reflect"},
+            RuntimeError,
+            r"padding \(3, 0\) in mode 'reflect' must be smaller than 3, the size of dimension 1 \(input shape \(2, 3\)\)",
+        ),
         ((2, 3), (0, 4), {"mode": "circular"}, RuntimeError, r"must be at most 3"),
-        ((2, 0), (1, 1), {"mode": "replicate"}, RuntimeError, r"needs a non-empty dimension 1 \(input shape \(2, 0\)\)"),
+        (
+            (2, 0),
+            (1, 1),
+            {"mode": "replicate"},
+            RuntimeError,
+            r"needs a non-empty dimension 1 \(input shape \(2, 0\)\)",
+        ),
     ],
 )
 def test_pad_errors_name_the_op_shapes_and_a_hint(shape, widths, options, error, match):
@@ -76,9 +105,18 @@ def test_pad_errors_name_the_op_shapes_and_a_hint(shape, widths, options, error,
 
 
 PAD_LAYERS = [
-    ("ZeroPad2d", (2,)), ("ZeroPad2d", ((1, 2, 0, 3),)), ("ConstantPad2d", ((1, 2), 3.5)), ("ConstantPad2d", (1, -1)),
-    ("ZeroPad1d", (2,)), ("ConstantPad1d", ((0, 2), 1)), ("ReflectionPad2d", ((1, 2, 2, 0),)), ("ReflectionPad1d", (2,)),
-    ("ReplicationPad2d", (3,)), ("ReplicationPad1d", ((1, 4),)), ("CircularPad2d", (1,)), ("CircularPad1d", ((2, 1),)),
+    ("ZeroPad2d", (2,)),
+    ("ZeroPad2d", ((1, 2, 0, 3),)),
+    ("ConstantPad2d", ((1, 2), 3.5)),
+    ("ConstantPad2d", (1, -1)),
+    ("ZeroPad1d", (2,)),
+    ("ConstantPad1d", ((0, 2), 1)),
+    ("ReflectionPad2d", ((1, 2, 2, 0),)),
+    ("ReflectionPad1d", (2,)),
+    ("ReplicationPad2d", (3,)),
+    ("ReplicationPad1d", ((1, 4),)),
+    ("CircularPad2d", (1,)),
+    ("CircularPad1d", ((2, 1),)),
 ]
 
 
@@ -113,20 +151,29 @@ INTERPOLATE_CASES = [
 def test_interpolate_4d_matches_torch(shape, options, mode, align_corners, dtype):
     torch = pytest.importorskip("torch")
     kwargs = dict(options, mode=mode, align_corners=align_corners)
-    compare_with_torch([shape], lambda x: torch.nn.functional.interpolate(x, **kwargs),
-                       lambda x: F.interpolate(x, **kwargs), dtype=dtype)
+    compare_with_torch(
+        [shape],
+        lambda x: torch.nn.functional.interpolate(x, **kwargs),
+        lambda x: F.interpolate(x, **kwargs),
+        dtype=dtype,
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(
-    "mode, align_corners", [("nearest", None), ("linear", False), ("linear", True), ("nearest-exact", None), ("area", None)]
+    "mode, align_corners",
+    [("nearest", None), ("linear", False), ("linear", True), ("nearest-exact", None), ("area", None)],
 )
 @pytest.mark.parametrize("options", [{"scale_factor": 2}, {"size": 4}, {"scale_factor": 1.7}, {"size": 13}])
 def test_interpolate_3d_matches_torch(options, mode, align_corners, dtype):
     torch = pytest.importorskip("torch")
     kwargs = dict(options, mode=mode, align_corners=align_corners)
-    compare_with_torch([(2, 3, 7)], lambda x: torch.nn.functional.interpolate(x, **kwargs),
-                       lambda x: F.interpolate(x, **kwargs), dtype=dtype)
+    compare_with_torch(
+        [(2, 3, 7)],
+        lambda x: torch.nn.functional.interpolate(x, **kwargs),
+        lambda x: F.interpolate(x, **kwargs),
+        dtype=dtype,
+    )
 
 
 @pytest.mark.parametrize("dims", [1, 2])
@@ -141,7 +188,9 @@ def test_nearest_read_positions_match_torch_for_many_sizes_and_scales(dims):
             for out in range(1, 30):
                 for mode in ("nearest", "nearest-exact"):
                     rounded = round(out / size, 2)
-                    for kwargs in ({"size": out}, {"scale_factor": out / size}, {"scale_factor": rounded})[: 2 + (size * rounded >= 1)]:
+                    for kwargs in ({"size": out}, {"scale_factor": out / size}, {"scale_factor": rounded})[
+                        : 2 + (size * rounded >= 1)
+                    ]:
                         if dims == 2:
                             kwargs = {k: (2, v) if k == "size" else (1.0, v) for k, v in kwargs.items()}
                         expected = torch.nn.functional.interpolate(torch.tensor(x), mode=mode, **kwargs).numpy()
@@ -151,8 +200,11 @@ def test_nearest_read_positions_match_torch_for_many_sizes_and_scales(dims):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"scale_factor": 2, "mode": "nearest"}, {"size": (4, 3), "mode": "bilinear"},
-     {"scale_factor": 1.5, "mode": "bilinear", "align_corners": True}],
+    [
+        {"scale_factor": 2, "mode": "nearest"},
+        {"size": (4, 3), "mode": "bilinear"},
+        {"scale_factor": 1.5, "mode": "bilinear", "align_corners": True},
+    ],
 )
 def test_interpolate_gradcheck(kwargs):
     x = glassnet.tensor(np.random.default_rng(1).standard_normal((1, 2, 3, 5)), requires_grad=True)
@@ -171,15 +223,33 @@ def test_interpolate_to_the_same_size_is_a_copy():
     [
         ((1, 1, 4, 4), {"size": 2, "scale_factor": 2}, ValueError, "only one of size or scale_factor"),
         ((1, 1, 4, 4), {}, ValueError, "either size or scale_factor should be defined"),
-        ((1, 1, 4, 4), {"size": 3, "align_corners": True}, ValueError,
-         r"align_corners option can only be set with the interpolating modes"),
-        ((1, 1, 4, 4), {"size": (3,)}, ValueError, r"same number of spatial dimensions, but got input with spatial "
-                                                    r"dimensions of \[4, 4\] and output size of \(3,\)"),
+        (
+            (1, 1, 4, 4),
+            {"size": 3, "align_corners": True},
+            ValueError,
+            r"align_corners option can only be set with the interpolating modes",
+        ),
+        (
+            (1, 1, 4, 4),
+            {"size": (3,)},
+            ValueError,
+            r"same number of spatial dimensions, but got input with spatial "
+            r"dimensions of \[4, 4\] and output size of \(3,\)",
+        ),
         ((1, 1, 4, 4), {"size": (3, 2.5)}, TypeError, "expected size to be an int or a tuple of ints"),
-        ((1, 1, 4, 4), {"size": (0, 3)}, RuntimeError, r"sizes should be greater than 0, but got input \(4, 4\) and "
-                                                       r"output \(0, 3\)"),
-        ((1, 1, 4), {"size": 3, "mode": "bilinear"}, NotImplementedError,
-         r"mode 'bilinear' needs a 4-D \(N, C, H, W\) input, but got shape \(1, 1, 4\)"),
+        (
+            (1, 1, 4, 4),
+            {"size": (0, 3)},
+            RuntimeError,
+            r"sizes should be greater than 0, but got input \(4, 4\) and "
+            r"output \(0, 3\)",
+        ),
+        (
+            (1, 1, 4),
+            {"size": 3, "mode": "bilinear"},
+            NotImplementedError,
+            r"mode 'bilinear' needs a 4-D \(N, C, H, W\) input, but got shape \(1, 1, 4\)",
+        ),
         ((1, 4), {"size": 3}, NotImplementedError, r"mode 'nearest' needs a 3-D .* or 4-D .* input"),
         ((1, 1, 4, 4), {"size": 3, "mode": "bicubic"}, NotImplementedError, "glassnet has no bicubic"),
         ((1, 1, 4, 4), {"size": 3, "mode": "bilinear", "antialias": True}, NotImplementedError, "antialias"),

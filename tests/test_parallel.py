@@ -5,6 +5,7 @@ matrix products must give the same numbers however the work is split: these
 tests force one-sample parts on several threads and compare with the loop
 oracles (float64, 1e-10).
 """
+
 import numpy as np
 import pytest
 
@@ -84,7 +85,11 @@ def test_conv_parts_are_whole_images_or_bands_of_output_rows(monkeypatch, thread
 @pytest.mark.parametrize("options", [{}, {"stride": 2, "padding": 1}, {"dilation": 2, "groups": 2}])
 def test_conv2d_split_into_parts_matches_the_oracle(conv_split, options):
     rng = np.random.default_rng(0)
-    x, w, b = rng.standard_normal((5, 4, 9, 8)), rng.standard_normal((6, 4 // options.get("groups", 1), 3, 3)), rng.standard_normal(6)
+    x, w, b = (
+        rng.standard_normal((5, 4, 9, 8)),
+        rng.standard_normal((6, 4 // options.get("groups", 1), 3, 3)),
+        rng.standard_normal(6),
+    )
     xt, wt, bt = (glassnet.tensor(a, requires_grad=True) for a in (x, w, b))
     out = conv2d(xt, wt, bt, **options)
     stride, dilation, pad = options.get("stride", 1), options.get("dilation", 1), options.get("padding", 0)

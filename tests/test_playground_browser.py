@@ -7,6 +7,7 @@ and the measured training speed go to ``$GLASSNET_ARTIFACTS`` (default ``tests/a
 Skipped when the ``playwright`` package or ``/usr/bin/chromium`` is missing (CI installs both:
 ``pip install playwright`` and ``apt-get install chromium``; never ``playwright install``).
 """
+
 import contextlib
 import importlib.util
 import json
@@ -37,7 +38,8 @@ ARTIFACTS = Path(os.environ.get("GLASSNET_ARTIFACTS") or Path(__file__).with_nam
 def base_url():
     try:
         from threadpoolctl import threadpool_limits
-        limits = threadpool_limits(1, user_api="blas")    # as `glassnet playground` runs
+
+        limits = threadpool_limits(1, user_api="blas")  # as `glassnet playground` runs
     except ImportError:
         limits = contextlib.nullcontext()
     uvicorn_server, sock = playground_server.make_server(0)
@@ -57,8 +59,10 @@ def base_url():
 def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield browser
         browser.close()
 
@@ -156,7 +160,7 @@ def test_lecture_link(page, base_url, number):
     page.wait_for_timeout(500)
     page.click("#play-pause-button")
     elapsed = time.monotonic() - started
-    trained = settled_epoch(page)                                     # frames in flight arrive, then nothing
+    trained = settled_epoch(page)  # frames in flight arrive, then nothing
     assert trained >= 40 and loss(page) < initial_loss
     page.click("#next-step-button")
     shown = page.inner_text("#iter-number")
@@ -168,8 +172,9 @@ def test_lecture_link(page, base_url, number):
     page.locator("#network-svg .link-hover").last.click()
     page.fill("#hovercard .hovercard-input", "3")
     page.press("#hovercard .hovercard-input", "Enter")
-    page.wait_for_function("parseFloat(Array.from(document.querySelectorAll('#network-svg .link')).pop()"
-                           ".style.strokeWidth) > 6.3")
+    page.wait_for_function(
+        "parseFloat(Array.from(document.querySelectorAll('#network-svg .link')).pop().style.strokeWidth) > 6.3"
+    )
     page.wait_for_function("document.querySelector('#hovercard').innerText.includes('Weight is 3.0')")
     page.mouse.move(5, 5)
     page.wait_for_function("document.querySelector('#hovercard').hidden")
@@ -177,21 +182,24 @@ def test_lecture_link(page, base_url, number):
     # Change controls: the hash follows, in the original's format.
     page.select_option("#learningRate", "0.1")
     page.wait_for_function("location.hash.includes('&learningRate=0.1&')")
-    assert epoch(page) == trained + 1                                 # the learning rate does not reset
+    assert epoch(page) == trained + 1  # the learning rate does not reset
     page.click('.dataset[data-dataset="xor"]')
     page.wait_for_function("location.hash.includes('&dataset=xor&')")
-    assert "seed=0.79237" not in hash_of(page)                        # new data, new seed
+    assert "seed=0.79237" not in hash_of(page)  # new data, new seed
     page.wait_for_function("document.querySelector('#iter-number').textContent === '000,000'")
     page.click('.node.input[data-node="sinX"]')
     page.wait_for_function("location.hash.includes('&sinX=true&')")
     if number == 4:
-        (ARTIFACTS / "playground-speed.json").write_text(json.dumps(
-            {"link": 4, "epochs": trained, "seconds": round(elapsed, 2), "epochs_per_second": trained / elapsed}))
+        (ARTIFACTS / "playground-speed.json").write_text(
+            json.dumps(
+                {"link": 4, "epochs": trained, "seconds": round(elapsed, 2), "epochs_per_second": trained / elapsed}
+            )
+        )
 
 
 def test_fifth_link_hashchange_and_extras(page, base_url):
     open_link(page, base_url, LECTURE[3])
-    page.evaluate(f"location.hash = {json.dumps(LINK5)}")                # editing the URL opens the link
+    page.evaluate(f"location.hash = {json.dumps(LINK5)}")  # editing the URL opens the link
     page.wait_for_function("location.hash.includes('networkShape=8,8,8&')")
     assert page.inner_text("#num-layers") == "3" and page.input_value("#activation") == "relu"
     assert page.inner_text("#noise-value") == "25"
@@ -225,19 +233,20 @@ def test_hide_keys_csv_points_and_export(page, base_url, tmp_path):
     open_link(page, base_url, "hideText=true&noise_hide=true&percTrainData_hide=true&xSquared_hide=true&seed=5")
     assert not page.is_visible("#header") and not page.is_visible("#article-text")
     assert not page.is_visible("#noise") and page.is_visible("#batchSize")
-    assert not page.is_visible("#loss-test") and page.is_visible("#loss-train")     # the original's quirk (#129)
+    assert not page.is_visible("#loss-test") and page.is_visible("#loss-train")  # the original's quirk (#129)
     assert page.locator('.node[data-node="xSquared"]').count() == 0
     assert hash_of(page).endswith("&noise_hide=true&percTrainData_hide=true&xSquared_hide=true")
 
     open_link(page, base_url, LECTURE[3])
     page.click("#more-button")
     rows = "\n".join(f"{x:.2f},{y:.2f},{1 if x * y > 0 else -1}" for x in range(-5, 6) for y in (-4.5, -1.5, 2.5, 4))
-    page.set_input_files("#csv-file", files=[{"name": "points.csv", "mimeType": "text/csv",
-                                              "buffer": ("x,y,label\n" + rows).encode()}])
+    page.set_input_files(
+        "#csv-file", files=[{"name": "points.csv", "mimeType": "text/csv", "buffer": ("x,y,label\n" + rows).encode()}]
+    )
     page.wait_for_function("!document.querySelector('.custom-data-note').hidden")
-    assert page.locator("#heatmap-overlay circle").count() == 22                     # the training half
+    assert page.locator("#heatmap-overlay circle").count() == 22  # the training half
     if importlib.util.find_spec("safetensors") is None:
-        return                                                                      # export needs it
+        return  # export needs it
     with page.expect_download() as download:
         page.click("#export-button")
     path = tmp_path / "model.zip"

@@ -4,6 +4,7 @@
 of the original's ``nn.ts`` in plain Python floats: the slow oracle that the
 vectorised ``Network`` must match (L1, L2, regression, initZero, odd batch sizes).
 """
+
 import json
 import math
 
@@ -17,19 +18,33 @@ from glassnet.playground.jsnumber import to_fixed
 from glassnet.playground.network import Network, batch_plan
 from glassnet.playground.simulate import main as simulate_main
 
-CONFIG_A = ("activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
-            "&regularizationRate=0&noise=0&networkShape=3&seed=0.79237&showTestData=false&discretize=false"
-            "&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false"
-            "&cosY=false&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false")
-CONFIG_B = (CONFIG_A.replace("activation=tanh", "activation=relu").replace("batchSize=10", "batchSize=30")
-            .replace("dataset=circle", "dataset=xor").replace("noise=0", "noise=25")
-            .replace("networkShape=3", "networkShape=4,2").replace("percTrainData=50", "percTrainData=70"))
+CONFIG_A = (
+    "activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=3&seed=0.79237&showTestData=false&discretize=false"
+    "&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false"
+    "&cosY=false&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false"
+)
+CONFIG_B = (
+    CONFIG_A.replace("activation=tanh", "activation=relu")
+    .replace("batchSize=10", "batchSize=30")
+    .replace("dataset=circle", "dataset=xor")
+    .replace("noise=0", "noise=25")
+    .replace("networkShape=3", "networkShape=4,2")
+    .replace("percTrainData=50", "percTrainData=70")
+)
 
-LOSSES_A = {0: (0.5198263230392653, 0.5842488032100697), 1: (0.48160561415314984, 0.5520876593282905),
-            2: (0.4616712330237088, 0.5333095654795698), 10: (0.3189502043188019, 0.40228410117907143),
-            100: (0.04151174220839579, 0.05662590102946179)}
-LOSSES_B = {0: (0.48284536021722896, 0.5026816783290777), 10: (0.34604943379131164, 0.3917546939587693),
-            100: (0.29106947910913433, 0.3288389765143404)}
+LOSSES_A = {
+    0: (0.5198263230392653, 0.5842488032100697),
+    1: (0.48160561415314984, 0.5520876593282905),
+    2: (0.4616712330237088, 0.5333095654795698),
+    10: (0.3189502043188019, 0.40228410117907143),
+    100: (0.04151174220839579, 0.05662590102946179),
+}
+LOSSES_B = {
+    0: (0.48284536021722896, 0.5026816783290777),
+    10: (0.34604943379131164, 0.3917546939587693),
+    100: (0.29106947910913433, 0.3288389765143404),
+}
 
 
 def run_losses(link, epochs, backend="numpy"):
@@ -43,7 +58,7 @@ def run_losses(link, epochs, backend="numpy"):
 
 def assert_losses(actual, expected, max_epoch_exact=10):
     for epoch, (train, test) in expected.items():
-        tol = 1e-12 if epoch <= max_epoch_exact else 1e-9   # longer runs may drift by libm ulps (spec §7)
+        tol = 1e-12 if epoch <= max_epoch_exact else 1e-9  # longer runs may drift by libm ulps (spec §7)
         assert actual[epoch] == pytest.approx((train, test), abs=tol, rel=0), f"epoch {epoch}"
 
 
@@ -56,10 +71,10 @@ def test_seedrandom_check_values():
 
 
 def test_seedrandom_keys():
-    empty, nul = SeedRandom(""), SeedRandom("\0")       # the empty key is [0], the same key as "\0"
+    empty, nul = SeedRandom(""), SeedRandom("\0")  # the empty key is [0], the same key as "\0"
     assert [empty() for _ in range(3)] == [nul() for _ in range(3)]
     assert SeedRandom("0.5")() != SeedRandom("0.50000")()
-    values = [SeedRandom("é😀" * 200)() for _ in range(2)]   # non-BMP characters and keys over 256 bytes work
+    values = [SeedRandom("é😀" * 200)() for _ in range(2)]  # non-BMP characters and keys over 256 bytes work
     assert values[0] == values[1] and 0 <= values[0] < 1
     with pytest.raises(TypeError, match="seed must be a string"):
         SeedRandom(0.5)
@@ -69,19 +84,29 @@ def test_seedrandom_keys():
 def test_configuration_a_data_and_weights():
     r = SeedRandom("0.79237")
     points, labels = datasets.classify_circle(500, 0.0, r)
-    assert points[:2].tolist() == [[-0.10705575194662117, -0.06086615007366342],
-                                   [0.11453561522666161, 0.41511030489371725]]
+    assert points[:2].tolist() == [
+        [-0.10705575194662117, -0.06086615007366342],
+        [0.11453561522666161, 0.41511030489371725],
+    ]
     assert labels[:2].tolist() == [1, 1]
     playground = Playground(CONFIG_A)
     assert playground.counts() == {"train": 250, "test": 250}
-    assert playground.train_points[:2].tolist() == [[-0.9214743253824526, -4.154428350769279],
-                                                    [4.6149415039931405, 1.9107528821234923]]
+    assert playground.train_points[:2].tolist() == [
+        [-0.9214743253824526, -4.154428350769279],
+        [4.6149415039931405, 1.9107528821234923],
+    ]
     assert playground.train_labels[:2].tolist() == [-1, -1]
     assert playground.points()["test"][0] == [*playground.test_points[0], playground.test_labels[0]]
     weights = playground.initial_weights()
     assert len(weights) == 9
-    assert weights[:6] == [0.26066876567077213, -0.43483415349131344, -0.2961154730760067,
-                           -0.3710618907219384, -0.4327705020457135, 0.019994829532532732]
+    assert weights[:6] == [
+        0.26066876567077213,
+        -0.43483415349131344,
+        -0.2961154730760067,
+        -0.3710618907219384,
+        -0.4327705020457135,
+        0.019994829532532732,
+    ]
     assert playground.network.biases_flat.tolist() == [0.1] * 4
 
 
@@ -94,7 +119,7 @@ def test_configuration_b_losses_with_leftover_batches():
     playground, losses = run_losses(CONFIG_B, 100)
     assert playground.counts() == {"train": 350, "test": 150}
     assert len(playground.initial_weights()) == 18
-    assert batch_plan(350, 30.0)[-1] == (330, 350, False)     # 20 leftovers join the next epoch's first batch
+    assert batch_plan(350, 30.0)[-1] == (330, 350, False)  # 20 leftovers join the next epoch's first batch
     assert_losses(losses, LOSSES_B)
 
 
@@ -238,14 +263,21 @@ def test_vectorised_network_matches_the_per_neuron_oracle(link):
     regression = state["problem"] == "regression"
     name = state["regDataset"] if regression else state["dataset"]
     datasets.generate(name, 1200 if regression else 500, state["noise"] / 100, state["percTrainData"], random)
-    reference = ReferenceNetwork(playground.network.shape, state["activation"], "linear" if regression else "tanh",
-                                 state["regularization"], state["initZero"], random)
+    reference = ReferenceNetwork(
+        playground.network.shape,
+        state["activation"],
+        "linear" if regression else "tanh",
+        state["regularization"],
+        state["initZero"],
+        random,
+    )
     assert reference.weights() == playground.initial_weights()
     args = (state["learningRate"], state["regularizationRate"], state["batchSize"])
     x, t, xt, tt = playground.train_inputs, playground.train_labels, playground.test_inputs, playground.test_labels
     for epoch in range(4):
         assert (playground.loss_train, playground.loss_test) == pytest.approx(
-            (reference.loss(x, t), reference.loss(xt, tt)), abs=1e-12, rel=0), f"epoch {epoch}"
+            (reference.loss(x, t), reference.loss(xt, tt)), abs=1e-12, rel=0
+        ), f"epoch {epoch}"
         playground.step()
         reference.epoch(x, t, *args)
     assert playground.network.weights_flat.tolist() == pytest.approx(reference.weights(), abs=1e-12, rel=0)
@@ -260,7 +292,7 @@ def test_l1_kills_links_and_keeps_them_dead():
     dead = network.dead.copy()
     assert dead.any() and (network.weights_flat[dead] == 0).all()
     link = next(link for link in network.links() if link["dead"])
-    playground.edit_weight(link["layer"], link["dest"], link["source"], 0.7)   # editing does not revive it
+    playground.edit_weight(link["layer"], link["dest"], link["source"], 0.7)  # editing does not revive it
     playground.step()
     assert network.dead[dead].all() and network.weights[link["layer"] - 1][link["dest"], link["source"]] == 0.7
 
@@ -287,17 +319,17 @@ class Script:
 
 def test_circle_draw_order_r_angle_noise():
     points, labels = datasets.classify_circle(2, 0.5, Script([0.5, 0.25, 0.5, 0.5, 0.0, 0.0, 1.0, 0.5]))
-    assert points[0] == pytest.approx([1.25, 0.0], abs=1e-15) and labels[0] == 1    # r = 1.25, angle = π/2
-    assert points[1] == pytest.approx([0.0, 3.5]) and labels[1] == -1               # r = 3.5, angle = 0; stored clean
+    assert points[0] == pytest.approx([1.25, 0.0], abs=1e-15) and labels[0] == 1  # r = 1.25, angle = π/2
+    assert points[1] == pytest.approx([0.0, 3.5]) and labels[1] == -1  # r = 3.5, angle = 0; stored clean
     points, labels = datasets.classify_circle(2, 0.0, Script([0.5, 0.25, 0.9, 0.9, 0.0, 0.0, 0.1, 0.1]))
-    assert labels.tolist() == [1, -1]                                                 # noise draws happen at noise 0
+    assert labels.tolist() == [1, -1]  # noise draws happen at noise 0
 
 
 def test_xor_draw_order_and_padding():
     points, labels = datasets.classify_xor(1, 0.0, Script([0.75, 0.25, 0.3, 0.3]))
     assert points[0].tolist() == [2.5 + 0.3, -2.5 - 0.3] and labels[0] == -1
     points, labels = datasets.classify_xor(1, 1.0, Script([0.75, 0.75, 0.0, 0.5]))
-    assert labels[0] == -1                                                            # (2.8 - 5)·(2.8 + 0) < 0
+    assert labels[0] == -1  # (2.8 - 5)·(2.8 + 0) < 0
 
 
 def test_spiral_and_gauss_draws():
@@ -305,11 +337,11 @@ def test_spiral_and_gauss_draws():
     points, labels = datasets.classify_spiral(4, 0.3, script)
     assert script.calls == 8 and labels.tolist() == [1, 1, -1, -1]
     assert points[1] == pytest.approx([2.5 * math.sin(1.75 * 0.5 * 2 * math.pi), 2.5 * math.cos(1.75 * math.pi)])
-    script = Script([0.9, 0.9, 0.75, 0.5, 0.5, 0.75] + [0.75, 0.5] * 2)   # the first pair is rejected (s > 1)
+    script = Script([0.9, 0.9, 0.75, 0.5, 0.5, 0.75] + [0.75, 0.5] * 2)  # the first pair is rejected (s > 1)
     points, labels = datasets.classify_two_gauss(2, 0.0, script)
-    v1 = 0.5                                                  # v2 = 0, so s = v1²
+    v1 = 0.5  # v2 = 0, so s = v1²
     assert points[0, 0] == 2 + math.sqrt(0.5) * math.sqrt(-2 * math.log(v1 * v1) / (v1 * v1)) * v1
-    assert points[0, 1] == 2 and script.calls == 10 and labels.tolist() == [1, -1]   # y used v1 = 0
+    assert points[0, 1] == 2 and script.calls == 10 and labels.tolist() == [1, -1]  # y used v1 = 0
 
 
 def test_regression_labels():
@@ -319,8 +351,9 @@ def test_regression_labels():
     assert points[0] == pytest.approx([-4, 2.5]) and labels[0] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("name, draws_per_point", [("circle", 4), ("xor", 4), ("spiral", 2),
-                                                   ("reg-plane", 4), ("reg-gauss", 4)])
+@pytest.mark.parametrize(
+    "name, draws_per_point", [("circle", 4), ("xor", 4), ("spiral", 2), ("reg-plane", 4), ("reg-gauss", 4)]
+)
 def test_draw_counts_then_shuffle(name, draws_per_point):
     n = 40
     random = SeedRandom("count")
@@ -334,9 +367,9 @@ def test_draw_counts_then_shuffle(name, draws_per_point):
 
 def test_shuffle_and_split():
     order = datasets.shuffle(3, Script([0.99, 0.0, 0.5]))
-    assert order.tolist() == [1, 0, 2]                       # swap(2, 2), swap(1, 0), swap(0, 0)
+    assert order.tolist() == [1, 0, 2]  # swap(2, 2), swap(1, 0), swap(0, 0)
     assert datasets.split_index(500, 70.0) == 350 and datasets.split_index(500, float("nan")) == 0
-    assert datasets.split_index(500, -10.0) == -50           # slices from the end, like Array.slice
+    assert datasets.split_index(500, -10.0) == -50  # slices from the end, like Array.slice
 
 
 # ------------------------------------------------------------------ session actions
@@ -353,7 +386,7 @@ def test_reset_continues_the_stream_and_learning_rate_does_not_reset():
 def test_dataset_change_draws_the_next_seed_from_the_stream():
     playground = Playground(CONFIG_A)
     probe = SeedRandom("0.79237")
-    for _ in range(500 * 4 + 500 + 9):                       # data, shuffle, weights
+    for _ in range(500 * 4 + 500 + 9):  # data, shuffle, weights
         probe()
     expected_seed = to_fixed(probe(), 5)
     playground.set("dataset", "xor")
@@ -416,13 +449,15 @@ def test_heatmap_grid_and_nodes():
     assert (maps["x"][j] == xs).all() and (maps["y"][:, i] == ys).all() and (maps["4"] == image).all()
     thumbs = playground.thumbnails()
     assert thumbs["1"].shape == (10, 10) and thumbs["1"][0, 0] == pytest.approx(maps["1"][:10, :10].mean())
-    assert grid_features(("x", "y"), 100) is grid_features(("x", "y"), 100)     # cached
+    assert grid_features(("x", "y"), 100) is grid_features(("x", "y"), 100)  # cached
 
 
 # ------------------------------------------------------------------ gradients: explicit backprop vs glassnet
 def both_backends(activation, output, loss, outputs=1, seed="g"):
-    return [Network([3, 5, 4, outputs], activation, output, None, random=SeedRandom(seed), loss=loss, backend=b)
-            for b in ("numpy", "glassnet")]
+    return [
+        Network([3, 5, 4, outputs], activation, output, None, random=SeedRandom(seed), loss=loss, backend=b)
+        for b in ("numpy", "glassnet")
+    ]
 
 
 def assert_same_gradients(nets, inputs, targets):
@@ -439,8 +474,10 @@ def test_explicit_backprop_matches_glassnet_autograd(activation):
     assert_same_gradients(both_backends(activation, "tanh", "square", seed=activation), inputs, targets)
 
 
-@pytest.mark.parametrize("output, loss, outputs", [("linear", "square", 1), ("tanh", "cross_entropy", 1),
-                                                   ("softmax", "cross_entropy", 3), ("sigmoid", "square", 1)])
+@pytest.mark.parametrize(
+    "output, loss, outputs",
+    [("linear", "square", 1), ("tanh", "cross_entropy", 1), ("softmax", "cross_entropy", 3), ("sigmoid", "square", 1)],
+)
 def test_output_and_loss_gradients_match_glassnet_autograd(output, loss, outputs):
     rng = np.random.default_rng(1)
     inputs = rng.uniform(-3, 3, (12, 3))
@@ -504,7 +541,7 @@ def test_user_points_from_csv():
     hash_before = playground.hash
     playground.use_points("\n".join(rows))
     assert sum(playground.counts().values()) == 33 and set(playground.train_labels.tolist()) <= {-1.0, 1.0}
-    assert playground.hash != hash_before and playground.epoch == 0     # new seed, as a data change
+    assert playground.hash != hash_before and playground.epoch == 0  # new seed, as a data change
     playground.step()
     points, labels, kind = datasets.parse_points_csv("1,2,0\n3,4,2\n5,6,1")
     assert kind == "multiclass" and labels.tolist() == [0, 2, 1]
@@ -538,8 +575,9 @@ def test_export_rebuilds_the_model(tmp_path, framework):
     points = np.array([[-3.0, 3.0], [0.5, 0.0], [3.0, -3.0]])
     output = model(lib.tensor(module.features(points[:, 0], points[:, 1]), dtype=lib.float64))
     expected = playground.network.forward(module.features(points[:, 0], points[:, 1]))
-    np.testing.assert_allclose(np.asarray(output.detach().numpy() if framework == "torch" else output.array)[:, 0],
-                               expected, rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(output.detach().numpy() if framework == "torch" else output.array)[:, 0], expected, rtol=1e-12
+    )
 
 
 def test_colour_indices_follow_the_quantize_scale():

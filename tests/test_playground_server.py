@@ -1,4 +1,5 @@
 """The playground's web server: static files, the WebSocket protocol, validation and caps, one state per tab."""
+
 import argparse
 import contextlib
 import io
@@ -11,7 +12,7 @@ import pytest
 pytest.importorskip("starlette", reason="pip install 'glassnet[playground]'")
 try:
     from starlette.testclient import TestClient
-except (ImportError, RuntimeError) as error:         # it needs httpx2 (or the older httpx)
+except (ImportError, RuntimeError) as error:  # it needs httpx2 (or the older httpx)
     pytest.skip(f"starlette's TestClient is unavailable: {error}", allow_module_level=True)
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
@@ -22,7 +23,7 @@ from test_playground_state import LECTURE_LINKS  # noqa: E402
 
 LECTURE = LECTURE_LINKS
 TANH = LECTURE[3]
-WS = "ws://127.0.0.1:8000/ws"     # TestClient's own default host, testserver, is not allowed
+WS = "ws://127.0.0.1:8000/ws"  # TestClient's own default host, testserver, is not allowed
 
 
 @pytest.fixture
@@ -61,10 +62,20 @@ def test_index_and_static_files(client):
         assert response.status_code == 200 and kind in response.headers["content-type"]
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../server.py", "/static/%2e%2e/server.py", "/static/..%2fserver.py", "/static/%2e%2e%2fserver.py",
-    "/static//etc/passwd", "/static/", "/server.py", "/static/../../../../etc/passwd", "/static/.%2e/session.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../server.py",
+        "/static/%2e%2e/server.py",
+        "/static/..%2fserver.py",
+        "/static/%2e%2e%2fserver.py",
+        "/static//etc/passwd",
+        "/static/",
+        "/server.py",
+        "/static/../../../../etc/passwd",
+        "/static/.%2e/session.py",
+    ],
+)
 def test_only_the_static_folder_is_served(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -117,7 +128,7 @@ def test_lecture_links_open_with_the_engines_numbers(client, link):
 def test_frame_sections_are_aligned_for_float64_views():
     data = server.pack({"kind": "frame"}, [("a", np.zeros(3, np.uint8)), ("b", np.arange(2.0))])
     header, arrays = server.unpack(data)
-    assert (4 + len(data[4:4 + int.from_bytes(data[:4], "little")])) % 8 == 0
+    assert (4 + len(data[4 : 4 + int.from_bytes(data[:4], "little")])) % 8 == 0
     assert all(offset % 8 == 0 for _, offset, _, _ in header["layout"])
     np.testing.assert_array_equal(arrays["b"], [0.0, 1.0])
 
@@ -128,7 +139,7 @@ def test_step_trains_as_the_engine(client):
         assert send(ws, {"type": "step", "epochs": 10}) == {"kind": "playing", "playing": False}
         header, _ = receive(ws)
     assert header["epoch"] == 10
-    assert header["loss"][0] == pytest.approx(0.3189502043188019, abs=1e-12)     # spec §7, configuration A
+    assert header["loss"][0] == pytest.approx(0.3189502043188019, abs=1e-12)  # spec §7, configuration A
     assert header["loss"][1] == pytest.approx(0.40228410117907143, abs=1e-12)
     assert header["historyStart"] == 1 and len(header["history"]) == 10
 
@@ -146,14 +157,14 @@ def test_play_sends_one_epoch_per_frame_and_waits_for_the_page(client):
         # Without acks the server stops FRAMES_IN_FLIGHT frames ahead: the pause answer comes next.
         in_flight = [receive(ws)[0]["epoch"] for _ in range(server.FRAMES_IN_FLIGHT)]
         assert send(ws, {"type": "pause"}) == {"kind": "playing", "playing": False}
-        assert in_flight == [7, 8][:server.FRAMES_IN_FLIGHT]
+        assert in_flight == [7, 8][: server.FRAMES_IN_FLIGHT]
 
 
 def test_actions_change_the_hash_as_the_original(client):
     with client.websocket_connect(WS) as ws:
         open_session(ws, TANH)
         state = send(ws, {"type": "set", "name": "learningRate", "value": 0.1})
-        assert "learningRate=0.1&" in state["hash"] and "points" not in state   # no new data, no reset
+        assert "learningRate=0.1&" in state["hash"] and "points" not in state  # no new data, no reset
         assert receive(ws)[0]["epoch"] == 0
         state = send(ws, {"type": "set", "name": "noise", "value": 10})
         assert "noise=10&" in state["hash"] and "seed=0.79237" not in state["hash"] and "points" in state
@@ -179,7 +190,7 @@ def test_weight_and_bias_edits(client):
         open_session(ws, TANH)
         header, arrays = send(ws, {"type": "weight", "layer": 1, "dest": 2, "source": 1, "value": 2.5})
         assert arrays["weights"][2 * 2 + 1] == 2.5 and header["epoch"] == 0
-        assert header["historyStart"] == 1 and len(header["history"]) == 1    # the chart gets a point
+        assert header["historyStart"] == 1 and len(header["history"]) == 1  # the chart gets a point
         _, arrays = send(ws, {"type": "bias", "layer": 1, "node": 0, "value": -0.75})
         assert arrays["biases"][0] == -0.75
 
@@ -191,8 +202,8 @@ def test_hover_swaps_the_big_heatmap(client):
         header, arrays = send(ws, {"type": "hover", "node": "2"})
         assert header["hover"] == "2"
         np.testing.assert_array_equal(arrays["heatmap"], colour_indices(reference.node_heatmaps()["2"]).ravel())
-        _, arrays = send(ws, {"type": "hover", "node": "xSquared"})                 # an inactive input
-        assert arrays["heatmap"].reshape(100, 100)[50, 0] == 30                      # x² = 36: blue
+        _, arrays = send(ws, {"type": "hover", "node": "xSquared"})  # an inactive input
+        assert arrays["heatmap"].reshape(100, 100)[50, 0] == 30  # x² = 36: blue
         header, arrays = send(ws, {"type": "hover", "node": None})
         np.testing.assert_array_equal(arrays["heatmap"], colour_indices(reference.heatmap()).ravel())
 
@@ -214,7 +225,7 @@ def test_sessions_are_capped(client, monkeypatch):
         with client.websocket_connect(WS) as third, pytest.raises(WebSocketDisconnect) as refused:
             third.receive_text()
         assert refused.value.code == 1013 and "at most 2" in refused.value.reason
-    with client.websocket_connect(WS) as ws:                 # closed tabs free their places
+    with client.websocket_connect(WS) as ws:  # closed tabs free their places
         assert receive(ws)["kind"] == "hello"
 
 
@@ -265,7 +276,7 @@ def test_bad_messages_are_refused_and_change_nothing(client, message):
         _, before, _ = open_session(ws, TANH)
         reply = send(ws, message)
         assert reply["kind"] == "error" and reply["message"]
-        header, _ = send(ws, {"type": "hover", "node": None})            # the session goes on, unchanged
+        header, _ = send(ws, {"type": "hover", "node": None})  # the session goes on, unchanged
         assert header["epoch"] == 0
         state = send(ws, {"type": "set", "name": "discretize", "value": False})
     assert state["hash"] == before["hash"]
@@ -280,18 +291,21 @@ def test_binary_messages_and_actions_before_open_are_refused(client):
         assert reply["kind"] == "error" and "before 'open'" in reply["message"]
 
 
-@pytest.mark.parametrize("name, value, expected", [
-    ("batchSize", 1e9, f"batchSize={server.MAX_BATCH_SIZE}&"),
-    ("batchSize", 0, "batchSize=1&"),
-    ("learningRate", 1e9, "learningRate=100&"),
-    ("learningRate", -1e9, "learningRate=-100&"),
-    ("regularizationRate", 1e300, "regularizationRate=100&"),
-    ("noise", 1000, "noise=50&"),
-    ("noise", -5, "noise=0&"),
-    ("percTrainData", 500, "percTrainData=100&"),
-    ("numClasses", 99, f"numClasses={server.MAX_CLASSES}"),
-    ("batchSize", "12", "batchSize=12&"),
-])
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("batchSize", 1e9, f"batchSize={server.MAX_BATCH_SIZE}&"),
+        ("batchSize", 0, "batchSize=1&"),
+        ("learningRate", 1e9, "learningRate=100&"),
+        ("learningRate", -1e9, "learningRate=-100&"),
+        ("regularizationRate", 1e300, "regularizationRate=100&"),
+        ("noise", 1000, "noise=50&"),
+        ("noise", -5, "noise=0&"),
+        ("percTrainData", 500, "percTrainData=100&"),
+        ("numClasses", 99, f"numClasses={server.MAX_CLASSES}"),
+        ("batchSize", "12", "batchSize=12&"),
+    ],
+)
 def test_numbers_are_clamped(client, name, value, expected):
     with client.websocket_connect(WS) as ws:
         open_session(ws, TANH)
@@ -312,7 +326,7 @@ def test_hide_keys_are_capped(client, monkeypatch):
         for name in ("noise_hide", "dataset_hide"):
             assert send(ws, {"type": "set", "name": name, "value": True})["kind"] == "state"
             receive(ws)
-        assert send(ws, {"type": "set", "name": "noise_hide", "value": False})["kind"] == "state"   # known key
+        assert send(ws, {"type": "set", "name": "noise_hide", "value": False})["kind"] == "state"  # known key
         receive(ws)
         assert send(ws, {"type": "set", "name": "problem_hide", "value": True})["kind"] == "error"
 
@@ -324,14 +338,16 @@ def test_cap_hash_keeps_the_lecture_links(link):
 
 
 def test_cap_hash_caps_what_could_exhaust_the_machine():
-    capped = server.cap_hash("networkShape=" + ",".join(["1e9"] * 50) + "&batchSize=1e12&learningRate=-1e20"
-                             "&regularizationRate=Infinity&seed=1&" + "&".join(f"k{i}_hide=true" for i in range(100)))
+    capped = server.cap_hash(
+        "networkShape=" + ",".join(["1e9"] * 50) + "&batchSize=1e12&learningRate=-1e20"
+        "&regularizationRate=Infinity&seed=1&" + "&".join(f"k{i}_hide=true" for i in range(100))
+    )
     state = Playground(capped).state
     assert state["networkShape"] == [server.MAX_NEURONS] * server.MAX_HIDDEN_LAYERS
     assert state["batchSize"] == server.MAX_BATCH_SIZE
     assert state["learningRate"] == -server.MAX_RATE and state["regularizationRate"] == server.MAX_RATE
     assert len(state.hide) == server.MAX_HIDE_KEYS
-    assert "batchSize=NaN" in server.cap_hash("batchSize=abc&seed=1")                  # NaN means what it means
+    assert "batchSize=NaN" in server.cap_hash("batchSize=abc&seed=1")  # NaN means what it means
     long_hash = "seed=1&" + "&".join(f"a{i}=1" for i in range(2000))
     assert len(long_hash) > server.MAX_HASH_CHARS and "seed=1" in server.cap_hash(long_hash)
 

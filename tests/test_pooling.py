@@ -5,6 +5,7 @@ Max-pool ties are tested on integer-valued inputs, where every window has
 ties: PyTorch routes the gradient to the first maximum in row-major order and
 so must we.  The oracle comparisons and gradcheck need no PyTorch.
 """
+
 import numpy as np
 import pytest
 
@@ -36,11 +37,17 @@ AVG_CASES = [
     # ceil_mode windows that stick out of the padded input: the divisor counts only the part inside
     pytest.param((2, 3, 10, 8), {"kernel_size": 3, "stride": 2, "ceil_mode": True}, id="ceil"),
     pytest.param((2, 3, 10, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}, id="ceil-padding"),
-    pytest.param((2, 3, 10, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
-                                 "count_include_pad": False}, id="exclude-pad"),
+    pytest.param(
+        (2, 3, 10, 8),
+        {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False},
+        id="exclude-pad",
+    ),
     pytest.param((2, 3, 9, 7), {"kernel_size": 3, "stride": 1, "padding": 1}, id="overlapping"),
-    pytest.param((2, 3, 9, 7), {"kernel_size": (3, 2), "stride": (1, 2), "padding": (1, 1),
-                                "divisor_override": 5}, id="divisor-override"),
+    pytest.param(
+        (2, 3, 9, 7),
+        {"kernel_size": (3, 2), "stride": (1, 2), "padding": (1, 1), "divisor_override": 5},
+        id="divisor-override",
+    ),
     pytest.param((3, 8, 8), {"kernel_size": 2}, id="unbatched"),
 ]
 
@@ -59,8 +66,9 @@ DTYPES = [np.float64, np.float32]
 @pytest.mark.parametrize("shape, options", MAX_CASES)
 def test_max_pool2d_matches_torch(shape, options, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.max_pool2d(x, **options),
-                       lambda x: max_pool2d(x, **options), dtype=dtype)
+    compare_with_torch(
+        [shape], lambda x: torch.nn.functional.max_pool2d(x, **options), lambda x: max_pool2d(x, **options), dtype=dtype
+    )
 
 
 @pytest.mark.parametrize("shape, options", MAX_CASES)
@@ -68,8 +76,10 @@ def test_max_pool2d_ties_and_indices_match_torch(shape, options):
     torch = pytest.importorskip("torch")
     ties = np.random.default_rng(0).integers(0, 3, shape).astype(np.float64)  # many equal maxima per window
     out, indices = compare_with_torch(
-        None, lambda x: torch.nn.functional.max_pool2d(x, **options, return_indices=True),
-        lambda x: max_pool2d(x, **options, return_indices=True), values=[ties],
+        None,
+        lambda x: torch.nn.functional.max_pool2d(x, **options, return_indices=True),
+        lambda x: max_pool2d(x, **options, return_indices=True),
+        values=[ties],
     )
     assert out[1].dtype == glassnet.int64 and not out[1].requires_grad
     np.testing.assert_array_equal(out[1].array, indices[1].numpy())
@@ -90,16 +100,21 @@ def test_max_pool2d_propagates_nan_like_torch():
 @pytest.mark.parametrize("shape, options", AVG_CASES)
 def test_avg_pool2d_matches_torch(shape, options, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.avg_pool2d(x, **options),
-                       lambda x: avg_pool2d(x, **options), dtype=dtype)
+    compare_with_torch(
+        [shape], lambda x: torch.nn.functional.avg_pool2d(x, **options), lambda x: avg_pool2d(x, **options), dtype=dtype
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape, output_size", ADAPTIVE_CASES)
 def test_adaptive_avg_pool2d_matches_torch(shape, output_size, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.adaptive_avg_pool2d(x, output_size),
-                       lambda x: adaptive_avg_pool2d(x, output_size), dtype=dtype)
+    compare_with_torch(
+        [shape],
+        lambda x: torch.nn.functional.adaptive_avg_pool2d(x, output_size),
+        lambda x: adaptive_avg_pool2d(x, output_size),
+        dtype=dtype,
+    )
 
 
 @pytest.mark.parametrize("shape, options", MAX_CASES)
@@ -130,8 +145,13 @@ def test_max_pool2d_matches_loop_oracle(shape, options):
     rng = np.random.default_rng(2)
     x = rng.integers(0, 4, shape).astype(np.float64)  # ties everywhere
     k = _pair(options["kernel_size"])
-    args = (k, _pair(options.get("stride", k)), _pair(options.get("padding", 0)), _pair(options.get("dilation", 1)),
-            options.get("ceil_mode", False))
+    args = (
+        k,
+        _pair(options.get("stride", k)),
+        _pair(options.get("padding", 0)),
+        _pair(options.get("dilation", 1)),
+        options.get("ceil_mode", False),
+    )
     xt = glassnet.tensor(x, requires_grad=True)
     out, indices = max_pool2d(xt, **options, return_indices=True)
     grad = rng.standard_normal(out.shape)
@@ -147,8 +167,14 @@ def test_avg_pool2d_matches_loop_oracle(shape, options):
     rng = np.random.default_rng(3)
     x = rng.standard_normal(shape)
     k = _pair(options["kernel_size"])
-    args = (k, _pair(options.get("stride", k)), _pair(options.get("padding", 0)), options.get("ceil_mode", False),
-            options.get("count_include_pad", True), options.get("divisor_override"))
+    args = (
+        k,
+        _pair(options.get("stride", k)),
+        _pair(options.get("padding", 0)),
+        options.get("ceil_mode", False),
+        options.get("count_include_pad", True),
+        options.get("divisor_override"),
+    )
     xt = glassnet.tensor(x, requires_grad=True)
     out = avg_pool2d(xt, **options)
     grad = rng.standard_normal(out.shape)
@@ -198,29 +224,42 @@ def test_float32_stays_float32():
 
 
 def test_error_kernel_larger_than_padded_input():
-    with pytest.raises(RuntimeError, match=r"max_pool2d: input of spatial size \(3, 3\) \(padded: \(5, 5\)\) is "
-                                           r"smaller than the window \(6, 6\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"max_pool2d: input of spatial size \(3, 3\) \(padded: \(5, 5\)\) is "
+        r"smaller than the window \(6, 6\)",
+    ):
         max_pool2d(glassnet.zeros(1, 1, 3, 3), 6, padding=1)
     with pytest.raises(RuntimeError, match=r"avg_pool2d: input of spatial size \(4, 4\)"):
         avg_pool2d(glassnet.zeros(1, 1, 4, 4), 5)
 
 
 def test_error_padding_more_than_half_the_kernel():
-    with pytest.raises(RuntimeError, match=r"padding \(2, 2\) should be at most half of the effective kernel size "
-                                           r"\(3, 3\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"padding \(2, 2\) should be at most half of the effective kernel size "
+        r"\(3, 3\)",
+    ):
         max_pool2d(glassnet.zeros(1, 1, 8, 8), 3, padding=2)
 
 
-@pytest.mark.parametrize("options, expected", [({"stride": 0}, "stride must be positive"),
-                                               ({"padding": -1}, "padding must be non-negative"),
-                                               ({"dilation": 0}, "dilation must be positive")])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({"stride": 0}, "stride must be positive"),
+        ({"padding": -1}, "padding must be non-negative"),
+        ({"dilation": 0}, "dilation must be positive"),
+    ],
+)
 def test_error_bad_stride_padding_dilation(options, expected):
     with pytest.raises(RuntimeError, match=f"max_pool2d: {expected}"):
         max_pool2d(glassnet.zeros(1, 1, 8, 8), 2, **options)
 
 
 def test_error_wrong_input_rank_and_dtype():
-    with pytest.raises(RuntimeError, match=r"expected a 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, but got shape \(8, 8\)"):
+    with pytest.raises(
+        RuntimeError, match=r"expected a 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, but got shape \(8, 8\)"
+    ):
         max_pool2d(glassnet.zeros(8, 8), 2)
     with pytest.raises(RuntimeError, match="avg_pool2d: expected a floating-point input, but got glassnet.int64"):
         avg_pool2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.int64), 2)
@@ -244,7 +283,9 @@ def test_error_wrong_input_rank_and_dtype():
 )
 def test_layer_repr_and_output_match_torch(name, args, kwargs):
     torch = pytest.importorskip("torch")
-    ours = {"MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d, "AdaptiveAvgPool2d": AdaptiveAvgPool2d}[name](*args, **kwargs)
+    ours = {"MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d, "AdaptiveAvgPool2d": AdaptiveAvgPool2d}[name](
+        *args, **kwargs
+    )
     theirs = getattr(torch.nn, name)(*args, **kwargs)
     assert repr(ours) == repr(theirs)
     compare_with_torch([(2, 3, 9, 10)], theirs, ours)

@@ -4,6 +4,7 @@ Tolerances: float64 to 1e-10, float32 to 1e-5 (``helpers.TOLERANCES``).  Ties
 are tested on integer-valued inputs, where most windows have them: the
 gradient and the index go to the first maximum in row-major order, as in PyTorch.
 """
+
 import numpy as np
 import pytest
 
@@ -33,32 +34,45 @@ ADAPTIVE_CASES = [
 @pytest.mark.parametrize("shape, options", MAX1D_CASES)
 def test_max_pool1d_matches_torch(shape, options, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.max_pool1d(x, **options),
-                       lambda x: max_pool1d(x, **options), dtype=dtype)
+    compare_with_torch(
+        [shape], lambda x: torch.nn.functional.max_pool1d(x, **options), lambda x: max_pool1d(x, **options), dtype=dtype
+    )
 
 
 @pytest.mark.parametrize("shape, options", MAX1D_CASES)
 def test_max_pool1d_ties_and_indices_match_torch(shape, options):
     torch = pytest.importorskip("torch")
     values = [np.random.default_rng(1).integers(0, 3, shape).astype(np.float64)]
-    compare_with_torch(None, lambda x: torch.nn.functional.max_pool1d(x, **options, return_indices=True),
-                       lambda x: max_pool1d(x, **options, return_indices=True), values=values)
+    compare_with_torch(
+        None,
+        lambda x: torch.nn.functional.max_pool1d(x, **options, return_indices=True),
+        lambda x: max_pool1d(x, **options, return_indices=True),
+        values=values,
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape, output_size", ADAPTIVE_CASES)
 def test_adaptive_max_pool2d_matches_torch(shape, output_size, dtype):
     torch = pytest.importorskip("torch")
-    compare_with_torch([shape], lambda x: torch.nn.functional.adaptive_max_pool2d(x, output_size),
-                       lambda x: adaptive_max_pool2d(x, output_size), dtype=dtype)
+    compare_with_torch(
+        [shape],
+        lambda x: torch.nn.functional.adaptive_max_pool2d(x, output_size),
+        lambda x: adaptive_max_pool2d(x, output_size),
+        dtype=dtype,
+    )
 
 
 @pytest.mark.parametrize("shape, output_size", ADAPTIVE_CASES)
 def test_adaptive_max_pool2d_ties_and_indices_match_torch(shape, output_size):
     torch = pytest.importorskip("torch")
     values = [np.random.default_rng(2).integers(0, 3, shape).astype(np.float64)]
-    compare_with_torch(None, lambda x: torch.nn.functional.adaptive_max_pool2d(x, output_size, return_indices=True),
-                       lambda x: adaptive_max_pool2d(x, output_size, return_indices=True), values=values)
+    compare_with_torch(
+        None,
+        lambda x: torch.nn.functional.adaptive_max_pool2d(x, output_size, return_indices=True),
+        lambda x: adaptive_max_pool2d(x, output_size, return_indices=True),
+        values=values,
+    )
 
 
 def test_adaptive_max_pool2d_matches_loop_oracle():
@@ -89,16 +103,23 @@ def test_without_grad_and_in_float32():
     with glassnet.no_grad():
         out, indices = adaptive_max_pool2d(x, 3, return_indices=True)
     assert out.dtype == glassnet.float32 and indices.dtype == glassnet.int64 and not out.requires_grad
-    np.testing.assert_array_equal(np.take_along_axis(x.array.reshape(2, 3, 64), indices.array.reshape(2, 3, 9), 2),
-                                  out.array.reshape(2, 3, 9))
+    np.testing.assert_array_equal(
+        np.take_along_axis(x.array.reshape(2, 3, 64), indices.array.reshape(2, 3, 9), 2), out.array.reshape(2, 3, 9)
+    )
 
 
 def test_errors_name_the_op_and_shapes():
-    with pytest.raises(RuntimeError, match=r"max_pool1d: expected a 2-D \(C, L\) or 3-D \(N, C, L\) input, but got "
-                                           r"shape \(1, 2, 3, 4\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"max_pool1d: expected a 2-D \(C, L\) or 3-D \(N, C, L\) input, but got "
+        r"shape \(1, 2, 3, 4\)",
+    ):
         max_pool1d(glassnet.zeros(1, 2, 3, 4), 2)
-    with pytest.raises(RuntimeError, match=r"max_pool1d: input of spatial size \(3,\) \(padded: \(3,\)\) is smaller "
-                                           r"than the window \(4,\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"max_pool1d: input of spatial size \(3,\) \(padded: \(3,\)\) is smaller "
+        r"than the window \(4,\)",
+    ):
         max_pool1d(glassnet.zeros(1, 2, 3), 4)
     with pytest.raises(RuntimeError, match=r"max_pool1d: padding \(2,\) should be at most half"):
         max_pool1d(glassnet.zeros(1, 2, 9), 3, padding=2)
@@ -108,7 +129,9 @@ def test_errors_name_the_op_and_shapes():
         adaptive_max_pool2d(glassnet.zeros(4, 4), 2)
     with pytest.raises(RuntimeError, match="adaptive_max_pool2d: expected a floating-point input"):
         adaptive_max_pool2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.int64), 2)
-    with pytest.raises(RuntimeError, match=r"adaptive_max_pool2d: expected a non-empty input, but got shape \(1, 1, 0, 4\)"):
+    with pytest.raises(
+        RuntimeError, match=r"adaptive_max_pool2d: expected a non-empty input, but got shape \(1, 1, 0, 4\)"
+    ):
         adaptive_max_pool2d(glassnet.zeros(1, 1, 0, 4), 2)
 
 

@@ -6,6 +6,7 @@ pin each rule of the format; seeded random cases (shapes 0-d to 4-d, every dtype
 from 1e-9 to 1e11, nan/inf/-0.0, sizes around the summary threshold, random print options)
 look for the combinations nobody thought of.
 """
+
 import re
 
 import numpy as np
@@ -32,8 +33,7 @@ def torch_repr(t):
 def both(array, dtype=None, requires_grad=False):
     """The same values as a glassnet tensor and a torch tensor."""
     array = np.asarray(array) if dtype is None else np.asarray(array, dtype=dtype)
-    return (glassnet.tensor(array, requires_grad=requires_grad),
-            torch.tensor(array, requires_grad=requires_grad))
+    return (glassnet.tensor(array, requires_grad=requires_grad), torch.tensor(array, requires_grad=requires_grad))
 
 
 def assert_same_repr(ours, theirs):
@@ -88,7 +88,7 @@ HAND_PICKED = {
     "uint8": ([0, 255, 7], np.uint8),
     "int16": ([-32768, 5], np.int16),
     "int32": ([1, 2], np.int32),
-    "int64 extremes": ([-2**63, 2**63 - 1], np.int64),
+    "int64 extremes": ([-(2**63), 2**63 - 1], np.int64),
     "bools": ([True, False], np.bool_),
     "all true": ([True, True], np.bool_),
     "all false": ([False, False, False], np.bool_),
@@ -141,6 +141,7 @@ def test_empty_tensor_requiring_grad():
 
 # ------------------------------------------------------------------------------------- suffixes
 
+
 @pytest.mark.parametrize("length", range(1, 25))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 def test_suffixes_wrap_as_torch(length, dtype):
@@ -150,14 +151,24 @@ def test_suffixes_wrap_as_torch(length, dtype):
     assert_same_repr(*both(values.reshape(1, length), dtype, requires_grad=True))
 
 
-@pytest.mark.parametrize("op", ["mul", "add", "sub", "div", "neg", "sum", "exp", "sigmoid", "tanh", "abs",
-                                "log_softmax"])
+@pytest.mark.parametrize(
+    "op", ["mul", "add", "sub", "div", "neg", "sum", "exp", "sigmoid", "tanh", "abs", "log_softmax"]
+)
 def test_grad_fn_suffix_as_torch(op):
     """The ops whose backward node glassnet names as PyTorch does are compared exactly."""
-    calls = {"mul": lambda x: x * 2, "add": lambda x: x + 1, "sub": lambda x: x - 1, "div": lambda x: x / 3,
-             "neg": lambda x: -x, "sum": lambda x: x.sum(), "exp": lambda x: x.exp(),
-             "sigmoid": lambda x: x.sigmoid(), "tanh": lambda x: x.tanh(), "abs": lambda x: x.abs(),
-             "log_softmax": lambda x: x.log_softmax(1)}
+    calls = {
+        "mul": lambda x: x * 2,
+        "add": lambda x: x + 1,
+        "sub": lambda x: x - 1,
+        "div": lambda x: x / 3,
+        "neg": lambda x: -x,
+        "sum": lambda x: x.sum(),
+        "exp": lambda x: x.exp(),
+        "sigmoid": lambda x: x.sigmoid(),
+        "tanh": lambda x: x.tanh(),
+        "abs": lambda x: x.abs(),
+        "log_softmax": lambda x: x.log_softmax(1),
+    }
     for dtype in (np.float32, np.float64):
         ours, theirs = both(np.arange(24).reshape(4, 6) / 4 - 2.5, dtype, requires_grad=True)  # exact sums
         assert_same_repr(calls[op](ours), calls[op](theirs))
@@ -165,6 +176,7 @@ def test_grad_fn_suffix_as_torch(op):
 
 def test_grad_fn_named_differently_still_prints_in_place():
     """PyTorch names some nodes after its kernels (a Linear layer's is AddmmBackward0): only the name may differ."""
+
     def linear_output(lib):
         lib.manual_seed(0)
         x = lib.tensor(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4))
@@ -251,6 +263,7 @@ def test_unknown_profile_raises():
 
 # ---------------------------------------------------------------------------------- random cases
 
+
 def random_values(rng):
     """Values of a random shape (0-d to 4-d, up to a few thousand elements), dtype and spread."""
     ndim = int(rng.integers(0, 5))
@@ -270,7 +283,7 @@ def random_values(rng):
     if kind == "normal":
         values = rng.standard_normal(shape) * 10.0 ** rng.uniform(-9, 11)
     elif kind == "whole":
-        values = rng.integers(-10 ** int(rng.integers(1, 10)), 10 ** int(rng.integers(1, 10)), shape).astype(float)
+        values = rng.integers(-(10 ** int(rng.integers(1, 10))), 10 ** int(rng.integers(1, 10)), shape).astype(float)
     elif kind == "spread":
         values = rng.standard_normal(shape) * 10.0 ** rng.uniform(-6, 6, shape)
     else:
@@ -299,9 +312,13 @@ def test_random_tensors_repr_as_torch(seed):
 @pytest.mark.parametrize("seed", range(80))
 def test_random_tensors_under_random_print_options(seed):
     rng = np.random.default_rng(1000 + seed)
-    options = dict(precision=int(rng.integers(0, 9)), linewidth=int(rng.integers(10, 160)),
-                   threshold=int(rng.choice([0, 5, 30, 1000, 100000])), edgeitems=int(rng.integers(0, 5)),
-                   sci_mode=rng.choice([None, True, False]))
+    options = dict(
+        precision=int(rng.integers(0, 9)),
+        linewidth=int(rng.integers(10, 160)),
+        threshold=int(rng.choice([0, 5, 30, 1000, 100000])),
+        edgeitems=int(rng.integers(0, 5)),
+        sci_mode=rng.choice([None, True, False]),
+    )
     for lib in LIBS:
         lib.set_printoptions(**options)
     values, dtype = random_values(rng)
@@ -310,19 +327,32 @@ def test_random_tensors_under_random_print_options(seed):
 
 # ------------------------------------------------------------------------- str, Parameter, format
 
+
 def test_str_is_repr_and_parameter_repr_as_torch():
     ours, theirs = both([[0.5, -1.0], [2.0, 3.25]], np.float32)
     assert str(ours) == repr(ours)
     for values in ([[0.5, -1.0], [2.0, 3.25]], 2.5, np.zeros((0, 3), np.float32)):
-        p_ours, p_theirs = glassnet.nn.Parameter(both(values, np.float32)[0]), torch.nn.Parameter(both(values, np.float32)[1])
+        p_ours, p_theirs = (
+            glassnet.nn.Parameter(both(values, np.float32)[0]),
+            torch.nn.Parameter(both(values, np.float32)[1]),
+        )
         assert repr(p_ours) == torch_repr(p_theirs)
         assert str(p_ours) == torch_repr(p_theirs).replace("torch.", "glassnet.")
         assert repr(p_ours).startswith("Parameter containing:\ntensor(")
 
 
-FORMATS = [(2.5, np.float32, ".2f"), (2.5, np.float32, ""), (0.1, np.float32, ""), (0.1, np.float64, ".3e"),
-           (6, np.int64, ""), (6, np.int64, ">5"), (6, np.int64, "08.3f"), (True, np.bool_, ""),
-           (-0.0, np.float32, "+.1f"), (nan, np.float32, "")]
+FORMATS = [
+    (2.5, np.float32, ".2f"),
+    (2.5, np.float32, ""),
+    (0.1, np.float32, ""),
+    (0.1, np.float64, ".3e"),
+    (6, np.int64, ""),
+    (6, np.int64, ">5"),
+    (6, np.int64, "08.3f"),
+    (True, np.bool_, ""),
+    (-0.0, np.float32, "+.1f"),
+    (nan, np.float32, ""),
+]
 
 
 @pytest.mark.parametrize("value, dtype, spec", FORMATS)
@@ -330,14 +360,20 @@ def test_format_of_a_0d_tensor_formats_its_value(value, dtype, spec):
     ours, theirs = both(value, dtype)
     assert format(ours, spec) == format(theirs, spec)
     ours, theirs = both(value, dtype, requires_grad=True) if np.dtype(dtype).kind == "f" else (ours, theirs)
-    assert f"{ours * 1 if ours.requires_grad else ours:{spec}}" == f"{theirs * 1 if theirs.requires_grad else theirs:{spec}}"
+    assert (
+        f"{ours * 1 if ours.requires_grad else ours:{spec}}"
+        == f"{theirs * 1 if theirs.requires_grad else theirs:{spec}}"
+    )
 
 
 def test_format_of_other_tensors():
     ours, theirs = both([1.5, 2.0], np.float32)
     assert f"{ours}" == torch_repr(theirs) and f"loss {ours}!" == f"loss {theirs}!".replace("torch.", "glassnet.")
-    with pytest.raises(TypeError, match=r"Tensor.__format__: only a 0-dim tensor takes a format spec "
-                                        r"\(this one has shape \(2,\)\); hint"):
+    with pytest.raises(
+        TypeError,
+        match=r"Tensor.__format__: only a 0-dim tensor takes a format spec "
+        r"\(this one has shape \(2,\)\); hint",
+    ):
         f"{ours:.2f}"
     with pytest.raises(TypeError):
         f"{theirs:.2f}"

@@ -3,6 +3,7 @@
 The example lives in examples/train_continue_serve.py; the README shows the
 same code, which the second test checks once the README has the section.
 """
+
 import os
 import pathlib
 import re

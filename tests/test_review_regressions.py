@@ -1,4 +1,5 @@
 """Behaviours a code review found different from PyTorch, pinned against torch."""
+
 import numpy as np
 import pytest
 
@@ -75,7 +76,8 @@ def test_changes_that_backward_does_not_need_are_fine():
 
 
 @pytest.mark.parametrize(
-    "make_view", [lambda a: a[:2], lambda a: a.reshape(2, 2)[0], lambda a: a.reshape(2, 2).T[:, 0]],
+    "make_view",
+    [lambda a: a[:2], lambda a: a.reshape(2, 2)[0], lambda a: a.reshape(2, 2).T[:, 0]],
     ids=["slice", "reshape-then-index", "view-of-a-view"],
 )
 def test_a_view_and_its_base_count_in_place_changes_together(make_view):

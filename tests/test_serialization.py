@@ -1,4 +1,5 @@
 """glassnet.save / glassnet.load: safetensors, atomic, verified."""
+
 import os
 
 import numpy as np
@@ -121,12 +122,21 @@ def test_a_general_checkpoint_round_trips_with_its_types(tmp_path):
     optimizer = glassnet.optim.Adam(model.parameters(), lr=0.01)
     model(glassnet.ones(4, 2)).sum().backward()
     optimizer.step()
-    checkpoint = {"epoch": 5, "model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
-                  "loss": 0.1, "best": float("inf"), "note": "text", "flags": [True, None, (1, 2.5)]}
+    checkpoint = {
+        "epoch": 5,
+        "model_state_dict": model.state_dict(),
+        "optimizer_state_dict": optimizer.state_dict(),
+        "loss": 0.1,
+        "best": float("inf"),
+        "note": "text",
+        "flags": [True, None, (1, 2.5)],
+    }
     path = tmp_path / "checkpoint.pt"
     glassnet.save(checkpoint, path)
     loaded = glassnet.load(path, weights_only=True, map_location="cpu")
-    assert loaded["epoch"] == 5 and loaded["loss"] == 0.1 and loaded["best"] == float("inf") and loaded["note"] == "text"
+    assert (
+        loaded["epoch"] == 5 and loaded["loss"] == 0.1 and loaded["best"] == float("inf") and loaded["note"] == "text"
+    )
     assert loaded["flags"] == [True, None, (1, 2.5)] and isinstance(loaded["flags"][2], tuple)
     assert isinstance(loaded["model_state_dict"], OrderedDict)
     assert list(loaded["model_state_dict"]) == list(checkpoint["model_state_dict"])

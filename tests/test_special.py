@@ -1,4 +1,5 @@
 """The vectorised erf and normal CDF against Python's math module (no torch needed)."""
+
 import math
 
 import numpy as np

@@ -2,6 +2,7 @@
 
 Tolerances: float64 1e-10, float32 1e-5 (relative and absolute).
 """
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """The Tensor itself: dtypes and their promotion, attributes, conversions, creation functions, repr."""
+
 import numpy as np
 import pytest
 
@@ -147,7 +148,9 @@ def test_setitem_and_in_place_updates_outside_the_graph():
     with glassnet.no_grad():
         w -= 0.5
     assert w.tolist() == [0.5, 0.5] and w.requires_grad
-    with pytest.raises(RuntimeError, match="result type float32 can't be cast to the desired output type glassnet.int64"):
+    with pytest.raises(
+        RuntimeError, match="result type float32 can't be cast to the desired output type glassnet.int64"
+    ):
         counts = glassnet.arange(3)
         counts += 1.5
 

@@ -5,6 +5,7 @@ Each differentiable case runs in float32 and float64 through ``compare_with_torc
 gradient), then the same ops are checked by central differences without
 PyTorch (``gradcheck``), by Hypothesis properties, and for their error messages.
 """
+
 import functools
 import math
 
@@ -68,7 +69,12 @@ CASES = [
     # scans
     case([(3, 4)], lambda x: x.cumsum(1), id="cumsum"),
     case([(3, 4)], *both(lambda L, x: L.cumsum(x, dim=0)), id="cumsum-function"),
-    case([(3, 4)], lambda x: x.cumsum(-1, dtype=torch.float64), lambda x: x.cumsum(-1, dtype=glassnet.float64), id="cumsum-dtype"),
+    case(
+        [(3, 4)],
+        lambda x: x.cumsum(-1, dtype=torch.float64),
+        lambda x: x.cumsum(-1, dtype=glassnet.float64),
+        id="cumsum-dtype",
+    ),
     case([(3, 4)], lambda x: x.cumprod(1), id="cumprod"),
     case([(4, 3)], *both(lambda L, x: L.cumprod(x, 0)), id="cumprod-function"),
     # norms
@@ -102,13 +108,31 @@ CASES = [
     case([(4, 5)], *both(lambda L, x: L.index_select(x, -1, L.tensor([4, 1]))), id="index_select-function"),
     # writing at positions
     case([(3, 4)], *both(lambda L, x: x.masked_fill(x > 0, -1.5)), id="masked_fill"),
-    case([(3, 4)], *both(lambda L, x: L.masked_fill(x, L.tensor([True, False, True, False]), 0)), id="masked_fill-broadcast"),
+    case(
+        [(3, 4)],
+        *both(lambda L, x: L.masked_fill(x, L.tensor([True, False, True, False]), 0)),
+        id="masked_fill-broadcast",
+    ),
     case([(3, 4), ()], *both(lambda L, x, v: x.masked_fill(x < 0, v)), id="masked_fill-tensor-value"),
-    case([(3, 4), (2, 4)], *both(lambda L, x, s: x.scatter(0, L.tensor([[2, 0, 1, 1], [1, 2, 0, 2]]), s)), id="scatter"),
-    case([(3, 4), (3, 1)], *both(lambda L, x, s: L.scatter(x, 1, L.tensor([[3], [0], [1]]), s)), id="scatter-narrow-index"),
+    case(
+        [(3, 4), (2, 4)], *both(lambda L, x, s: x.scatter(0, L.tensor([[2, 0, 1, 1], [1, 2, 0, 2]]), s)), id="scatter"
+    ),
+    case(
+        [(3, 4), (3, 1)],
+        *both(lambda L, x, s: L.scatter(x, 1, L.tensor([[3], [0], [1]]), s)),
+        id="scatter-narrow-index",
+    ),
     case([(3, 4)], *both(lambda L, x: x.scatter(1, L.tensor([[0, 3], [1, 1], [2, 0]]), 7.5)), id="scatter-value"),
-    case([(3, 4), (3, 4)], *both(lambda L, x, s: x.scatter_add(1, L.tensor([[0, 0, 1, 3]] * 3), s)), id="scatter_add-repeats"),
-    case([(3, 4), (2, 4)], *both(lambda L, x, s: L.scatter_add(x, 0, L.tensor([[2, 2, 2, 2], [2, 2, 0, 0]]), s)), id="scatter_add-function"),
+    case(
+        [(3, 4), (3, 4)],
+        *both(lambda L, x, s: x.scatter_add(1, L.tensor([[0, 0, 1, 3]] * 3), s)),
+        id="scatter_add-repeats",
+    ),
+    case(
+        [(3, 4), (2, 4)],
+        *both(lambda L, x, s: L.scatter_add(x, 0, L.tensor([[2, 2, 2, 2], [2, 2, 0, 0]]), s)),
+        id="scatter_add-function",
+    ),
     # rearranging
     case([(2, 3, 4)], lambda x: x.flip(0, 2), id="flip"),
     case([(2, 3, 4)], *both(lambda L, x: L.flip(x, [-1])), id="flip-function"),
@@ -125,7 +149,9 @@ CASES = [
     case([(2, 3)], lambda x: x.repeat(2, 1, 3), id="repeat"),
     case([(2, 3)], *both(lambda L, x: L.tile(x, (2,))), id="tile"),
     case([(2, 3)], lambda x: x.repeat_interleave(2), id="repeat_interleave-flat"),
-    case([(2, 3)], *both(lambda L, x: L.repeat_interleave(x, L.tensor([1, 0, 3]), dim=1)), id="repeat_interleave-counts"),
+    case(
+        [(2, 3)], *both(lambda L, x: L.repeat_interleave(x, L.tensor([1, 0, 3]), dim=1)), id="repeat_interleave-counts"
+    ),
     case([(2, 3)], lambda x: x.mT, id="mT"),
     case([(2, 3, 4)], lambda x: x.mT, id="mT-batch"),
     # elementwise
@@ -137,7 +163,11 @@ CASES = [
     case([(3, 4)], *both(lambda L, x: L.square(x)), id="square"),
     case([(3, 4), (4,)], lambda x, y: x.add(y, alpha=-2.5), id="add-alpha"),
     case([(3, 4), (4,)], *both(lambda L, x, y: L.sub(x, y, alpha=3)), id="sub-alpha"),
-    case([(2, 2)], *both(lambda L, x: x.add(L.tensor([1.0, 2.0]), alpha=2).sub(L.tensor([[0.5], [1.5]]), alpha=-1)), id="add-sub-alpha-tensor"),
+    case(
+        [(2, 2)],
+        *both(lambda L, x: x.add(L.tensor([1.0, 2.0]), alpha=2).sub(L.tensor([[0.5], [1.5]]), alpha=-1)),
+        id="add-sub-alpha-tensor",
+    ),
     case([(3, 4), (4,)], lambda x, y: x.mul(y).pow(2), id="mul-pow"),
     case([(3, 4), (4,)], *both(lambda L, x, y: L.div(x, y.abs() + 0.5)), id="div"),
     case([(3, 4), (4,)], lambda x, y: x.remainder(y.abs() + 0.5), id="remainder"),
@@ -308,8 +338,17 @@ def test_norm_refuses_integers_and_unknown_p():
         (lambda L, x: L.split(x, 0), 0),
         (lambda L, x: L.chunk(x, 3), 0),
     ],
-    ids=["split-2", "split-larger", "chunk-3", "chunk-more-than-size", "chunk-fewer", "split-with-empty",
-         "split-empty", "split-0-empty", "chunk-empty"],
+    ids=[
+        "split-2",
+        "split-larger",
+        "chunk-3",
+        "chunk-more-than-size",
+        "chunk-fewer",
+        "split-with-empty",
+        "split-empty",
+        "split-0-empty",
+        "chunk-empty",
+    ],
 )
 def test_split_and_chunk_sizes_match_torch(fn, size):
     ours = fn(glassnet, glassnet.arange(size))
@@ -326,8 +365,12 @@ def test_pieces_are_views_sharing_memory():
 
 
 def test_index_select_of_0d_index_and_0d_input():
-    compare_with_torch(None, lambda x: x.index_select(1, torch.tensor(2)), lambda x: x.index_select(1, glassnet.tensor(2)),
-                       values=[np.arange(12.0).reshape(3, 4)])
+    compare_with_torch(
+        None,
+        lambda x: x.index_select(1, torch.tensor(2)),
+        lambda x: x.index_select(1, glassnet.tensor(2)),
+        values=[np.arange(12.0).reshape(3, 4)],
+    )
 
 
 # --- masked_fill, scatter, in place ----------------------------------------------------------------------
@@ -360,7 +403,9 @@ def test_scatter_from_a_larger_src_uses_its_leading_part():
     compare_with_torch(None, lambda x, s, i: x.scatter(1, i, s), values=values + [index], forward_only=True)
     compare_with_torch(None, lambda x, s, i: x.scatter_add(0, i, s), values=values + [index], forward_only=True)
     x, s = (glassnet.tensor(v, requires_grad=True) for v in values)
-    assert gradcheck(lambda x, s: x.scatter(1, glassnet.tensor(index), s) * x.scatter_add(0, glassnet.tensor(index), s), [x, s])
+    assert gradcheck(
+        lambda x, s: x.scatter(1, glassnet.tensor(index), s) * x.scatter_add(0, glassnet.tensor(index), s), [x, s]
+    )
 
 
 def test_scatter_refuses_what_torch_refuses():
@@ -369,7 +414,9 @@ def test_scatter_refuses_what_torch_refuses():
         x.scatter(1, glassnet.tensor([[-1]]), 1.0)
     with pytest.raises(RuntimeError, match=r"scatter_add: index of shape \(3,\) .* input of shape \(3, 4\).*hint"):
         x.scatter_add(0, glassnet.tensor([0, 1, 2]), glassnet.ones(3))
-    with pytest.raises(RuntimeError, match="scatter: expected src of dtype glassnet.float32 like the input, got glassnet.float64"):
+    with pytest.raises(
+        RuntimeError, match="scatter: expected src of dtype glassnet.float32 like the input, got glassnet.float64"
+    ):
         x.scatter(0, glassnet.tensor([[0]]), glassnet.ones(1, 1, dtype=glassnet.float64))
     with pytest.raises(RuntimeError, match="reduce='multiply' is not supported"):
         x.scatter(0, glassnet.tensor([[0]]), 2.0, reduce="multiply")
@@ -407,7 +454,10 @@ def test_type_names_and_conversions():
     x = glassnet.ones(2)
     assert x.type() == "glassnet.FloatTensor" and glassnet.arange(2).type() == "glassnet.LongTensor"
     assert x.type(glassnet.float64).dtype == glassnet.float64
-    assert x.type("torch.IntTensor").dtype == glassnet.int32 and x.type("glassnet.BoolTensor").type() == "glassnet.BoolTensor"
+    assert (
+        x.type("torch.IntTensor").dtype == glassnet.int32
+        and x.type("glassnet.BoolTensor").type() == "glassnet.BoolTensor"
+    )
     assert glassnet.arange(3).type_as(x).dtype == glassnet.float32
     with pytest.raises(RuntimeError, match="type: invalid type 'FloatTensor'; hint"):
         x.type("FloatTensor")
@@ -417,7 +467,9 @@ def test_new_tensors_take_dtype_from_self():
     x = glassnet.ones(2, dtype=glassnet.float64)
     assert x.new_zeros(2, 3).shape == (2, 3) and x.new_zeros((2, 3)).dtype == glassnet.float64
     assert x.new_ones(2).tolist() == [1.0, 1.0] and x.new_empty(4).dtype == glassnet.float64
-    assert x.new_full((2,), 7).tolist() == [7.0, 7.0] and x.new_full((1,), 7, dtype=glassnet.int64).dtype == glassnet.int64
+    assert (
+        x.new_full((2,), 7).tolist() == [7.0, 7.0] and x.new_full((1,), 7, dtype=glassnet.int64).dtype == glassnet.int64
+    )
     data = [1, 2]
     copy = x.new_tensor(data, requires_grad=True)
     assert copy.dtype == glassnet.float64 and copy.requires_grad and copy.tolist() == [1.0, 2.0]
@@ -509,35 +561,88 @@ def test_gradcheck_cumprod_through_a_zero():
 @pytest.mark.parametrize(
     "fn, message",
     [
-        (lambda: glassnet.einsum("ij,jk->ik", glassnet.ones(2, 3), glassnet.ones(4, 2)),
-         r"einsum\(\): equation 'ij,jk->ik' with operands of shapes \[\(2, 3\), \(4, 2\)\]: subscript 'j' has size 3 in one operand and 4 in another; hint"),
+        (
+            lambda: glassnet.einsum("ij,jk->ik", glassnet.ones(2, 3), glassnet.ones(4, 2)),
+            r"einsum\(\): equation 'ij,jk->ik' with operands of shapes \[\(2, 3\), \(4, 2\)\]: subscript 'j' has size 3 in one operand and 4 in another; hint",
+        ),
         (lambda: glassnet.einsum("ij->ik", glassnet.ones(2, 3)), r"einsum\(\).*output subscript 'k'.*hint"),
         (lambda: glassnet.einsum("ij,jk", glassnet.ones(2, 3)), r"einsum\(\).*names 2 operands but 1 were given; hint"),
-        (lambda: glassnet.einsum("ijk", glassnet.ones(2, 3)), r"einsum\(\).*'ijk' name 3 dimensions but the operand has shape \(2, 3\); hint"),
+        (
+            lambda: glassnet.einsum("ijk", glassnet.ones(2, 3)),
+            r"einsum\(\).*'ijk' name 3 dimensions but the operand has shape \(2, 3\); hint",
+        ),
         (lambda: glassnet.einsum("i1", glassnet.ones(2, 3)), r"einsum\(\).*invalid subscripts 'i1'; hint"),
-        (lambda: glassnet.einsum("i,i", glassnet.ones(2), glassnet.ones(2, dtype=glassnet.float64)), r"einsum\(\): operands have different dtypes.*hint"),
-        (lambda: glassnet.ones(3, 4).topk(5), r"topk: k=5 is out of range for dimension -1 of size 4 \(input shape \(3, 4\)\); hint"),
-        (lambda: glassnet.ones(5).split([2, 2]), r"split: sizes \[2, 2\] must be non-negative and add up to 5.*shape \(5,\).*hint"),
+        (
+            lambda: glassnet.einsum("i,i", glassnet.ones(2), glassnet.ones(2, dtype=glassnet.float64)),
+            r"einsum\(\): operands have different dtypes.*hint",
+        ),
+        (
+            lambda: glassnet.ones(3, 4).topk(5),
+            r"topk: k=5 is out of range for dimension -1 of size 4 \(input shape \(3, 4\)\); hint",
+        ),
+        (
+            lambda: glassnet.ones(5).split([2, 2]),
+            r"split: sizes \[2, 2\] must be non-negative and add up to 5.*shape \(5,\).*hint",
+        ),
         (lambda: glassnet.ones(5).split(0), r"split: split_size must be positive"),
         (lambda: glassnet.ones(5).chunk(0), r"chunk: expects chunks to be greater than 0"),
         (lambda: glassnet.tensor(1.0).unbind(), r"unbind: expected a tensor with at least 1 dimension"),
-        (lambda: glassnet.ones(4, 3).narrow(0, 2, 3), r"narrow: start 2 and length 3 do not fit dimension 0 of size 4 \(shape \(4, 3\)\); hint"),
-        (lambda: glassnet.ones(4, 3).index_select(0, glassnet.tensor([1.0])), r"index_select: index must be a 1-d integer tensor.*hint"),
-        (lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(4, 3), 0), r"masked_fill: expected a boolean mask, got dtype float32; hint"),
-        (lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(2, 1) > 0, 0), r"masked_fill: mask of shape \(2, 1\) does not broadcast with input of shape \(4, 3\); hint"),
-        (lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(4, 3) > 0, glassnet.ones(3)), r"masked_fill: value must be a number or a 0-d tensor.*hint"),
-        (lambda: glassnet.ones(2, 3).bmm(glassnet.ones(3, 2)), r"bmm: expected two 3-d tensors with the same batch size, got shapes \(2, 3\) and \(3, 2\); hint"),
-        (lambda: glassnet.ones(2, 2, 3).bmm(glassnet.ones(2, 2, 3)), r"matmul: shapes \(2, 2, 3\) and \(2, 2, 3\) cannot be multiplied"),
-        (lambda: glassnet.addmm(glassnet.ones(3, 3), glassnet.ones(2, 4), glassnet.ones(4, 2)), r"addmm: input of shape \(3, 3\) does not broadcast to the product's shape \(2, 2\); hint"),
-        (lambda: glassnet.dot(glassnet.ones(2), glassnet.ones(3)), r"dot: expected two 1-d tensors of the same length and dtype, got \(2,\) glassnet.float32 and \(3,\).*hint"),
-        (lambda: glassnet.outer(glassnet.ones(2, 2), glassnet.ones(3)), r"outer: expected two 1-d tensors, got shapes \(2, 2\) and \(3,\); hint"),
+        (
+            lambda: glassnet.ones(4, 3).narrow(0, 2, 3),
+            r"narrow: start 2 and length 3 do not fit dimension 0 of size 4 \(shape \(4, 3\)\); hint",
+        ),
+        (
+            lambda: glassnet.ones(4, 3).index_select(0, glassnet.tensor([1.0])),
+            r"index_select: index must be a 1-d integer tensor.*hint",
+        ),
+        (
+            lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(4, 3), 0),
+            r"masked_fill: expected a boolean mask, got dtype float32; hint",
+        ),
+        (
+            lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(2, 1) > 0, 0),
+            r"masked_fill: mask of shape \(2, 1\) does not broadcast with input of shape \(4, 3\); hint",
+        ),
+        (
+            lambda: glassnet.ones(4, 3).masked_fill(glassnet.ones(4, 3) > 0, glassnet.ones(3)),
+            r"masked_fill: value must be a number or a 0-d tensor.*hint",
+        ),
+        (
+            lambda: glassnet.ones(2, 3).bmm(glassnet.ones(3, 2)),
+            r"bmm: expected two 3-d tensors with the same batch size, got shapes \(2, 3\) and \(3, 2\); hint",
+        ),
+        (
+            lambda: glassnet.ones(2, 2, 3).bmm(glassnet.ones(2, 2, 3)),
+            r"matmul: shapes \(2, 2, 3\) and \(2, 2, 3\) cannot be multiplied",
+        ),
+        (
+            lambda: glassnet.addmm(glassnet.ones(3, 3), glassnet.ones(2, 4), glassnet.ones(4, 2)),
+            r"addmm: input of shape \(3, 3\) does not broadcast to the product's shape \(2, 2\); hint",
+        ),
+        (
+            lambda: glassnet.dot(glassnet.ones(2), glassnet.ones(3)),
+            r"dot: expected two 1-d tensors of the same length and dtype, got \(2,\) glassnet.float32 and \(3,\).*hint",
+        ),
+        (
+            lambda: glassnet.outer(glassnet.ones(2, 2), glassnet.ones(3)),
+            r"outer: expected two 1-d tensors, got shapes \(2, 2\) and \(3,\); hint",
+        ),
         (lambda: glassnet.ones(3).tril(), r"tril: input tensor must have at least 2 dimensions, got shape \(3,\)"),
         (lambda: glassnet.ones(2, 2, 2).diag(), r"diag: expected a 1-d or 2-d tensor, got shape \(2, 2, 2\); hint"),
-        (lambda: glassnet.ones(2, 3).repeat(2), r"repeat: number of repeat dims \(1\) can not be smaller than number of tensor dims \(2\); hint"),
-        (lambda: glassnet.ones(3).repeat_interleave(glassnet.tensor([1, 2])), r"repeat_interleave: repeats must be .* \(3\) along dim None, got \[1, 2\]; hint"),
+        (
+            lambda: glassnet.ones(2, 3).repeat(2),
+            r"repeat: number of repeat dims \(1\) can not be smaller than number of tensor dims \(2\); hint",
+        ),
+        (
+            lambda: glassnet.ones(3).repeat_interleave(glassnet.tensor([1, 2])),
+            r"repeat_interleave: repeats must be .* \(3\) along dim None, got \[1, 2\]; hint",
+        ),
         (lambda: glassnet.ones(3).roll((1, 2)), r"roll: shifts \(1, 2\) and dims None must have the same length; hint"),
         (lambda: glassnet.ones(3).mT, r"mT: expected a tensor with at least 2 dimensions, got shape \(3,\)"),
-        (lambda: glassnet.ones(3).div(2, rounding_mode="round"), r"div: expected rounding_mode to be one of None, 'trunc' or 'floor', but found 'round'"),
+        (
+            lambda: glassnet.ones(3).div(2, rounding_mode="round"),
+            r"div: expected rounding_mode to be one of None, 'trunc' or 'floor', but found 'round'",
+        ),
     ],
 )
 def test_error_messages_name_the_op_shapes_and_a_hint(fn, message):
@@ -546,7 +651,9 @@ def test_error_messages_name_the_op_shapes_and_a_hint(fn, message):
 
 
 def test_index_errors_are_index_errors_as_in_torch():
-    with pytest.raises(IndexError, match=r"index_select: index 3 is out of range for dimension 1 of size 3 \(input shape \(4, 3\)\)"):
+    with pytest.raises(
+        IndexError, match=r"index_select: index 3 is out of range for dimension 1 of size 3 \(input shape \(4, 3\)\)"
+    ):
         glassnet.ones(4, 3).index_select(1, glassnet.tensor([3]))
     with pytest.raises(IndexError, match=r"select: index -3 out of range for dimension 0 of size 2 \(shape \(2, 3\)\)"):
         glassnet.ones(2, 3).select(0, -3)
@@ -598,7 +705,9 @@ def test_split_chunk_and_cat_round_trip_like_torch(case, pieces):
 @SETTINGS
 @given(
     st.lists(st.integers(1, 3), min_size=0, max_size=2),
-    st.integers(1, 4), st.integers(1, 4), st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 4),
     st.sampled_from([np.float32, np.float64]),
 )
 def test_einsum_equals_matmul_for_batched_products(batch, n, k, m, dtype):
@@ -644,9 +753,14 @@ def test_out_argument_writes_into_the_given_tensor_like_torch():
     values, indices = glassnet.empty(0), glassnet.empty(0, dtype=glassnet.int64)
     result = glassnet.sort(glassnet.tensor([3.0, 1.0]), out=(values, indices))
     assert result.values is values and indices.tolist() == [1, 0]
-    with pytest.raises(RuntimeError, match=r"add\(\): functions with out=... arguments don't support automatic differentiation.*hint"):
+    with pytest.raises(
+        RuntimeError, match=r"add\(\): functions with out=... arguments don't support automatic differentiation.*hint"
+    ):
         glassnet.add(glassnet.ones(2, requires_grad=True), 1, out=glassnet.empty(2))
-    with pytest.raises(RuntimeError, match=r"add\(\): result type glassnet.float32 can't be cast to the desired output type glassnet.int64; hint"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"add\(\): result type glassnet.float32 can't be cast to the desired output type glassnet.int64; hint",
+    ):
         glassnet.add(glassnet.ones(2), 1, out=glassnet.empty(2, dtype=glassnet.int64))
     with glassnet.no_grad():
         glassnet.add(glassnet.ones(2, requires_grad=True), 1, out=out)

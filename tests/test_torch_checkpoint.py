@@ -5,6 +5,7 @@ torch).  Hostile and damaged files are assembled here, opcode by opcode, so
 those tests need no torch: a pickle that would run a command if unpickled by
 ``pickle.load`` must be refused by glassnet before the command runs.
 """
+
 import collections
 import os
 import pickle
@@ -115,8 +116,13 @@ def test_nested_containers_and_plain_values(tmp_path):
     assert type(loaded) is dict and type(loaded["model"]) is collections.OrderedDict
     assert list(loaded["model"]) == ["w", "b"]
     np.testing.assert_array_equal(loaded["model"]["w"].array, weight.numpy())
-    assert (loaded["epoch"], loaded["lr"], loaded["name"], loaded["best"], loaded["done"]) == (7, 0.125, "run-3",
-                                                                                               None, False)
+    assert (loaded["epoch"], loaded["lr"], loaded["name"], loaded["best"], loaded["done"]) == (
+        7,
+        0.125,
+        "run-3",
+        None,
+        False,
+    )
     assert loaded["history"][:2] == [0.9, 0.5] and loaded["history"][2][0].array.dtype == np.int64
     assert type(loaded["pair"]) is tuple and loaded["pair"][1] == (1, "x")
     np.testing.assert_array_equal(loaded["pair"][0].array, weight.numpy())
@@ -129,8 +135,14 @@ def test_nested_containers_and_plain_values(tmp_path):
 
 def test_parameters_and_requires_grad(tmp_path):
     torch = pytest.importorskip("torch")
-    torch.save({"p": torch.nn.Parameter(torch.ones(2)), "frozen": torch.nn.Parameter(torch.ones(1), False),
-                "leaf": torch.zeros(3, requires_grad=True)}, tmp_path / "params.pt")
+    torch.save(
+        {
+            "p": torch.nn.Parameter(torch.ones(2)),
+            "frozen": torch.nn.Parameter(torch.ones(1), False),
+            "leaf": torch.zeros(3, requires_grad=True),
+        },
+        tmp_path / "params.pt",
+    )
     loaded = glassnet.load(tmp_path / "params.pt")
     assert isinstance(loaded["p"], glassnet.nn.Parameter) and loaded["p"].requires_grad
     assert isinstance(loaded["frozen"], glassnet.nn.Parameter) and not loaded["frozen"].requires_grad
@@ -159,8 +171,11 @@ def test_a_torch_state_dict_loads_into_the_same_glassnet_model(tmp_path):
 def test_big_endian_files_load(tmp_path):
     """A file saved on a big-endian machine: same pickle, byte-swapped storages, byteorder 'big'."""
     torch = pytest.importorskip("torch")
-    tensors = {"f": torch.randn(3, 2, dtype=torch.float64), "i": torch.arange(-3, 3, dtype=torch.int32),
-               "h": torch.tensor([1.5, -2.0], dtype=torch.bfloat16)}
+    tensors = {
+        "f": torch.randn(3, 2, dtype=torch.float64),
+        "i": torch.arange(-3, 3, dtype=torch.int32),
+        "h": torch.tensor([1.5, -2.0], dtype=torch.bfloat16),
+    }
     torch.save(tensors, tmp_path / "little.pt")
     itemsizes = {}
     with zipfile.ZipFile(tmp_path / "little.pt") as little, zipfile.ZipFile(tmp_path / "big.pt", "w") as big:
@@ -196,11 +211,13 @@ def op_tuple(*items):
 
 def op_tensor(numel, size, stride, offset=0, storage_type="FloatStorage", key="0", hooks=None):
     """PyTorch's pickle of a tensor: _rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())."""
-    storage = op_tuple(op_str("storage"), op_global("torch", storage_type), op_str(key), op_str("cpu"),
-                       op_int(numel)) + b"Q"
+    storage = (
+        op_tuple(op_str("storage"), op_global("torch", storage_type), op_str(key), op_str("cpu"), op_int(numel)) + b"Q"
+    )
     hooks = op_global("collections", "OrderedDict") + b")R" if hooks is None else hooks
-    arguments = op_tuple(storage, op_int(offset), op_tuple(*map(op_int, size)), op_tuple(*map(op_int, stride)),
-                         b"\x89", hooks)
+    arguments = op_tuple(
+        storage, op_int(offset), op_tuple(*map(op_int, size)), op_tuple(*map(op_int, stride)), b"\x89", hooks
+    )
     return op_global("torch._utils", "_rebuild_tensor_v2") + arguments + b"R"
 
 
@@ -222,8 +239,11 @@ def write_checkpoint(path, data_pkl, storages=None):
 def test_assembled_checkpoints_are_what_torch_writes(tmp_path):
     """The assembler above writes files that glassnet and torch.load(weights_only=True) read alike."""
     storage = np.arange(12, dtype=np.float32)
-    path = write_checkpoint(tmp_path / "made.pt", op_dict(w=op_tensor(12, (3, 2), (1, 3), offset=2),
-                                                          s=op_tensor(12, (), ())), {"0": storage.tobytes()})
+    path = write_checkpoint(
+        tmp_path / "made.pt",
+        op_dict(w=op_tensor(12, (3, 2), (1, 3), offset=2), s=op_tensor(12, (), ())),
+        {"0": storage.tobytes()},
+    )
     loaded = glassnet.load(path)
     expected = np.lib.stride_tricks.as_strided(storage[2:], (3, 2), (4, 12))
     np.testing.assert_array_equal(loaded["w"].array, expected)
@@ -236,8 +256,13 @@ def payloads(marker):
     """Pickled calls that create ``marker`` when unpickled by pickle.load."""
     shell = op_global("os", "system") + op_tuple(op_str(f"touch '{marker}'")) + b"R"
     python = op_global("builtins", "exec") + op_tuple(op_str(f"open({str(marker)!r}, 'w').write('pwned')")) + b"R"
-    stack_global = (op_str("builtins") + op_str("exec") + b"\x93"  # protocol 4's STACK_GLOBAL
-                    + op_tuple(op_str(f"open({str(marker)!r}, 'w').write('pwned')")) + b"R")
+    stack_global = (
+        op_str("builtins")
+        + op_str("exec")
+        + b"\x93"  # protocol 4's STACK_GLOBAL
+        + op_tuple(op_str(f"open({str(marker)!r}, 'w').write('pwned')"))
+        + b"R"
+    )
     return {"os.system": shell, "builtins.exec": python, "stack_global": stack_global}
 
 
@@ -261,34 +286,56 @@ def test_a_pickle_that_runs_code_is_refused_before_it_runs(tmp_path, kind, where
     with pytest.raises(CheckpointError) as error:
         glassnet.load(path)
     message = str(error.value)
-    assert message == (f"load: {path}: refusing to load {name!r} from a pickle: glassnet only reads tensors, dicts, "
-                       "lists, tuples and numbers (as torch.load(weights_only=True))")
+    assert message == (
+        f"load: {path}: refusing to load {name!r} from a pickle: glassnet only reads tensors, dicts, "
+        "lists, tuples and numbers (as torch.load(weights_only=True))"
+    )
     assert "\n" not in message
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("data_pkl, message", [
-    (op_dict(t=op_global("torch", "load")), "refusing to load 'torch.load'"),
-    (op_dict(t=op_global("numpy.core.multiarray", "_reconstruct")), "refusing to load 'numpy.core.multiarray._recon"),
-    (op_dict(t=op_global("torch._utils", "_rebuild_tensor_v2") + op_tuple(op_str("not a storage"), op_int(0),
-                                                                          op_tuple(), op_tuple(), b"\x89",
-                                                                          b"}") + b"R"),
-     "refusing to load a tensor built from unexpected parts"),
-    (op_dict(t=op_tuple(op_str("module"), op_str("x")) + b"Q"), "refusing to load the persistent id"),
-    (op_dict(t=op_tensor(4, (4,), (1,), storage_type="ComplexFloatStorage")),
-     r"a tensor has a dtype glassnet does not support \(torch.ComplexFloatStorage\); glassnet reads float16, bfloat16"),
-    (op_dict(t=op_global("torch._utils", "_rebuild_tensor_v3")), "dtype glassnet does not support"),
-    (op_dict(t=op_tensor(4, (3,), (2,))), r"size \(3,\), stride \(2,\) and offset 0 reads past the end of its "
-                                          "storage of 4 elements"),
-    (op_dict(t=op_tensor(4, (2,), (1,), offset=3)), "reads past the end"),
-    (op_dict(t=op_tensor(4, (2,), (-1,))), r"invalid layout \(offset 0, size \(2,\), stride \(-1,\)\)"),
-    (op_dict(t=op_tensor(4, (2, 2), (1,))), "invalid layout"),
-    (op_dict(t=op_tensor(5, (4,), (1,))), "storage 0 \\(FloatStorage\\) has 16 bytes, expected 5 elements x 4 bytes"),
-    (op_dict(t=op_tensor(4, (4,), (1,), key="7")), "the archive has no entry archive/data/7"),
-    (op_dict(t=op_tensor(4, (4,), (1,)), u=op_tensor(8, (8,), (1,), storage_type="ByteStorage")),
-     "storage 0 is read as FloatStorage and as ByteStorage"),
-    (op_dict(t=op_tensor(4, (4,), (1,)))[:-12], r"data.pkl could not be read \(UnpicklingError"),
-])
+@pytest.mark.parametrize(
+    "data_pkl, message",
+    [
+        (op_dict(t=op_global("torch", "load")), "refusing to load 'torch.load'"),
+        (
+            op_dict(t=op_global("numpy.core.multiarray", "_reconstruct")),
+            "refusing to load 'numpy.core.multiarray._recon",
+        ),
+        (
+            op_dict(
+                t=op_global("torch._utils", "_rebuild_tensor_v2")
+                + op_tuple(op_str("not a storage"), op_int(0), op_tuple(), op_tuple(), b"\x89", b"}")
+                + b"R"
+            ),
+            "refusing to load a tensor built from unexpected parts",
+        ),
+        (op_dict(t=op_tuple(op_str("module"), op_str("x")) + b"Q"), "refusing to load the persistent id"),
+        (
+            op_dict(t=op_tensor(4, (4,), (1,), storage_type="ComplexFloatStorage")),
+            r"a tensor has a dtype glassnet does not support \(torch.ComplexFloatStorage\); glassnet reads float16, bfloat16",
+        ),
+        (op_dict(t=op_global("torch._utils", "_rebuild_tensor_v3")), "dtype glassnet does not support"),
+        (
+            op_dict(t=op_tensor(4, (3,), (2,))),
+            r"size \(3,\), stride \(2,\) and offset 0 reads past the end of its "
+            "storage of 4 elements",
+        ),
+        (op_dict(t=op_tensor(4, (2,), (1,), offset=3)), "reads past the end"),
+        (op_dict(t=op_tensor(4, (2,), (-1,))), r"invalid layout \(offset 0, size \(2,\), stride \(-1,\)\)"),
+        (op_dict(t=op_tensor(4, (2, 2), (1,))), "invalid layout"),
+        (
+            op_dict(t=op_tensor(5, (4,), (1,))),
+            "storage 0 \\(FloatStorage\\) has 16 bytes, expected 5 elements x 4 bytes",
+        ),
+        (op_dict(t=op_tensor(4, (4,), (1,), key="7")), "the archive has no entry archive/data/7"),
+        (
+            op_dict(t=op_tensor(4, (4,), (1,)), u=op_tensor(8, (8,), (1,), storage_type="ByteStorage")),
+            "storage 0 is read as FloatStorage and as ByteStorage",
+        ),
+        (op_dict(t=op_tensor(4, (4,), (1,)))[:-12], r"data.pkl could not be read \(UnpicklingError"),
+    ],
+)
 def test_hostile_or_broken_pickles_give_one_clear_line(tmp_path, data_pkl, message):
     path = write_checkpoint(tmp_path / "bad.pt", data_pkl, {"0": np.ones(4, dtype=np.float32).tobytes()})
     with pytest.raises(CheckpointError, match=message) as error:
@@ -298,8 +345,9 @@ def test_hostile_or_broken_pickles_give_one_clear_line(tmp_path, data_pkl, messa
 
 # ------------------------------------------------------------- damaged files
 def test_truncated_and_corrupt_archives_are_rejected(tmp_path):
-    path = write_checkpoint(tmp_path / "m.pt", op_dict(w=op_tensor(256, (256,), (1,))),
-                            {"0": np.arange(256, dtype=np.float32).tobytes()})
+    path = write_checkpoint(
+        tmp_path / "m.pt", op_dict(w=op_tensor(256, (256,), (1,))), {"0": np.arange(256, dtype=np.float32).tobytes()}
+    )
     data = path.read_bytes()
     for cut in (len(data) // 2, len(data) - 10, 30):
         (tmp_path / "cut.pt").write_bytes(data[:cut])
@@ -314,7 +362,9 @@ def test_truncated_and_corrupt_archives_are_rejected(tmp_path):
 
 def test_other_zip_files_and_the_legacy_format_are_refused_clearly(tmp_path):
     np.savez(tmp_path / "arrays.npz", a=np.ones(2))
-    with pytest.raises(CheckpointError, match=r"arrays.npz is a zip archive but not a torch.save checkpoint .* np.load"):
+    with pytest.raises(
+        CheckpointError, match=r"arrays.npz is a zip archive but not a torch.save checkpoint .* np.load"
+    ):
         glassnet.load(tmp_path / "arrays.npz")
     legacy = serialization_torch.LEGACY_SIGNATURE + b".\x80\x02M\xe9\x03."  # what torch writes first
     (tmp_path / "legacy.pt").write_bytes(legacy)

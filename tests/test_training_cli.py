@@ -1,4 +1,5 @@
 """`glassnet train / evaluate / summary` end to end, on a small synthetic dataset."""
+
 import json
 
 import numpy as np
@@ -38,7 +39,22 @@ def weights(folder):
 
 
 def test_train_writes_a_complete_run_and_learns(fake_mnist, tmp_path, capsys):
-    code, out, err = run_cli(["train", "lenet5", "--epochs", "3", "--batch-size", "16", "--lr", "0.05", "--out", str(tmp_path / "run"), "--no-progress"], capsys)
+    code, out, err = run_cli(
+        [
+            "train",
+            "lenet5",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "16",
+            "--lr",
+            "0.05",
+            "--out",
+            str(tmp_path / "run"),
+            "--no-progress",
+        ],
+        capsys,
+    )
     assert code == 0, err
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert [h["epoch"] for h in history] == [1, 2, 3]
@@ -182,7 +198,9 @@ def test_progress_bar_is_tqdm_auto():
     tqdm_auto = pytest.importorskip("tqdm.auto")
     bar = training._progress(10, "epoch 1/1", enabled=True)
     try:
-        assert isinstance(bar, tqdm_auto.tqdm)  # a widget in Jupyter, text on a terminal (plain tqdm: nothing in Jupyter)
+        assert isinstance(
+            bar, tqdm_auto.tqdm
+        )  # a widget in Jupyter, text on a terminal (plain tqdm: nothing in Jupyter)
     finally:
         bar.close()
 

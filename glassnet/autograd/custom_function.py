@@ -36,6 +36,7 @@ node, ``ctx.gather_node``: each output passes its gradient there, and the
 engine runs the call's backward when it reaches that node, after all of them
 (the topological order puts it after every output and before every input).
 """
+
 import inspect
 
 import numpy as np
@@ -152,7 +153,9 @@ class Function:
         results = []
         for i, out in enumerate(outputs):
             if isinstance(out, Tensor):
-                if any(out is a for a in arguments):  # an input returned as it is: the output is a new tensor, a view of it
+                if any(
+                    out is a for a in arguments
+                ):  # an input returned as it is: the output is a new tensor, a view of it
                     alias = function.as_tensor(out.array)
                     alias._version = out._version
                     out = alias
@@ -229,7 +232,9 @@ def _fit(g, inp, position, name):
     from ..tensor import Tensor
 
     if not isinstance(g, Tensor):
-        raise RuntimeError(f"{name}: backward returned a {type(g).__name__} at position {position}; expected a Tensor or None")
+        raise RuntimeError(
+            f"{name}: backward returned a {type(g).__name__} at position {position}; expected a Tensor or None"
+        )
     if tuple(g.shape) != tuple(inp.shape):
         try:
             fits = np.broadcast_shapes(tuple(inp.shape), tuple(g.shape)) == tuple(g.shape)

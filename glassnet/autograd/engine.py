@@ -24,6 +24,7 @@ the graph like any others, so a gradient can be differentiated again
 
 The order is computed without recursion, so a chain of 20,000 ops is fine.
 """
+
 from itertools import repeat
 
 import numpy as np
@@ -173,7 +174,8 @@ def _part_leading_to(order, targets):
                     leads.add(id(node))
                     break
     part = [
-        node for node in order
+        node
+        for node in order
         if id(node) in leads or id(node) in targets or (node._ctx is not None and node._ctx.freed)
     ]
     return part, leads
@@ -200,8 +202,11 @@ def _raise_changed(ctx, output):
     Its backward would silently use the new values: e.g. ``y = w * a; a += 1; y.backward()``
     would give ``w.grad`` = the new ``a``.  PyTorch raises here too.
     """
-    changed = [i for i, t in enumerate(ctx.inputs)
-               if any(t is c and t._version[0] != v for c, v in zip(ctx.checked, ctx.versions))]
+    changed = [
+        i
+        for i, t in enumerate(ctx.inputs)
+        if any(t is c and t._version[0] != v for c, v in zip(ctx.checked, ctx.versions))
+    ]
     what = f"input {changed[0]}" if changed else "its output"
     raise RuntimeError(
         f"backward: {what} of {ctx.name()} was modified by an in-place operation after the forward pass, "
@@ -246,8 +251,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     run_backward(tensors, seeds, inputs, retain_graph, create_graph, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
-         materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    materialize_grads=False,
+):
     """The gradients of ``outputs`` with respect to each of ``inputs``, as a tuple; no ``.grad`` changes.
 
     ``grad_outputs`` are dL/d(output) (None for a single-number output).  With
@@ -319,9 +331,7 @@ def _seeds(name, outputs, grad_outputs, create_graph):
         else:
             seed = gradient.array if hasattr(gradient, "array") else np.asarray(gradient)
             if seed.shape != data.shape:
-                raise RuntimeError(
-                    f"{name}: gradient has shape {seed.shape} but the output has shape {data.shape}"
-                )
+                raise RuntimeError(f"{name}: gradient has shape {seed.shape} but the output has shape {data.shape}")
             seed = np.asarray(seed, dtype=data.dtype)
         if create_graph:  # a Tensor; a given gradient keeps its own graph
             keep = hasattr(gradient, "array") and gradient.array.dtype == data.dtype

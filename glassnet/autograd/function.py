@@ -43,6 +43,7 @@ may be used as they are.
 This class is the base of glassnet's own ops.  Users write custom functions
 as in PyTorch, on Tensors, with ``glassnet.autograd.Function`` (custom_function.py).
 """
+
 import copy
 import weakref
 
@@ -89,8 +90,7 @@ class Context:
                 "hint: read next_functions before backward, or pass retain_graph=True to backward"
             )
         return tuple(
-            (t._ctx if t._ctx is not None else AccumulateGrad(t) if t._requires_grad else None, 0)
-            for t in self.inputs
+            (t._ctx if t._ctx is not None else AccumulateGrad(t) if t._requires_grad else None, 0) for t in self.inputs
         )
 
     def free(self):

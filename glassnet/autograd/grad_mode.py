@@ -9,6 +9,7 @@ parameters by hand::
 
 Both work as context managers and as decorators (``@no_grad()`` or ``@no_grad``), as in PyTorch.
 """
+
 import contextlib
 
 

@@ -9,6 +9,7 @@ float64 so that ε can be small (1e-6) without rounding noise swamping the
 difference.  A non-scalar ``f`` is reduced by a fixed random projection
 ``Σ f·c`` so that every output element is checked at once.
 """
+
 import numpy as np
 
 from .grad_mode import no_grad
@@ -25,7 +26,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
 
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     inputs = tuple(
-        Tensor(np.array(t.array, np.float64, order="C"), requires_grad=t.requires_grad) if isinstance(t, Tensor) and t.is_floating_point() else t
+        Tensor(np.array(t.array, np.float64, order="C"), requires_grad=t.requires_grad)
+        if isinstance(t, Tensor) and t.is_floating_point()
+        else t
         for t in inputs
     )
     output = fn(*inputs)

@@ -41,6 +41,7 @@ and of changes of views are all named ``SetItemBackward0`` (PyTorch:
 overlaps the changed memory (``y.add_(y[0])``) is read before the change,
 where PyTorch refuses it.
 """
+
 import numpy as np
 
 from ..ops.shape import GetItem, SetItem

@@ -28,6 +28,7 @@ available; setting ``glassnet.backends.cudnn.deterministic = True`` or
 ``.benchmark = False`` is accepted and changes nothing (glassnet's kernels are
 deterministic).
 """
+
 import ctypes
 import importlib.metadata
 import os
@@ -87,7 +88,9 @@ def use(name):
     """Compute with backend ``name``, ``"numpy"`` or ``"onednn"``, from now on (see the module docstring)."""
     global _current
     if name not in BACKENDS:
-        raise ValueError(f"glassnet.backends.use: unknown backend {name!r}; choose one of {', '.join(map(repr, BACKENDS))}")
+        raise ValueError(
+            f"glassnet.backends.use: unknown backend {name!r}; choose one of {', '.join(map(repr, BACKENDS))}"
+        )
     if name == "onednn":
         reason = onednn_unavailable_reason()
         if reason is not None:
@@ -123,7 +126,9 @@ def _initial_backend():
         return "numpy"
     reason = onednn_unavailable_reason()
     if asked not in ("", "onednn"):
-        warnings.warn(f"GLASSNET_BACKEND={asked!r} is not a backend ({', '.join(BACKENDS)}); using the default", stacklevel=2)
+        warnings.warn(
+            f"GLASSNET_BACKEND={asked!r} is not a backend ({', '.join(BACKENDS)}); using the default", stacklevel=2
+        )
     if asked == "onednn" and reason is not None:
         warnings.warn(f"GLASSNET_BACKEND=onednn, but {reason}; computing with NumPy", stacklevel=2)
     return "numpy" if reason is not None else "onednn"

@@ -38,6 +38,7 @@ then.  (Made for 2 threads but run on 1, LeNet's first conv took 27–72 ms
 instead of 0.4–0.8 ms on a loaded 2-core machine: every step waited at OpenMP
 barriers.)  So plans are kept per thread count.
 """
+
 import ctypes
 import functools
 import weakref
@@ -55,10 +56,26 @@ ANY = 1  # dnnl_format_tag_any: the primitive chooses the layout
 TAG = {1: 2, 4: 5, 5: 6}  # plain row-major layout by number of axes: dnnl_a, dnnl_abcd, dnnl_abcde
 FORWARD_TRAINING = 64
 CONVOLUTION_DIRECT, POOLING_MAX = 1, 511
-ARG = {"src": 1, "dst": 17, "weights": 33, "bias": 41, "diff_src": 129, "diff_dst": 145, "diff_weights": 161,
-       "diff_bias": 169, "workspace": 64}
-QUERY = {"src": 129, "diff_src": 130, "weights": 131, "diff_weights": 132, "dst": 133, "diff_dst": 134,
-         "workspace": 135}  # dnnl_query_*_md
+ARG = {
+    "src": 1,
+    "dst": 17,
+    "weights": 33,
+    "bias": 41,
+    "diff_src": 129,
+    "diff_dst": 145,
+    "diff_weights": 161,
+    "diff_bias": 169,
+    "workspace": 64,
+}
+QUERY = {
+    "src": 129,
+    "diff_src": 130,
+    "weights": 131,
+    "diff_weights": 132,
+    "dst": 133,
+    "diff_dst": 134,
+    "workspace": 135,
+}  # dnnl_query_*_md
 OUTPUTS = ("dst", "diff_src", "diff_weights", "diff_bias")
 QUERY_IMPL_INFO_STR = 8
 STATUS = {1: "out of memory", 2: "invalid arguments", 3: "unimplemented", 5: "runtime error", 6: "not required"}
@@ -85,19 +102,29 @@ for _name, _args in {
     "dnnl_memory_create": [ctypes.POINTER(Handle), Handle, Handle, ctypes.c_void_p],
     "dnnl_memory_destroy": [Handle],
     "dnnl_convolution_forward_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int, ctypes.c_int]
-    + [Handle] * 4 + [Dims] * 4 + [Handle],
+    + [Handle] * 4
+    + [Dims] * 4
+    + [Handle],
     "dnnl_convolution_backward_data_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int]
-    + [Handle] * 3 + [Dims] * 4 + [Handle, Handle],
+    + [Handle] * 3
+    + [Dims] * 4
+    + [Handle, Handle],
     "dnnl_convolution_backward_weights_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int]
-    + [Handle] * 4 + [Dims] * 4 + [Handle, Handle],
+    + [Handle] * 4
+    + [Dims] * 4
+    + [Handle, Handle],
     "dnnl_memory_desc_equal": [Handle, Handle],
     "dnnl_memory_desc_get_size": [Handle],
     "dnnl_reorder_primitive_desc_create": [ctypes.POINTER(Handle), Handle, Handle, Handle, Handle, Handle],
     "dnnl_primitive_desc_query_md": [Handle, ctypes.c_int, ctypes.c_int],
     "dnnl_pooling_forward_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int, ctypes.c_int]
-    + [Handle] * 2 + [Dims] * 5 + [Handle],
+    + [Handle] * 2
+    + [Dims] * 5
+    + [Handle],
     "dnnl_pooling_backward_primitive_desc_create": [ctypes.POINTER(Handle), Handle, ctypes.c_int]
-    + [Handle] * 2 + [Dims] * 5 + [Handle, Handle],
+    + [Handle] * 2
+    + [Dims] * 5
+    + [Handle, Handle],
     "dnnl_primitive_desc_query": [Handle, ctypes.c_int, ctypes.c_int, ctypes.c_void_p],
     "dnnl_primitive_desc_destroy": [Handle],
     "dnnl_primitive_create": [ctypes.POINTER(Handle), Handle],
@@ -219,7 +246,9 @@ class Primitive:
                 continue
             plain = self.descriptors[name]
             if array.shape != plain.shape or array.dtype != np.float32 or not array.flags.c_contiguous:
-                raise ValueError(f"oneDNN: {name} must be C-contiguous float32 {plain.shape}, not {array.dtype} {array.shape}")
+                raise ValueError(
+                    f"oneDNN: {name} must be C-contiguous float32 {plain.shape}, not {array.dtype} {array.shape}"
+                )
             if name not in self.layouts:
                 arguments.append((ARG[name], plain.handle, array.ctypes.data))
                 continue
@@ -256,19 +285,54 @@ class ConvPlan:
         self.any = [Descriptor(d.shape, any_layout=CHOOSE_LAYOUTS) for d in (self.x, self.w, self.y)]  # kept alive
         x, w, y = (d.handle for d in self.any)
         b = self.b.handle if bias else None
-        geometry = (Dims(*windows.stride), Dims(*(d - 1 for d in windows.dilation)),
-                    Dims(*(p[0] for p in windows.padding)), Dims(*(p[1] for p in windows.padding)))
+        geometry = (
+            Dims(*windows.stride),
+            Dims(*(d - 1 for d in windows.dilation)),
+            Dims(*(p[0] for p in windows.padding)),
+            Dims(*(p[1] for p in windows.padding)),
+        )
         names = {"src": self.x, "weights": self.w, "dst": self.y} | ({"bias": self.b} if bias else {})
-        forward = created("dnnl_convolution_forward_primitive_desc_create", ENGINE, FORWARD_TRAINING,
-                          CONVOLUTION_DIRECT, x, w, b, y, *geometry, None)
+        forward = created(
+            "dnnl_convolution_forward_primitive_desc_create",
+            ENGINE,
+            FORWARD_TRAINING,
+            CONVOLUTION_DIRECT,
+            x,
+            w,
+            b,
+            y,
+            *geometry,
+            None,
+        )
         self.forward = Primitive(forward, names)
-        data = created("dnnl_convolution_backward_data_primitive_desc_create", ENGINE, CONVOLUTION_DIRECT,
-                       x, w, y, *geometry, forward, None)
+        data = created(
+            "dnnl_convolution_backward_data_primitive_desc_create",
+            ENGINE,
+            CONVOLUTION_DIRECT,
+            x,
+            w,
+            y,
+            *geometry,
+            forward,
+            None,
+        )
         self.backward_data = Primitive(data, {"diff_src": self.x, "weights": self.w, "diff_dst": self.y})
-        weights = created("dnnl_convolution_backward_weights_primitive_desc_create", ENGINE, CONVOLUTION_DIRECT,
-                          x, w, b, y, *geometry, forward, None)
+        weights = created(
+            "dnnl_convolution_backward_weights_primitive_desc_create",
+            ENGINE,
+            CONVOLUTION_DIRECT,
+            x,
+            w,
+            b,
+            y,
+            *geometry,
+            forward,
+            None,
+        )
         self.backward_weights = Primitive(
-            weights, {"src": self.x, "diff_weights": self.w, "diff_dst": self.y} | ({"diff_bias": self.b} if bias else {}))
+            weights,
+            {"src": self.x, "diff_weights": self.w, "diff_dst": self.y} | ({"diff_bias": self.b} if bias else {}),
+        )
         self.weight_shape = w_shape
 
 
@@ -316,7 +380,9 @@ class Conv2d(conv.Conv2d):
         if any(needs[1:]):
             dw = np.empty(ctx.weight.shape, np.float32)
             arrays = {"diff_bias": np.empty(plan.b.shape, np.float32)} if plan.b else {}
-            plan.backward_weights.run(src=ctx.x, diff_weights=dw.reshape(plan.weight_shape), diff_dst=grad_output, **arrays)
+            plan.backward_weights.run(
+                src=ctx.x, diff_weights=dw.reshape(plan.weight_shape), diff_dst=grad_output, **arrays
+            )
             dw, db = (dw if needs[1] else None), arrays.get("diff_bias")
         return (dx, dw) if len(needs) == 2 else (dx, dw, db)
 
@@ -336,13 +402,34 @@ class PoolPlan:
 
     def __init__(self, input_shape, windows):
         self.x, self.y = Descriptor(input_shape), Descriptor(tuple(input_shape[:2]) + tuple(windows.output_size))
-        geometry = (Dims(*windows.stride), Dims(*windows.kernel_size), Dims(*(d - 1 for d in windows.dilation)),
-                    Dims(*(p[0] for p in windows.padding)), Dims(*(p[1] for p in windows.padding)))
-        forward = created("dnnl_pooling_forward_primitive_desc_create", ENGINE, FORWARD_TRAINING, POOLING_MAX,
-                          self.x.handle, self.y.handle, *geometry, None)
+        geometry = (
+            Dims(*windows.stride),
+            Dims(*windows.kernel_size),
+            Dims(*(d - 1 for d in windows.dilation)),
+            Dims(*(p[0] for p in windows.padding)),
+            Dims(*(p[1] for p in windows.padding)),
+        )
+        forward = created(
+            "dnnl_pooling_forward_primitive_desc_create",
+            ENGINE,
+            FORWARD_TRAINING,
+            POOLING_MAX,
+            self.x.handle,
+            self.y.handle,
+            *geometry,
+            None,
+        )
         self.forward = Primitive(forward, {"src": self.x, "dst": self.y})
-        backward = created("dnnl_pooling_backward_primitive_desc_create", ENGINE, POOLING_MAX,
-                           self.x.handle, self.y.handle, *geometry, forward, None)
+        backward = created(
+            "dnnl_pooling_backward_primitive_desc_create",
+            ENGINE,
+            POOLING_MAX,
+            self.x.handle,
+            self.y.handle,
+            *geometry,
+            forward,
+            None,
+        )
         self.backward = Primitive(backward, {"diff_src": self.x, "diff_dst": self.y})
 
 

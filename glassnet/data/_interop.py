@@ -5,6 +5,7 @@ and hands Tensors to the model.  These two helpers are the only crossing points.
 ``glassnet`` is imported inside them, not at the top, because ``glassnet``'s own
 ``__init__`` may import this package.
 """
+
 import numpy as np
 
 

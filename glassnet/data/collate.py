@@ -1,4 +1,5 @@
 """``default_collate``: turning a list of samples into one batch."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -40,8 +41,10 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(first, Sequence):
         if any(len(sample) != len(first) for sample in batch):
             lengths = sorted({len(sample) for sample in batch})
-            raise RuntimeError(f"default_collate: every sample must have the same number of "
-                               f"fields, got lengths {lengths}; check the dataset's __getitem__")
+            raise RuntimeError(
+                f"default_collate: every sample must have the same number of "
+                f"fields, got lengths {lengths}; check the dataset's __getitem__"
+            )
         return [default_collate(field) for field in zip(*batch)]
     if isinstance(first, bool):  # before int: bool is a subclass of int
         return to_tensor(np.array(batch, dtype=np.bool_))
@@ -52,10 +55,14 @@ def default_collate(batch: Sequence[Any]) -> Any:
     arrays = [to_numpy(sample) for sample in batch]
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
-        raise RuntimeError(f"default_collate: cannot stack samples of different shapes "
-                           f"{sorted(shapes)}; resize them in a transform (e.g. RandomCrop) "
-                           "or pass a collate_fn that pads them")
+        raise RuntimeError(
+            f"default_collate: cannot stack samples of different shapes "
+            f"{sorted(shapes)}; resize them in a transform (e.g. RandomCrop) "
+            "or pass a collate_fn that pads them"
+        )
     if arrays[0].dtype == object:
-        raise TypeError(f"default_collate: samples must be Tensors, arrays, numbers, strings, "
-                        f"dicts or sequences, got {type(first).__name__}")
+        raise TypeError(
+            f"default_collate: samples must be Tensors, arrays, numbers, strings, "
+            f"dicts or sequences, got {type(first).__name__}"
+        )
     return to_tensor(np.stack(arrays))

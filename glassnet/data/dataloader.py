@@ -1,4 +1,5 @@
 """``DataLoader``: iterate over a dataset in (shuffled) mini-batches."""
+
 from __future__ import annotations
 
 import warnings
@@ -88,31 +89,53 @@ class DataLoader:
     """
 
     def __init__(
-        self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
-        sampler: Sampler | Iterable[int] | None = None, batch_sampler: Sampler | Iterable[list[int]] | None = None,
-        num_workers: int = 0, collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
-        drop_last: bool = False, timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
-        multiprocessing_context: Any = None, generator: Generator | None = None, prefetch_factor: int | None = None,
-        persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True,
+        self,
+        dataset: Dataset,
+        batch_size: int | None = 1,
+        shuffle: bool = False,
+        *,
+        sampler: Sampler | Iterable[int] | None = None,
+        batch_sampler: Sampler | Iterable[list[int]] | None = None,
+        num_workers: int = 0,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        generator: Generator | None = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
-        _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor,
-                               persistent_workers)
+        _check_worker_settings(num_workers, timeout, multiprocessing_context, prefetch_factor, persistent_workers)
         if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None or batch_sampler is not None):
-            raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle, sampler and "
-                             "batch_sampler options; hint: an iterable dataset yields its samples in its own order")
+            raise ValueError(
+                "DataLoader with IterableDataset: expected unspecified shuffle, sampler and "
+                "batch_sampler options; hint: an iterable dataset yields its samples in its own order"
+            )
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, "
-                                 "shuffle, sampler, and drop_last; hint: give the batch_sampler alone")
+                raise ValueError(
+                    "DataLoader: batch_sampler option is mutually exclusive with batch_size, "
+                    "shuffle, sampler, and drop_last; hint: give the batch_sampler alone"
+                )
         elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size should be a positive integer value, "
-                             f"but got batch_size={batch_size!r}")
+            raise ValueError(
+                f"DataLoader: batch_size should be a positive integer value, but got batch_size={batch_size!r}"
+            )
         if sampler is not None and shuffle:
-            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle; "
-                             "hint: a random sampler already shuffles, drop shuffle=True")
+            raise ValueError(
+                "DataLoader: sampler option is mutually exclusive with shuffle; "
+                "hint: a random sampler already shuffles, drop shuffle=True"
+            )
         if pin_memory:
-            warnings.warn("DataLoader: pin_memory=True has no effect: glassnet runs on the CPU, "
-                          "so there is no GPU copy to speed up", stacklevel=2)
+            warnings.warn(
+                "DataLoader: pin_memory=True has no effect: glassnet runs on the CPU, "
+                "so there is no GPU copy to speed up",
+                stacklevel=2,
+            )
         if isinstance(dataset, IterableDataset):
             sampler = dataset  # the stream itself; batch_sampler groups its samples
         elif sampler is None:
@@ -149,25 +172,35 @@ class DataLoader:
 
 
 def _check_worker_settings(
-    num_workers: int, timeout: float, multiprocessing_context: Any, prefetch_factor: int | None,
+    num_workers: int,
+    timeout: float,
+    multiprocessing_context: Any,
+    prefetch_factor: int | None,
     persistent_workers: bool,
 ) -> None:
     """Refuse the worker settings PyTorch refuses, with its reasons; the rest have no effect here."""
     if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
-        raise ValueError(f"DataLoader: num_workers option should be a non-negative integer, got "
-                         f"num_workers={num_workers!r}; use num_workers=0 to disable multiprocessing")
+        raise ValueError(
+            f"DataLoader: num_workers option should be a non-negative integer, got "
+            f"num_workers={num_workers!r}; use num_workers=0 to disable multiprocessing"
+        )
     if timeout < 0:
         raise ValueError(f"DataLoader: timeout option should be non-negative, got timeout={timeout!r}")
     if num_workers == 0:
         if multiprocessing_context is not None:
-            raise ValueError("DataLoader: multiprocessing_context can only be used with multi-process "
-                             "loading (num_workers > 0), but got num_workers=0")
+            raise ValueError(
+                "DataLoader: multiprocessing_context can only be used with multi-process "
+                "loading (num_workers > 0), but got num_workers=0"
+            )
         if prefetch_factor is not None:
-            raise ValueError("DataLoader: prefetch_factor option could only be specified in "
-                             "multiprocessing; let num_workers > 0 to enable multiprocessing, "
-                             "otherwise set prefetch_factor to None")
+            raise ValueError(
+                "DataLoader: prefetch_factor option could only be specified in "
+                "multiprocessing; let num_workers > 0 to enable multiprocessing, "
+                "otherwise set prefetch_factor to None"
+            )
         if persistent_workers:
             raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
     elif prefetch_factor is not None and prefetch_factor < 0:
-        raise ValueError(f"DataLoader: prefetch_factor option should be non-negative, got "
-                         f"prefetch_factor={prefetch_factor!r}")
+        raise ValueError(
+            f"DataLoader: prefetch_factor option should be non-negative, got prefetch_factor={prefetch_factor!r}"
+        )

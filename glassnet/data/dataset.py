@@ -1,4 +1,5 @@
 """Datasets: anything with ``len(ds)`` and ``ds[i]``, as in ``torch.utils.data``."""
+
 from __future__ import annotations
 
 import bisect
@@ -30,12 +31,12 @@ class Dataset:
     """
 
     def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index) "
-                                  "to return sample number `index`")
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement __getitem__(index) to return sample number `index`"
+        )
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__() "
-                                  "to return the number of samples")
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__() to return the number of samples")
 
     def get_batch(self, indices: np.ndarray) -> Any:
         """The samples at ``indices`` (a 1-D int array), collated into a batch.
@@ -100,8 +101,10 @@ class TensorDataset(Dataset):
         sizes = [t.shape[0] if len(t.shape) else None for t in tensors]
         if None in sizes or len(set(sizes)) != 1:
             shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-            raise ValueError("TensorDataset: all tensors must have the same size in the first "
-                             f"dimension (the sample axis), got sizes {sizes} from shapes {shapes}")
+            raise ValueError(
+                "TensorDataset: all tensors must have the same size in the first "
+                f"dimension (the sample axis), got sizes {sizes} from shapes {shapes}"
+            )
         self.tensors = tensors
         self._arrays = [to_numpy(t) for t in tensors]
 
@@ -194,8 +197,10 @@ class ConcatDataset(Dataset):
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
         if any(isinstance(dataset, IterableDataset) for dataset in self.datasets):
-            raise ValueError("ConcatDataset does not support IterableDataset; hint: chain the streams "
-                             "in an IterableDataset of your own (itertools.chain)")
+            raise ValueError(
+                "ConcatDataset does not support IterableDataset; hint: chain the streams "
+                "in an IterableDataset of your own (itertools.chain)"
+            )
         self.cumulative_sizes = self.cumsum(self.datasets)
 
     def __len__(self) -> int:
@@ -204,17 +209,17 @@ class ConcatDataset(Dataset):
     def __getitem__(self, idx: int) -> Any:
         if idx < 0:
             if -idx > len(self):
-                raise ValueError(f"ConcatDataset: index {idx} is out of range for {len(self)} samples; "
-                                 "hint: the absolute value of an index should not exceed the dataset length")
+                raise ValueError(
+                    f"ConcatDataset: index {idx} is out of range for {len(self)} samples; "
+                    "hint: the absolute value of an index should not exceed the dataset length"
+                )
             idx = len(self) + idx
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
 
 
-def random_split(
-    dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None
-) -> list[Subset]:
+def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
 
     Args:
@@ -248,13 +253,17 @@ def random_split(
             counts[i % len(counts)] += 1
         for i, count in enumerate(counts):
             if count == 0:
-                warnings.warn(f"random_split: length of split at index {i} is 0; "
-                              "this might result in an empty dataset", stacklevel=2)
+                warnings.warn(
+                    f"random_split: length of split at index {i} is 0; this might result in an empty dataset",
+                    stacklevel=2,
+                )
         lengths = counts
     if sum(lengths) != len(dataset):
-        raise ValueError(f"random_split: the lengths {lengths} sum to {sum(lengths)}, but the dataset "
-                         f"has {len(dataset)} samples; hint: give lengths summing to {len(dataset)} "
-                         "or fractions summing to 1")
+        raise ValueError(
+            f"random_split: the lengths {lengths} sum to {sum(lengths)}, but the dataset "
+            f"has {len(dataset)} samples; hint: give lengths summing to {len(dataset)} "
+            "or fractions summing to 1"
+        )
     order = numpy_generator(generator).permutation(len(dataset)).tolist()
     ends = itertools.accumulate(lengths)
-    return [Subset(dataset, order[end - length:end]) for end, length in zip(ends, lengths)]
+    return [Subset(dataset, order[end - length : end]) for end, length in zip(ends, lengths)]

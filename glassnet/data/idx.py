@@ -13,6 +13,7 @@ So ``train-images-idx3-ubyte`` starts ``00 00 08 03 | 00 00 ea 60 | 00 00 00 1c 
 16 + 60000*28*28 = 47,040,016 bytes long.  Anything else means the file is not
 what it claims to be, and ``parse_idx`` says so instead of returning garbage.
 """
+
 import gzip
 import os
 
@@ -46,8 +47,9 @@ def parse_idx(buffer, name="<IDX bytes>"):
     """
     view = memoryview(buffer)
     if len(view) < 4 or view[0] != 0 or view[1] != 0:
-        raise ValueError(f"{name}: not an IDX file (it must start with two zero bytes); "
-                         "was it saved compressed or as text?")
+        raise ValueError(
+            f"{name}: not an IDX file (it must start with two zero bytes); was it saved compressed or as text?"
+        )
     code, ndim = view[2], view[3]
     if code not in IDX_DTYPES:
         known = ", ".join(f"0x{c:02X}={d.name}" for c, d in IDX_DTYPES.items())
@@ -55,14 +57,15 @@ def parse_idx(buffer, name="<IDX bytes>"):
     dtype = IDX_DTYPES[code]
     header_size = 4 + 4 * ndim
     if len(view) < header_size:
-        raise ValueError(f"{name}: truncated header: {len(view)} bytes, but {ndim} dimensions "
-                         f"need {header_size}")
+        raise ValueError(f"{name}: truncated header: {len(view)} bytes, but {ndim} dimensions need {header_size}")
     shape = tuple(int(s) for s in np.frombuffer(view, dtype=">u4", count=ndim, offset=4))
     expected = header_size + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(view) != expected:
-        raise ValueError(f"{name}: header says {dtype.name} of shape {shape}, which is "
-                         f"{expected:,} bytes with the header, but the file has {len(view):,} "
-                         "bytes; it is truncated or corrupt: delete it and fetch it again")
+        raise ValueError(
+            f"{name}: header says {dtype.name} of shape {shape}, which is "
+            f"{expected:,} bytes with the header, but the file has {len(view):,} "
+            "bytes; it is truncated or corrupt: delete it and fetch it again"
+        )
     array = np.frombuffer(view, dtype=dtype, offset=header_size).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=False)
 

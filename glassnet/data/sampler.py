@@ -11,6 +11,7 @@ with ``sampler=`` (one index at a time) or ``batch_sampler=`` (whole batches)::
 Randomness comes from the sampler's ``generator`` or glassnet's default one
 (``glassnet.manual_seed``), drawn when an epoch's iteration starts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Sized
@@ -61,19 +62,25 @@ class RandomSampler(Sampler):
     """
 
     def __init__(
-        self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
+        self,
+        data_source: Sized,
+        replacement: bool = False,
+        num_samples: int | None = None,
         generator: Generator | None = None,
     ) -> None:
         if not isinstance(replacement, bool):
-            raise TypeError(f"RandomSampler: replacement should be a boolean value, but got "
-                            f"replacement={replacement!r}")
+            raise TypeError(
+                f"RandomSampler: replacement should be a boolean value, but got replacement={replacement!r}"
+            )
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
         if isinstance(self.num_samples, bool) or not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError(f"RandomSampler: num_samples should be a positive integer value, but got "
-                             f"num_samples={self.num_samples!r}; hint: an empty dataset can't be shuffled")
+            raise ValueError(
+                f"RandomSampler: num_samples should be a positive integer value, but got "
+                f"num_samples={self.num_samples!r}; hint: an empty dataset can't be shuffled"
+            )
 
     @property
     def num_samples(self) -> int:
@@ -132,24 +139,33 @@ class WeightedRandomSampler(Sampler):
     """
 
     def __init__(
-        self, weights: Sequence[float] | np.ndarray | Tensor, num_samples: int, replacement: bool = True,
+        self,
+        weights: Sequence[float] | np.ndarray | Tensor,
+        num_samples: int,
+        replacement: bool = True,
         generator: Generator | None = None,
     ) -> None:
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
-            raise ValueError(f"WeightedRandomSampler: num_samples should be a positive integer value, "
-                             f"but got num_samples={num_samples!r}")
+            raise ValueError(
+                f"WeightedRandomSampler: num_samples should be a positive integer value, "
+                f"but got num_samples={num_samples!r}"
+            )
         if not isinstance(replacement, bool):
-            raise ValueError(f"WeightedRandomSampler: replacement should be a boolean value, but got "
-                             f"replacement={replacement!r}")
+            raise ValueError(
+                f"WeightedRandomSampler: replacement should be a boolean value, but got replacement={replacement!r}"
+            )
         weights = np.asarray(to_numpy(weights), dtype=np.float64)
         if weights.ndim != 1:
-            raise ValueError(f"WeightedRandomSampler: weights should be a 1-d sequence, but given weights "
-                             f"have shape {weights.shape}")
+            raise ValueError(
+                f"WeightedRandomSampler: weights should be a 1-d sequence, but given weights have shape {weights.shape}"
+            )
         if (weights < 0).any() or not np.isfinite(weights).all() or weights.sum() == 0:
             raise ValueError("WeightedRandomSampler: weights must be finite, non-negative and not all zero")
         if not replacement and num_samples > np.count_nonzero(weights):
-            raise RuntimeError(f"WeightedRandomSampler: cannot draw {num_samples} samples without replacement "
-                               f"from {np.count_nonzero(weights)} non-zero weights; hint: replacement=True")
+            raise RuntimeError(
+                f"WeightedRandomSampler: cannot draw {num_samples} samples without replacement "
+                f"from {np.count_nonzero(weights)} non-zero weights; hint: replacement=True"
+            )
         self.weights = weights
         self.num_samples = num_samples
         self.replacement = replacement
@@ -157,7 +173,8 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         order = numpy_generator(self.generator).choice(
-            len(self.weights), size=self.num_samples, replace=self.replacement, p=self.weights / self.weights.sum())
+            len(self.weights), size=self.num_samples, replace=self.replacement, p=self.weights / self.weights.sum()
+        )
         return iter(order.tolist())
 
     def __len__(self) -> int:
@@ -180,11 +197,11 @@ class BatchSampler(Sampler):
 
     def __init__(self, sampler: Sampler | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"BatchSampler: batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size!r}")
+            raise ValueError(
+                f"BatchSampler: batch_size should be a positive integer value, but got batch_size={batch_size!r}"
+            )
         if not isinstance(drop_last, bool):
-            raise ValueError(f"BatchSampler: drop_last should be a boolean value, but got "
-                             f"drop_last={drop_last!r}")
+            raise ValueError(f"BatchSampler: drop_last should be a boolean value, but got drop_last={drop_last!r}")
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last

@@ -16,6 +16,7 @@ Unlike torchvision:
   a Python loop over images.  ``can_batch(t)`` tells whether a transform can.
 * Randomness comes from glassnet's default generator (``glassnet.manual_seed``).
 """
+
 import numpy as np
 
 from glassnet.random import numpy_generator
@@ -55,8 +56,10 @@ class Compose:
         """Apply each step's ``batch`` in turn; every step must have one (see ``can_batch``)."""
         for t in self.transforms:
             if not can_batch(t):
-                raise TypeError(f"Compose.batch: {t!r} transforms one sample at a time (it has "
-                                "no batch method); call the Compose on each sample instead")
+                raise TypeError(
+                    f"Compose.batch: {t!r} transforms one sample at a time (it has "
+                    "no batch method); call the Compose on each sample instead"
+                )
             imgs = t.batch(imgs)
         return imgs
 
@@ -81,8 +84,10 @@ class ToTensor:
     def __call__(self, pic):
         pic = to_numpy(pic)
         if pic.ndim not in (2, 3):
-            raise ValueError(f"ToTensor: expected one image of shape (H, W) or (H, W, C), got "
-                             f"shape {pic.shape}; for a batch (N, H, W[, C]) use ToTensor().batch")
+            raise ValueError(
+                f"ToTensor: expected one image of shape (H, W) or (H, W, C), got "
+                f"shape {pic.shape}; for a batch (N, H, W[, C]) use ToTensor().batch"
+            )
         if pic.ndim == 2:
             pic = pic[:, :, None]
         return to_tensor(_to_float(pic.transpose(2, 0, 1)))
@@ -91,8 +96,9 @@ class ToTensor:
         """Convert a batch ``(N, H, W)`` or ``(N, H, W, C)`` to an ``(N, C, H, W)`` Tensor."""
         pics = to_numpy(pics)
         if pics.ndim not in (3, 4):
-            raise ValueError(f"ToTensor.batch: expected a batch of shape (N, H, W) or "
-                             f"(N, H, W, C), got shape {pics.shape}")
+            raise ValueError(
+                f"ToTensor.batch: expected a batch of shape (N, H, W) or (N, H, W, C), got shape {pics.shape}"
+            )
         if pics.ndim == 3:
             pics = pics[:, :, :, None]
         return to_tensor(_to_float(pics.transpose(0, 3, 1, 2)))
@@ -135,21 +141,25 @@ class Normalize:
     def __call__(self, tensor):
         x = to_numpy(tensor)
         if not np.issubdtype(x.dtype, np.floating):
-            raise TypeError(f"Normalize: input should be a float tensor, got dtype {x.dtype}; "
-                            "put ToTensor() before Normalize")
+            raise TypeError(
+                f"Normalize: input should be a float tensor, got dtype {x.dtype}; put ToTensor() before Normalize"
+            )
         if x.ndim < 3:
-            raise ValueError(f"Normalize: expected a tensor image of shape (..., C, H, W), "
-                             f"got shape {x.shape}")
+            raise ValueError(f"Normalize: expected a tensor image of shape (..., C, H, W), got shape {x.shape}")
         channels = x.shape[-3]
         for name, values in (("mean", self.mean), ("std", self.std)):
             if len(values) not in (1, channels):
-                raise ValueError(f"Normalize: {name} has {len(values)} values but the input has "
-                                 f"{channels} channel(s) (shape {x.shape}); give one per channel")
+                raise ValueError(
+                    f"Normalize: {name} has {len(values)} values but the input has "
+                    f"{channels} channel(s) (shape {x.shape}); give one per channel"
+                )
         mean = np.array(self.mean, dtype=x.dtype).reshape(-1, 1, 1)
         std = np.array(self.std, dtype=x.dtype).reshape(-1, 1, 1)
         if (std == 0).any():
-            raise ValueError(f"Normalize: std evaluated to zero after conversion to {x.dtype}, "
-                             f"leading to division by zero (std={self.std})")
+            raise ValueError(
+                f"Normalize: std evaluated to zero after conversion to {x.dtype}, "
+                f"leading to division by zero (std={self.std})"
+            )
         if self.inplace:
             x -= mean
             x /= std
@@ -260,8 +270,9 @@ class RandomCrop:
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
-            raise ValueError(f"RandomCrop: padding_mode should be constant, edge, reflect or "
-                             f"symmetric, got {padding_mode!r}")
+            raise ValueError(
+                f"RandomCrop: padding_mode should be constant, edge, reflect or symmetric, got {padding_mode!r}"
+            )
         self.size = _pair(size, "RandomCrop")
         self.padding = padding
         self.pad_if_needed = pad_if_needed
@@ -272,7 +283,7 @@ class RandomCrop:
         x = self._pad(to_numpy(img))
         (top,), (left,) = self._corners(x, count=1)
         h, w = self.size
-        out = x[..., top:top + h, left:left + w]
+        out = x[..., top : top + h, left : left + w]
         return out if isinstance(img, np.ndarray) else to_tensor(np.ascontiguousarray(out))
 
     def batch(self, imgs):
@@ -301,9 +312,11 @@ class RandomCrop:
         """``count`` random top-left corners (rows, cols) of a ``size`` window in ``x``."""
         (height, width), (h, w) = x.shape[-2:], self.size
         if height < h or width < w:
-            raise ValueError(f"RandomCrop: required crop size {(h, w)} is larger than the "
-                             f"(padded) input image size {(height, width)}; "
-                             "hint: pass padding or pad_if_needed=True")
+            raise ValueError(
+                f"RandomCrop: required crop size {(h, w)} is larger than the "
+                f"(padded) input image size {(height, width)}; "
+                "hint: pass padding or pad_if_needed=True"
+            )
         rng = numpy_generator()
         return rng.integers(0, height - h + 1, size=count), rng.integers(0, width - w + 1, size=count)
 
@@ -338,8 +351,7 @@ class Pad:
 
     def __init__(self, padding, fill=0, padding_mode="constant"):
         if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
-            raise ValueError(f"Pad: padding_mode should be constant, edge, reflect or symmetric, "
-                             f"got {padding_mode!r}")
+            raise ValueError(f"Pad: padding_mode should be constant, edge, reflect or symmetric, got {padding_mode!r}")
         self.sides = _sides(padding, "Pad")
         self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
 
@@ -378,7 +390,7 @@ class CenterCrop:
         if grow_h or grow_w:
             x = _pad_sides(x, (grow_w // 2, grow_h // 2, (grow_w + 1) // 2, (grow_h + 1) // 2), 0, "constant")
         top, left = int(round((x.shape[-2] - h) / 2.0)), int(round((x.shape[-1] - w) / 2.0))
-        out = x[..., top:top + h, left:left + w]
+        out = x[..., top : top + h, left : left + w]
         return out if isinstance(img, np.ndarray) else to_tensor(np.ascontiguousarray(out))
 
     def batch(self, imgs):
@@ -397,8 +409,7 @@ def _pair(size, op):
     if len(size) == 1:
         return (size[0], size[0])
     if len(size) != 2:
-        raise ValueError(f"{op}: size should be an int or a sequence of length 1 or 2, "
-                         f"got {size}")
+        raise ValueError(f"{op}: size should be an int or a sequence of length 1 or 2, got {size}")
     return size
 
 
@@ -413,5 +424,4 @@ def _sides(padding, op):
         return padding + padding
     if len(padding) == 4:
         return padding
-    raise ValueError(f"{op}: padding must be an int or a sequence of length 1, 2 or 4, "
-                     f"got {padding}")
+    raise ValueError(f"{op}: padding must be an int or a sequence of length 1, 2 or 4, got {padding}")

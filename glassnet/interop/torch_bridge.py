@@ -29,6 +29,7 @@ written in PyTorch with ``load_state_dict(safetensors.torch.load_file(path))``.
 Needs PyTorch, the ``torch`` extra (``pip install 'glassnet[torch]'``, or
 ``pip install -e '.[torch]'`` in a clone).
 """
+
 import numpy as np
 
 from .. import nn
@@ -69,25 +70,66 @@ BATCH_NORM_ARGUMENTS = ("num_features", "eps", "momentum", "affine", "track_runn
 LAYERS = [
     (nn.Linear, torch.nn.Linear, ("in_features", "out_features", "bias", "dtype")),
     (
-        nn.Conv2d, torch.nn.Conv2d,
-        ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
-         "padding_mode", "dtype"),
+        nn.Conv2d,
+        torch.nn.Conv2d,
+        (
+            "in_channels",
+            "out_channels",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "groups",
+            "bias",
+            "padding_mode",
+            "dtype",
+        ),
     ),
     (
-        nn.Conv1d, torch.nn.Conv1d,
-        ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
-         "padding_mode", "dtype"),
+        nn.Conv1d,
+        torch.nn.Conv1d,
+        (
+            "in_channels",
+            "out_channels",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "groups",
+            "bias",
+            "padding_mode",
+            "dtype",
+        ),
     ),
     *[
-        (ours, theirs, ("in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups",
-                        "bias", "dilation", "padding_mode", "dtype"))
-        for ours, theirs in ((nn.ConvTranspose1d, torch.nn.ConvTranspose1d), (nn.ConvTranspose2d, torch.nn.ConvTranspose2d))
+        (
+            ours,
+            theirs,
+            (
+                "in_channels",
+                "out_channels",
+                "kernel_size",
+                "stride",
+                "padding",
+                "output_padding",
+                "groups",
+                "bias",
+                "dilation",
+                "padding_mode",
+                "dtype",
+            ),
+        )
+        for ours, theirs in (
+            (nn.ConvTranspose1d, torch.nn.ConvTranspose1d),
+            (nn.ConvTranspose2d, torch.nn.ConvTranspose2d),
+        )
     ],
     (nn.MaxPool1d, torch.nn.MaxPool1d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (nn.MaxPool2d, torch.nn.MaxPool2d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (nn.MinPool2d, MinPool2d, ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")),
     (
-        nn.AvgPool2d, torch.nn.AvgPool2d,
+        nn.AvgPool2d,
+        torch.nn.AvgPool2d,
         ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
     ),
     (nn.AdaptiveAvgPool2d, torch.nn.AdaptiveAvgPool2d, ("output_size",)),
@@ -95,11 +137,22 @@ LAYERS = [
     (nn.Upsample, torch.nn.Upsample, ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor")),
     (nn.UpsamplingNearest2d, torch.nn.UpsamplingNearest2d, ("size", "scale_factor")),
     (nn.UpsamplingBilinear2d, torch.nn.UpsamplingBilinear2d, ("size", "scale_factor")),
-    *[(getattr(nn, name), getattr(torch.nn, name), ("padding", "value")) for name in ("ConstantPad1d", "ConstantPad2d")],
+    *[
+        (getattr(nn, name), getattr(torch.nn, name), ("padding", "value"))
+        for name in ("ConstantPad1d", "ConstantPad2d")
+    ],
     *[
         (getattr(nn, name), getattr(torch.nn, name), ("padding",))
-        for name in ("ZeroPad1d", "ZeroPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
-                     "ReplicationPad2d", "CircularPad1d", "CircularPad2d")
+        for name in (
+            "ZeroPad1d",
+            "ZeroPad2d",
+            "ReflectionPad1d",
+            "ReflectionPad2d",
+            "ReplicationPad1d",
+            "ReplicationPad2d",
+            "CircularPad1d",
+            "CircularPad2d",
+        )
     ],
     (nn.ReLU, torch.nn.ReLU, ("inplace",)),
     (nn.LeakyReLU, torch.nn.LeakyReLU, ("negative_slope", "inplace")),
@@ -117,9 +170,18 @@ LAYERS = [
     (nn.LayerNorm, torch.nn.LayerNorm, ("normalized_shape", "eps", "elementwise_affine", "bias", "dtype")),
     (nn.GroupNorm, torch.nn.GroupNorm, ("num_groups", "num_channels", "eps", "affine", "bias", "dtype")),
     (
-        nn.Embedding, torch.nn.Embedding,
-        ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse",
-         "dtype"),
+        nn.Embedding,
+        torch.nn.Embedding,
+        (
+            "num_embeddings",
+            "embedding_dim",
+            "padding_idx",
+            "max_norm",
+            "norm_type",
+            "scale_grad_by_freq",
+            "sparse",
+            "dtype",
+        ),
     ),
     # Containers (arguments None): rebuilt empty, then their converted children are added under the same names.
     (nn.Sequential, torch.nn.Sequential, None),

@@ -1,4 +1,5 @@
 """Ready-made models: ``lenet5()`` for MNIST-sized images and ``mlp(sizes)``."""
+
 from .lenet import lenet5
 from .mlp import mlp
 

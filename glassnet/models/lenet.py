@@ -16,6 +16,7 @@ fc3       84 → 10 (class scores)        10
 ReLU follows every conv and the first two fully connected layers (the
 original used sigmoid-like squashing after pooling); 61,706 parameters.
 """
+
 from .. import nn
 
 

@@ -1,4 +1,5 @@
 """A multi-layer perceptron: Linear layers with an activation between them."""
+
 from .. import nn
 
 ACTIVATIONS = {

@@ -4,6 +4,7 @@ The math and derivatives are in ``glassnet/ops/activation.py`` and
 ``glassnet/ops/softmax.py``.  With ``inplace=True`` a layer changes its input
 itself and returns it, as in PyTorch (glassnet/autograd/inplace.py).
 """
+
 from __future__ import annotations
 
 from .. import creation
@@ -77,7 +78,10 @@ class PReLU(Module):
     """
 
     def __init__(
-        self, num_parameters: int = 1, init: float = 0.25, device: DeviceLike | None = None,
+        self,
+        num_parameters: int = 1,
+        init: float = 0.25,
+        device: DeviceLike | None = None,
         dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__()

@@ -9,6 +9,7 @@ keeps the given names), which is where state_dict keys such as
 and ``ParameterDict`` register each tensor as a parameter under its index or
 key (keys ``"0"`` or ``"scale"``) and keep other values as plain attributes.
 """
+
 from __future__ import annotations
 
 import operator

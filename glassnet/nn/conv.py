@@ -3,6 +3,7 @@ and their transposes, which upsample (``ConvTranspose1d``, ``ConvTranspose2d``).
 
 See ``glassnet.ops.conv`` and ``glassnet.ops.conv_transpose`` for the math.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -35,9 +36,18 @@ class _ConvNd(Module):
     padding: str | tuple[int, ...]  # "same" or "valid", or one width per spatial dimension
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple,
-        padding: IntOrTuple | str, dilation: IntOrTuple, groups: int, bias: bool, padding_mode: str,
-        dtype: DTypeLike | None, output_padding: IntOrTuple = 0,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple,
+        padding: IntOrTuple | str,
+        dilation: IntOrTuple,
+        groups: int,
+        bias: bool,
+        padding_mode: str,
+        dtype: DTypeLike | None,
+        output_padding: IntOrTuple = 0,
     ) -> None:
         super().__init__()
         name = type(self).__name__
@@ -48,8 +58,9 @@ class _ConvNd(Module):
                 raise ValueError(f"{name}: {what} must be divisible by groups ({what}={channels}, groups={groups})")
         if padding_mode != "zeros":
             why = (
-                "as in PyTorch, transposed convolutions only pad with 'zeros'" if self.transposed else
-                "unlike PyTorch, glassnet only pads with 'zeros'; hint: pad the input with "
+                "as in PyTorch, transposed convolutions only pad with 'zeros'"
+                if self.transposed
+                else "unlike PyTorch, glassnet only pads with 'zeros'; hint: pad the input with "
                 "nn.functional.pad(x, widths, mode=...) and use padding=0"
             )
             raise ValueError(f"{name}: padding_mode={padding_mode!r} is not supported; {why}")
@@ -115,9 +126,17 @@ class Conv1d(_ConvNd):
     dims = 1
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
-        padding: IntOrTuple | str = 0, dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple = 1,
+        padding: IntOrTuple | str = 0,
+        dilation: IntOrTuple = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype
@@ -162,9 +181,17 @@ class Conv2d(_ConvNd):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
-        padding: IntOrTuple | str = 0, dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple = 1,
+        padding: IntOrTuple | str = 0,
+        dilation: IntOrTuple = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype
@@ -182,12 +209,30 @@ class _ConvTransposeNd(_ConvNd):
     padding: tuple[int, ...]  # no "same" or "valid" for transposed convolutions
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
-        padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1, bias: bool = True,
-        dilation: IntOrTuple = 1, padding_mode: str = "zeros", dtype: DTypeLike | None = None,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple = 1,
+        padding: IntOrTuple = 0,
+        output_padding: IntOrTuple = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: IntOrTuple = 1,
+        padding_mode: str = "zeros",
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            dtype,
             output_padding,
         )
 
@@ -237,8 +282,14 @@ class ConvTranspose1d(_ConvTransposeNd):
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose1d(
-            input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
-            self.groups, self.dilation,
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self._output_padding(input, output_size),
+            self.groups,
+            self.dilation,
         )
 
 
@@ -275,6 +326,12 @@ class ConvTranspose2d(_ConvTransposeNd):
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         """The transposed convolution of ``input``, plus ``bias``; ``output_size`` picks ``output_padding``."""
         return conv_transpose2d(
-            input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
-            self.groups, self.dilation,
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self._output_padding(input, output_size),
+            self.groups,
+            self.dilation,
         )

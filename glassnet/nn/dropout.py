@@ -1,4 +1,5 @@
 """``Dropout`` and ``Dropout2d``: randomly zero activations (or whole channels) during training to fight overfitting."""
+
 from __future__ import annotations
 
 from ..tensor import Tensor

@@ -1,4 +1,5 @@
 """``Flatten`` merges a range of dimensions into one (e.g. images into feature vectors); ``Unflatten`` splits one."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -68,7 +69,7 @@ class Unflatten(Module):
                 f"({shape[dim]}) in the input tensor (shape {shape}); hint: the sizes' product must equal "
                 f"{shape[dim]}, and at most one size may be -1"
             )
-        return input.reshape(shape[:dim] + sizes + shape[dim + 1:])
+        return input.reshape(shape[:dim] + sizes + shape[dim + 1 :])
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

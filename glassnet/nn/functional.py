@@ -16,6 +16,7 @@ its error messages.  Differences from PyTorch, on purpose:
   keyword-only, and the deprecated ``size_average``/``reduce`` are gone.
 * Class indices may be any integer dtype (PyTorch wants int64 or uint8).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -209,9 +210,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     return activation.LogSigmoid.apply(_floating_input("logsigmoid", input))
 
 
-def hardtanh(
-    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
-) -> Tensor:
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient is 1 strictly inside and 0 elsewhere (also at the ends).
 
     With ``inplace=True`` the result is written into ``input``, which is returned.
@@ -381,9 +380,7 @@ def _weighted_reduce(errors, weight, reduction):
     return _reduce(errors, reduction)
 
 
-def mse_loss(
-    input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None
-) -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error: mean of (input - target)².
 
     Shape:
@@ -398,9 +395,7 @@ def mse_loss(
     return _weighted_reduce(diff * diff, weight, reduction)
 
 
-def l1_loss(
-    input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None
-) -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, *, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error: mean of |input - target| (gradient sign(input - target), 0 at equality).
 
     Shape:
@@ -560,7 +555,12 @@ def _target_weights(indices, weight, ignore_index, dtype):
 
 
 def cross_entropy(
-    input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean",
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
     """Softmax cross-entropy of class scores (logits) against class indices or class probabilities.
@@ -662,7 +662,9 @@ def nll_loss(
     return losses.sum() / target_weight.sum() if reduction == "mean" else losses.sum()
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, *, reduction: str = "mean"
+) -> Tensor:
     """Binary cross-entropy of probabilities: -(t log x + (1 - t) log(1 - x)), logs clamped to >= -100.
 
     Prefer ``binary_cross_entropy_with_logits`` on raw scores: it is exact
@@ -691,7 +693,12 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Tensor, weight: Tensor | None = None, *, reduction: str = "mean", pos_weight: Tensor | None = None
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
 ) -> Tensor:
     """Sigmoid + binary cross-entropy in one stable op: exact for logits of ±1000.
 

@@ -24,6 +24,7 @@ PyTorch's order: backward pre-hooks see the gradients w.r.t. the outputs
 before the module's backward runs; full backward hooks see those w.r.t. the
 inputs after it.  ``BackwardHook`` holds one call's gates, as PyTorch's does.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -243,7 +244,9 @@ def _checked(hook, kind, what, replaced, values):
         if new is None or not isinstance(old, Tensor):
             continue
         if not isinstance(new, Tensor):
-            raise RuntimeError(f"{kind} '{name}' returned a {type(new).__name__} as {what}[{i}]; expected a Tensor or None")
+            raise RuntimeError(
+                f"{kind} '{name}' returned a {type(new).__name__} as {what}[{i}]; expected a Tensor or None"
+            )
         if new.shape != old.shape:
             raise RuntimeError(
                 f"{kind} '{name}' has changed the size of value: {what}[{i}] has shape {tuple(new.shape)} but must "

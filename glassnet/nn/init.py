@@ -134,7 +134,10 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
 
 
 def kaiming_uniform_(
-    tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
     generator: Generator | None = None,
 ) -> Tensor:
     """He uniform: U(-b, b) with b = √3 · gain / √fan; ``a`` is the leaky_relu slope used for the gain."""
@@ -146,7 +149,10 @@ def kaiming_uniform_(
 
 
 def kaiming_normal_(
-    tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
     generator: Generator | None = None,
 ) -> Tensor:
     """He normal: N(0, std²) with std = gain / √fan; ``a`` is the leaky_relu slope used for the gain."""

@@ -1,4 +1,5 @@
 """Fully connected layers: ``Linear`` (y = x Wᵀ + b) and ``Identity``."""
+
 from __future__ import annotations
 
 from typing import Any

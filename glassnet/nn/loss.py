@@ -7,6 +7,7 @@ starts with it, also positionally); the deprecated ``size_average`` and
 so they appear in ``state_dict()`` under PyTorch's keys (``weight``,
 ``pos_weight``).  The math and shapes are documented in ``functional``.
 """
+
 from __future__ import annotations
 
 from ..tensor import Tensor
@@ -154,7 +155,11 @@ class CrossEntropyLoss(_WeightedLoss):
     """
 
     def __init__(
-        self, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean",
+        self,
+        weight: Tensor | None = None,
+        *,
+        ignore_index: int = -100,
+        reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(weight, reduction)

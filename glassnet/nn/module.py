@@ -162,7 +162,11 @@ class Module:
         return handle
 
     def register_forward_hook(
-        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
         always_call: bool = False,
     ) -> RemovableHandle:
         """Run ``hook(module, args, output)`` after each ``forward``; a return value other than None replaces the output.

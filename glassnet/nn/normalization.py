@@ -8,6 +8,7 @@ batch, so it behaves differently in training (batch statistics, running
 estimates updated) and evaluation (running estimates); layer and group norm
 take them per sample and behave the same in both modes.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -22,9 +23,7 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _affine_parameters(
-    module: Module, shape: Sequence[int], affine: bool, bias: bool, dtype: DTypeLike | None
-) -> None:
+def _affine_parameters(module: Module, shape: Sequence[int], affine: bool, bias: bool, dtype: DTypeLike | None) -> None:
     """Register ``weight`` (and ``bias`` if asked) of ``shape`` when ``affine``, else both as None."""
     if affine:
         module.weight = Parameter(creation.empty(*shape, dtype=dtype))
@@ -67,8 +66,15 @@ class _BatchNorm(Module):
     """
 
     def __init__(
-        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-        track_running_stats: bool = True, dtype: DTypeLike | None = None, *, bias: bool = True,
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: DTypeLike | None = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -112,7 +118,11 @@ class _BatchNorm(Module):
             input,
             self.running_mean if not self.training or update else None,
             self.running_var if not self.training or update else None,
-            self.weight, self.bias, batch_statistics, momentum, self.eps,
+            self.weight,
+            self.bias,
+            batch_statistics,
+            momentum,
+            self.eps,
         )
         if update:  # after batch_norm's checks passed, so that a rejected batch counts for nothing
             self.num_batches_tracked.fill_(batches)
@@ -205,8 +215,12 @@ class LayerNorm(Module):
     """
 
     def __init__(
-        self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
-        bias: bool = True, dtype: DTypeLike | None = None,
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__()
         if isinstance(normalized_shape, (int, numbers.Integral)):
@@ -249,14 +263,18 @@ class GroupNorm(Module):
     """
 
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-        dtype: DTypeLike | None = None, *, bias: bool = True,
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        dtype: DTypeLike | None = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError(
-                f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
-            )
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps

@@ -4,6 +4,7 @@ Each calls ``F.pad`` (``glassnet.ops.padding``) with its ``padding``, stored as
 PyTorch stores it: an int becomes one width per side, ``(left, right)`` for 1d
 and ``(left, right, top, bottom)`` for 2d; a tuple is kept as given.
 """
+
 from __future__ import annotations
 
 from .._typing import IntOrTuple

@@ -5,6 +5,7 @@ gradient by default, and assigning it as an attribute of a ``Module``
 (``self.weight = Parameter(...)``) registers it, so that ``parameters()``,
 ``state_dict()`` and the optimizers find it.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """Pooling layers: ``MaxPool1d``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d`` and
 ``MinPool2d`` (see ``glassnet.ops.pooling``)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,8 +15,13 @@ class _ExtremePool(Module):
     """The arguments and repr shared by ``MaxPool1d``, ``MaxPool2d`` and ``MinPool2d`` (PyTorch's ``_MaxPoolNd``)."""
 
     def __init__(
-        self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
-        dilation: IntOrTuple = 1, return_indices: bool = False, ceil_mode: bool = False,
+        self,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple | None = None,
+        padding: IntOrTuple = 0,
+        dilation: IntOrTuple = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
     ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
@@ -105,8 +111,13 @@ class AvgPool2d(Module):
     """
 
     def __init__(
-        self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
-        ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+        self,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple | None = None,
+        padding: IntOrTuple = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
     ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
@@ -119,7 +130,12 @@ class AvgPool2d(Module):
     def forward(self, input: Tensor) -> Tensor:
         """The mean of each window."""
         return avg_pool2d(
-            input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
             self.divisor_override,
         )
 

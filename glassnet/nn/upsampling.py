@@ -1,4 +1,5 @@
 """``Upsample``: resize images and sequences by a factor or to a size (see ``glassnet.ops.interpolate``)."""
+
 from __future__ import annotations
 
 from ..ops.interpolate import interpolate
@@ -31,8 +32,12 @@ class Upsample(Module):
     scale_factor: float | tuple[float, ...] | None
 
     def __init__(
-        self, size: int | tuple[int, ...] | None = None, scale_factor: float | tuple[float, ...] | None = None,
-        mode: str = "nearest", align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+        self,
+        size: int | tuple[int, ...] | None = None,
+        scale_factor: float | tuple[float, ...] | None = None,
+        mode: str = "nearest",
+        align_corners: bool | None = None,
+        recompute_scale_factor: bool | None = None,
     ) -> None:
         super().__init__()
         self.name = type(self).__name__
@@ -48,7 +53,11 @@ class Upsample(Module):
     def forward(self, input: Tensor) -> Tensor:
         """``F.interpolate(input, size, scale_factor, mode, align_corners)``."""
         return interpolate(
-            input, self.size, self.scale_factor, self.mode, self.align_corners,
+            input,
+            self.size,
+            self.scale_factor,
+            self.mode,
+            self.align_corners,
             recompute_scale_factor=self.recompute_scale_factor,
         )
 

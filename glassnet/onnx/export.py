@@ -61,6 +61,7 @@ shape inference) before it is written, atomically.
 Needs the ``onnx`` package, the ``onnx`` extra (``pip install 'glassnet[onnx]'``,
 or ``pip install -e '.[onnx]'`` in a clone); onnxruntime runs the result.
 """
+
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -150,18 +151,29 @@ def _conv(graph, layer, x, shape, scope):
     pads = conv_padding(layer.padding, layer.kernel_size, layer.stride, layer.dilation)  # ((before, after), ...)
     bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
     return graph.node(
-        "Conv", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope,
-        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=[p for side in zip(*pads) for p in side],
-        dilations=list(layer.dilation), group=layer.groups,
+        "Conv",
+        [x, graph.parameter(scope, "weight", layer.weight), *bias],
+        scope,
+        kernel_shape=list(layer.kernel_size),
+        strides=list(layer.stride),
+        pads=[p for side in zip(*pads) for p in side],
+        dilations=list(layer.dilation),
+        group=layer.groups,
     )
 
 
 def _conv_transpose(graph, layer, x, shape, scope):
     bias = [graph.parameter(scope, "bias", layer.bias)] if layer.bias is not None else []
     return graph.node(
-        "ConvTranspose", [x, graph.parameter(scope, "weight", layer.weight), *bias], scope,
-        kernel_shape=list(layer.kernel_size), strides=list(layer.stride), pads=list(layer.padding) * 2,
-        output_padding=list(layer.output_padding), dilations=list(layer.dilation), group=layer.groups,
+        "ConvTranspose",
+        [x, graph.parameter(scope, "weight", layer.weight), *bias],
+        scope,
+        kernel_shape=list(layer.kernel_size),
+        strides=list(layer.stride),
+        pads=list(layer.padding) * 2,
+        output_padding=list(layer.output_padding),
+        dilations=list(layer.dilation),
+        group=layer.groups,
     )
 
 
@@ -196,7 +208,8 @@ def _window_attributes(windows, dims=2):
     """ONNX pool attributes of the last ``dims`` axes.  ceil_mode is written as the extra end padding glassnet adds."""
     padding = windows.padding[-dims:]
     return {
-        "kernel_shape": list(windows.kernel_size[-dims:]), "strides": list(windows.stride[-dims:]),
+        "kernel_shape": list(windows.kernel_size[-dims:]),
+        "strides": list(windows.stride[-dims:]),
         "pads": [before for before, _ in padding] + [after for _, after in padding],
     }
 
@@ -268,8 +281,11 @@ def _adaptive_max_pool2d(graph, layer, x, shape, scope):
 
 RESIZE_MODES = {  # interpolate's mode -> Resize's attributes (see the module docstring)
     "nearest": {"mode": "nearest", "coordinate_transformation_mode": "asymmetric", "nearest_mode": "floor"},
-    "nearest-exact": {"mode": "nearest", "coordinate_transformation_mode": "half_pixel",
-                      "nearest_mode": "round_prefer_ceil"},
+    "nearest-exact": {
+        "mode": "nearest",
+        "coordinate_transformation_mode": "half_pixel",
+        "nearest_mode": "round_prefer_ceil",
+    },
     "linear": {"mode": "linear", "coordinate_transformation_mode": "half_pixel"},
     "bilinear": {"mode": "linear", "coordinate_transformation_mode": "half_pixel"},
 }
@@ -359,9 +375,11 @@ def _affine(graph, layer, scope, shape):
     """The layer's weight and bias, or the constants 1 and 0 of ``shape`` that stand in for them."""
     weight, bias = getattr(layer, "weight", None), getattr(layer, "bias", None)
     return (
-        graph.parameter(scope, "weight", weight) if weight is not None
+        graph.parameter(scope, "weight", weight)
+        if weight is not None
         else graph.constant(_key(scope, "ones"), np.ones(shape, dtype=graph.dtype)),
-        graph.parameter(scope, "bias", bias) if bias is not None
+        graph.parameter(scope, "bias", bias)
+        if bias is not None
         else graph.constant(_key(scope, "zeros"), np.zeros(shape, dtype=graph.dtype)),
     )
 
@@ -406,9 +424,13 @@ def _group_norm(graph, layer, x, shape, scope):
     grouped = graph.node("Reshape", [x, constant("grouped_shape", np.array([0, groups, -1], dtype=np.int64))], scope)
     normalised = graph.node(
         "InstanceNormalization",
-        [grouped, constant("group_ones", np.ones(groups, graph.dtype)),
-         constant("group_zeros", np.zeros(groups, graph.dtype))],
-        scope, epsilon=layer.eps,
+        [
+            grouped,
+            constant("group_ones", np.ones(groups, graph.dtype)),
+            constant("group_zeros", np.zeros(groups, graph.dtype)),
+        ],
+        scope,
+        epsilon=layer.eps,
     )
     y = graph.node("Reshape", [normalised, constant("shape", np.array([0, *shape[1:]], dtype=np.int64))], scope)
     per_channel = (channels,) + (1,) * (len(shape) - 2)  # γ and β broadcast over the positions
@@ -453,8 +475,18 @@ EMITTERS: dict[type, Callable[..., Any]] = {  # layer type -> emit(graph, layer,
     **{layer: _upsample for layer in (nn.Upsample, nn.UpsamplingNearest2d, nn.UpsamplingBilinear2d)},
     **{
         layer: _pad
-        for layer in (nn.ZeroPad1d, nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ReflectionPad1d,
-                      nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.CircularPad1d, nn.CircularPad2d)
+        for layer in (
+            nn.ZeroPad1d,
+            nn.ZeroPad2d,
+            nn.ConstantPad1d,
+            nn.ConstantPad2d,
+            nn.ReflectionPad1d,
+            nn.ReflectionPad2d,
+            nn.ReplicationPad1d,
+            nn.ReplicationPad2d,
+            nn.CircularPad1d,
+            nn.CircularPad2d,
+        )
     },
     nn.ReLU: _simple("Relu"),
     nn.LeakyReLU: _simple("LeakyRelu", alpha="negative_slope"),
@@ -504,7 +536,13 @@ def _walk(graph, module, x, shape, scope):
 
 
 def export(
-    model, example_input, path, opset_version=17, input_names=("input",), output_names=("output",), dynamic_batch=True,
+    model,
+    example_input,
+    path,
+    opset_version=17,
+    input_names=("input",),
+    output_names=("output",),
+    dynamic_batch=True,
 ):
     """Write ``model`` as an ONNX file at ``path``, for inputs shaped like ``example_input``; returns the ModelProto.
 
@@ -568,11 +606,16 @@ def export(
     dims = ["batch", *example.shape[1:]] if dynamic_batch else list(example.shape)
     onnx_model = helper.make_model(
         helper.make_graph(
-            graph.nodes, type(model).__name__, [helper.make_tensor_value_info(input_name, input_type, dims)],
-            [helper.make_tensor_value_info(output_name, elem_type, None)], initializer=graph.initializers,
+            graph.nodes,
+            type(model).__name__,
+            [helper.make_tensor_value_info(input_name, input_type, dims)],
+            [helper.make_tensor_value_info(output_name, elem_type, None)],
+            initializer=graph.initializers,
         ),
         opset_imports=[helper.make_opsetid("", opset_version)],
-        producer_name="glassnet", producer_version=__version__, doc_string=repr(model),
+        producer_name="glassnet",
+        producer_version=__version__,
+        doc_string=repr(model),
     )
     # The oldest IR version that knows this opset, so that older runtimes open the file too.
     onnx_model.ir_version = helper.find_min_ir_version_for(onnx_model.opset_import)

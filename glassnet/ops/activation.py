@@ -27,6 +27,7 @@ tanh and gelu have it) writes φ' with Tensor operations: σ and tanh from the
 op's output, gelu's Φ through the op ``NormalCDF``, and the piecewise-constant
 slopes as they are.
 """
+
 import math
 
 import numpy as np
@@ -145,7 +146,9 @@ class GELU(Function):
 def normal_density(x):
     """φ_N(x) = e^(-x²/2) / √(2π), of an array (or, in ``backward_graph``, a Tensor)."""
     exponent = x * x * -0.5
-    return (np.exp(exponent) if isinstance(exponent, (np.ndarray, np.generic)) else exponent.exp()) / math.sqrt(2 * math.pi)
+    return (np.exp(exponent) if isinstance(exponent, (np.ndarray, np.generic)) else exponent.exp()) / math.sqrt(
+        2 * math.pi
+    )
 
 
 class NormalCDF(Function):

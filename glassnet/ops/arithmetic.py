@@ -16,6 +16,7 @@ a ** b     b·a^(b-1)             a^b·ln a
 ``backward_graph`` (for second derivatives) writes the same formulas with
 Tensor operations on the input tensors.
 """
+
 import numpy as np
 
 from ..autograd.function import Function, as_tensor, saved_output
@@ -107,7 +108,6 @@ class Pow(Function):
     """
 
     saves_output = True
-
 
     @staticmethod
     def forward(ctx, a, b):

@@ -86,6 +86,7 @@ rebuilt in backward, a process running its forward and backward peaked at
 
     out = floor((in + p_before + p_after − d·(k − 1) − 1) / s) + 1
 """
+
 import math
 from typing import NamedTuple
 
@@ -428,7 +429,9 @@ def conv_padding(padding, kernel_size, stride, dilation, op="conv2d"):
 def on_one_row(windows):
     """1-D ``windows`` (along L) as the windows of an image one pixel high: how ``conv1d`` and ``max_pool1d`` run."""
     w = windows
-    return Windows((1,) + w.kernel_size, (1,) + w.stride, ((0, 0),) + w.padding, (1,) + w.dilation, (1,) + w.output_size)
+    return Windows(
+        (1,) + w.kernel_size, (1,) + w.stride, ((0, 0),) + w.padding, (1,) + w.dilation, (1,) + w.output_size
+    )
 
 
 def check_convolution(op, input, weight, bias, groups, dims, transposed=False):
@@ -453,7 +456,9 @@ def check_convolution(op, input, weight, bias, groups, dims, transposed=False):
     if transposed:
         expected, out_channels = shape[0], shape[1] * groups
         if expected % groups:
-            raise RuntimeError(f"{op}: groups={groups} must divide the weight's in_channels {expected} (weight shape {shape})")
+            raise RuntimeError(
+                f"{op}: groups={groups} must divide the weight's in_channels {expected} (weight shape {shape})"
+            )
         if channels != expected:
             raise RuntimeError(
                 f"{op}: input has {channels} channels but weight expects {expected} (weight shape {shape}); "
@@ -471,7 +476,9 @@ def check_convolution(op, input, weight, bias, groups, dims, transposed=False):
                 f"{op}: input has {channels} channels but weight expects {per_group * groups}{per} (weight shape {shape})"
             )
     if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise RuntimeError(f"{op}: bias has shape {tuple(bias.shape)} but the weight has {out_channels} output channels")
+        raise RuntimeError(
+            f"{op}: bias has shape {tuple(bias.shape)} but the weight has {out_channels} output channels"
+        )
     tensors = [input, weight] + ([] if bias is None else [bias])
     if any(t.dtype != weight.dtype for t in tensors) or not dtypes.is_floating(weight.dtype):
         raise RuntimeError(

@@ -29,6 +29,7 @@ dilation), which picks among them::
 
 The 1-D version is the 2-D one on images one pixel high, as for ``conv1d``.
 """
+
 import math
 
 import numpy as np
@@ -109,7 +110,12 @@ def transposed_windows(op, size, kernel_size, stride, padding, output_padding, d
     n = len(size)
     stride, padding, output_padding, dilation = (
         ntuple(value, name, op, n)
-        for value, name in ((stride, "stride"), (padding, "padding"), (output_padding, "output_padding"), (dilation, "dilation"))
+        for value, name in (
+            (stride, "stride"),
+            (padding, "padding"),
+            (output_padding, "output_padding"),
+            (dilation, "dilation"),
+        )
     )
     check_at_least(stride, 1, "stride", op)
     check_at_least(dilation, 1, "dilation", op)

@@ -8,6 +8,7 @@ diagonal.  ``diagonal`` selects it: 0 the main one, k > 0 above, k < 0 below.
 Shape:
     vector (n,) -> matrix (n + |k|, n + |k|);  matrix (r, c) -> vector of the diagonal's length.
 """
+
 import numpy as np
 
 from ..autograd.function import Function

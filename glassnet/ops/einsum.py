@@ -19,6 +19,7 @@ As in PyTorch, an axis of size 1 broadcasts against the same letter's size
 elsewhere; forward expands it (a free NumPy view) and backward sums the
 gradient back over it.
 """
+
 import numpy as np
 
 from ..autograd.function import Function

@@ -14,6 +14,7 @@ Where ``index`` repeats a position, ``scatter`` keeps one of the values
 (PyTorch leaves which one unspecified) while every ``src`` element still gets
 ``g`` at its position, as in PyTorch.
 """
+
 import numpy as np
 
 from ..autograd.function import Function

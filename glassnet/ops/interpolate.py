@@ -28,6 +28,7 @@ sharing an input cell are neighbours: ``add_to_readers`` gathers the first of
 every group, then the second..., a few gathers of the whole gradient (1.5–2.5×
 faster than ``np.add.reduceat`` over the groups, measured on 8×32×128×128).
 """
+
 from typing import NamedTuple
 
 import numpy as np
@@ -118,7 +119,9 @@ def add_to_readers(dx, share, index, axis):
     for k in range(1, int((ends - starts).max())):
         total += np.take(padded, np.where(starts + k < ends, starts + k, len(index)), axis=axis)
     cells = index[starts]
-    if cells[-1] - cells[0] + 1 == len(cells):  # a run of cells: a slice, 10× faster than fancy indexing on the last axis
+    if cells[-1] - cells[0] + 1 == len(
+        cells
+    ):  # a run of cells: a slice, 10× faster than fancy indexing on the last axis
         cells = slice(cells[0], cells[-1] + 1)
     dx[along(axis, cells)] += total
 
@@ -176,7 +179,13 @@ def output_sizes(input, size, scale_factor, recompute_scale_factor, dims):
 
 
 def interpolate(
-    input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
 ):
     """Resize (N, C, L) or (N, C, H, W) inputs, as ``torch.nn.functional.interpolate`` (see the module docstring).
 
@@ -213,7 +222,9 @@ def interpolate(
         raise NotImplementedError("interpolate: antialias=True is not supported, unlike PyTorch; hint: antialias=False")
     if input.ndim not in MODES[mode]:
         need = " or ".join(f"{n}-D ({'N, C, L' if n == 3 else 'N, C, H, W'})" for n in MODES[mode])
-        raise NotImplementedError(f"interpolate: mode {mode!r} needs a {need} input, but got shape {tuple(input.shape)}")
+        raise NotImplementedError(
+            f"interpolate: mode {mode!r} needs a {need} input, but got shape {tuple(input.shape)}"
+        )
     dims = input.ndim - 2
     recompute = recompute_scale_factor or (mode == "area" and size is None)  # area always works from sizes
     sizes, scales = output_sizes(input, size, scale_factor, recompute, dims)
@@ -223,9 +234,15 @@ def interpolate(
             f"and output {tuple(sizes)}; hint: check size / scale_factor"
         )
     if mode == "area":
-        return adaptive_avg_pool2d(input, sizes) if dims == 2 else adaptive_avg_pool2d(input.unsqueeze(2), [1] + sizes).squeeze(2)
+        return (
+            adaptive_avg_pool2d(input, sizes)
+            if dims == 2
+            else adaptive_avg_pool2d(input.unsqueeze(2), [1] + sizes).squeeze(2)
+        )
     if mode not in ("nearest", "nearest-exact") and not dtypes.is_floating(input.array.dtype):
-        raise RuntimeError(f"interpolate: mode {mode!r} needs a floating-point input, but got {input.array.dtype}; hint: .float()")
+        raise RuntimeError(
+            f"interpolate: mode {mode!r} needs a floating-point input, but got {input.array.dtype}; hint: .float()"
+        )
     taps = {}
     for axis in reversed(range(2, input.ndim)):  # the last axis first, as PyTorch's kernels
         n, out, scale = input.shape[axis], sizes[axis - 2], scales[axis - 2]

@@ -9,6 +9,7 @@ Shape:
     a: (*, n, k) or (k,).  b: (*, k, m) or (k,).  out: (*, n, m) with vector
     axes dropped.
 """
+
 import numpy as np
 
 from ..autograd.function import Function

@@ -14,6 +14,7 @@ other p    (Σ |x|^p)^(1/p)        sign x · |x|^(p-1) / ‖x‖^(p-1)
 Where ‖x‖ = 0, and for other p where x = 0, the gradient is taken as 0 (no
 derivative exists there), as in PyTorch.
 """
+
 import math
 
 import numpy as np

@@ -38,6 +38,7 @@ statistics of the batch and updates, in place::
 with momentum m, as PyTorch does.  In evaluation it normalises by those
 estimates instead: μ and σ² are then constants and ``dL/dx = ĝ/σ̂``.
 """
+
 import math
 import string
 
@@ -200,8 +201,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shape = tuple(input.shape)
     channels = shape[1]
     _check_params(
-        name, input, "one value per channel, C = input.shape[1]",
-        {"running_mean": running_mean, "running_var": running_var, "weight": weight, "bias": bias}, (channels,),
+        name,
+        input,
+        "one value per channel, C = input.shape[1]",
+        {"running_mean": running_mean, "running_var": running_var, "weight": weight, "bias": bias},
+        (channels,),
         "the layer's num_features must equal the number of channels (dim 1) of its input",
     )
     view = (shape[0], channels, math.prod(shape[2:]))
@@ -244,7 +248,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
             "must equal the input's last dimensions, e.g. nn.LayerNorm(x.shape[-1])"
         )
     _check_params(
-        name, input, "the normalized_shape", {"weight": weight, "bias": bias}, normalized_shape,
+        name,
+        input,
+        "the normalized_shape",
+        {"weight": weight, "bias": bias},
+        normalized_shape,
         "weight and bias need the shape given as normalized_shape",
     )
     features = math.prod(normalized_shape)
@@ -278,10 +286,13 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
             f"{shape} and num_groups={num_groups}; hint: the layer's num_channels must equal input.shape[1]"
         )
     _check_params(
-        name, input, "one value per channel, C = input.shape[1]", {"weight": weight, "bias": bias}, (channels,),
+        name,
+        input,
+        "one value per channel, C = input.shape[1]",
+        {"weight": weight, "bias": bias},
+        (channels,),
         "the layer's num_channels must equal the number of channels (dim 1) of its input",
     )
     size = channels // num_groups
     view = (shape[0], num_groups, size, math.prod(shape[2:]))
     return _apply(input, weight, bias, view=view, axes=(2, 3), param_view=(1, num_groups, size, 1), eps=eps)
-

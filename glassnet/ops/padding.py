@@ -27,6 +27,7 @@ adjoint of that gather: the inner cells copy their gradient back, and each
 padding cell adds its gradient to its source cell, one padding column at a
 time (padding is a few cells wide), in reverse axis order.
 """
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -126,7 +127,9 @@ def pad_widths(input, pad, mode, value):
         )
     if mode not in MODES:
         raise NotImplementedError(f"pad: unrecognised padding mode {mode!r}; hint: use one of {', '.join(MODES)}")
-    widths = [(0, 0)] * (len(shape) - padded) + [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in reversed(range(padded))]
+    widths = [(0, 0)] * (len(shape) - padded) + [
+        (int(pad[2 * i]), int(pad[2 * i + 1])) for i in reversed(range(padded))
+    ]
     for axis, (n, (before, after)) in enumerate(zip(shape, widths)):
         if n + before + after < 0:
             raise RuntimeError(
@@ -136,7 +139,9 @@ def pad_widths(input, pad, mode, value):
     if mode == "constant":
         return widths
     if value is not None and value != 0:
-        raise RuntimeError(f"pad: padding mode {mode!r} doesn't take a value argument (got value={value}), as in PyTorch")
+        raise RuntimeError(
+            f"pad: padding mode {mode!r} doesn't take a value argument (got value={value}), as in PyTorch"
+        )
     if len(shape) not in (padded + 1, padded + 2) or padded > 3:
         raise NotImplementedError(
             f"pad: padding mode {mode!r} with padding length {len(pad)} is not supported for a {len(shape)}-D input "

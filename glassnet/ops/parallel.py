@@ -25,6 +25,7 @@ or, if glassnet's threads were busy a moment ago, glassnet's, each computing
 some of the columns (from ``SPLIT_PRODUCT``; see "BLAS threads" in
 ``glassnet/runtime.py``).
 """
+
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor

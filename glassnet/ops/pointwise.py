@@ -9,6 +9,7 @@ rsqrt' = (x^(-1/2))' = -x^(-3/2)/2 = -rsqrt³/2.  ``log1p(x) = log(1 + x)`` and
 ``backward_graph`` (for second derivatives) writes the same products with
 Tensor operations: the derivative of exp from exp's output, of the others from the input.
 """
+
 import numpy as np
 
 from ..autograd.function import Function, saved_output

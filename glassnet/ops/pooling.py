@@ -43,6 +43,7 @@ each gradient to its maximum's pixel.
 
 **Min** (``min_pool2d``, not in PyTorch): ``min_pool2d(x) = −max_pool2d(−x)``.
 """
+
 import numpy as np
 
 from .. import backends, dtypes
@@ -152,9 +153,13 @@ class MaxPool2d(Function):
     def forward(ctx, x, windows):
         xp = windows.pad(x, lowest(x.dtype))
         out = np.empty(x.shape[:2] + windows.output_size, x.dtype)
-        arg = np.empty(out.shape, offset_dtype(windows, xp.shape[-1])) if ctx.needs_input_grad[0] else None  # for backward
+        arg = (
+            np.empty(out.shape, offset_dtype(windows, xp.shape[-1])) if ctx.needs_input_grad[0] else None
+        )  # for backward
         ctx.parts = batch_parts(len(x), x.nbytes // max(len(x), 1))
-        parallel_for(lambda part: window_max(xp[part], windows, out[part], None if arg is None else arg[part]), ctx.parts)
+        parallel_for(
+            lambda part: window_max(xp[part], windows, out[part], None if arg is None else arg[part]), ctx.parts
+        )
         ctx.arg, ctx.windows, ctx.input_shape = arg, windows, x.shape
         return out
 
@@ -379,7 +384,9 @@ def min_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (-out[0], out[1]) if return_indices else -out
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
     """Mean over each kH×kW window, as ``torch.nn.functional.avg_pool2d``.
 
     Padding counts as zeros.  The divisor is the window's size (clipped to the
@@ -396,7 +403,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
     def pool(x):
         windows = pool_windows("avg_pool2d", x, kernel_size, stride, padding, ceil_mode=ceil_mode)
-        return AvgPool2d.apply(x, windows=windows, count_include_pad=count_include_pad, divisor_override=divisor_override)
+        return AvgPool2d.apply(
+            x, windows=windows, count_include_pad=count_include_pad, divisor_override=divisor_override
+        )
 
     return _batched(pool, input, "avg_pool2d")
 

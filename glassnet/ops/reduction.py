@@ -12,6 +12,7 @@ which ``PickAlongDim`` implements.  ``mean`` is ``sum`` divided by N, in ``Tenso
 ``backward_graph`` (for second derivatives) writes these gradients with Tensor
 operations; there the mean in ``x - m`` does depend on x, and is differentiated.
 """
+
 import math
 
 import numpy as np

@@ -4,6 +4,7 @@ Each element moves to one new position, so backward moves the gradient back:
 ``flip`` is its own inverse, ``roll`` by ``s`` is undone by rolling by ``-s``.
 Both copy, as PyTorch's do (a flipped tensor is not a view of its input).
 """
+
 import numpy as np
 
 from ..autograd.function import Function

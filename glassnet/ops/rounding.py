@@ -18,6 +18,7 @@ fmod           trunc(a / b) (sign of a)    1          -q
 Floor division of floats follows Python's (and PyTorch's) ``a // b``, which
 works from the exact remainder: ``1.0 // 0.1`` is 9, although ``1.0 / 0.1`` rounds to 10.
 """
+
 from collections.abc import Callable
 from typing import Any
 

@@ -12,6 +12,7 @@ through a later zero also contains the first one), and for it
 ``dL/dx_z = Σ_{i>=z} g_i · Π_{j<=i, j!=z} x_j``, which is the reverse cumsum
 of ``g`` times the running product of ``x`` with ``x_z`` replaced by 1.
 """
+
 import numpy as np
 
 from ..autograd.function import Function

@@ -4,6 +4,7 @@ The gradient flows to whichever input was picked.  Where ``maximum`` or
 ``minimum`` sees a tie (a == b) the gradient is split in half between the two,
 as PyTorch does.
 """
+
 import numpy as np
 
 from ..autograd.function import Function, as_tensor

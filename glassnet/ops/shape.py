@@ -8,6 +8,7 @@ derivatives) does the same with these ops on Tensors; ``PutItem`` is getitem's
 scatter as an op.  ``SetItem`` is ``x[index] = value`` recorded in the graph:
 what in-place changes of tensors in a graph become (``autograd/inplace.py``).
 """
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -179,7 +180,9 @@ class Cat(Function):
     def backward_graph(ctx, grad_output):
         bounds = [0, *ctx.splits, grad_output.shape[ctx.dim]]
         before = (slice(None),) * ctx.dim
-        return tuple(GetItem.apply(grad_output, index=before + (slice(start, stop),)) for start, stop in zip(bounds, bounds[1:]))
+        return tuple(
+            GetItem.apply(grad_output, index=before + (slice(start, stop),)) for start, stop in zip(bounds, bounds[1:])
+        )
 
 
 class Stack(Function):

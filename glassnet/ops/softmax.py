@@ -9,6 +9,7 @@ Backward, with ``s = softmax(z)`` and upstream gradient ``g``:
 same with Tensor operations, taking s from the op's output (or, for
 logsumexp, from a softmax of the input).
 """
+
 import numpy as np
 
 from ..autograd.function import Function, saved_output

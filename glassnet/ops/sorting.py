@@ -8,6 +8,7 @@ when descending.  ``topk`` partitions before it sorts.  The values themselves
 are picked with ``PickAlongDim`` (``gather``), whose backward sends each
 gradient back to the position its value came from.
 """
+
 import numpy as np
 
 

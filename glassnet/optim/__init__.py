@@ -11,6 +11,7 @@ A training step::
 ``Optimizer`` (param groups, state, ``state_dict``) is in ``optimizer.py``;
 each update rule is written out in the docstring of its module.
 """
+
 from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -20,5 +21,15 @@ from .optimizer import Optimizer, flatten_state_dict, unflatten_state_dict
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "flatten_state_dict", "lr_scheduler",
-           "unflatten_state_dict"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Optimizer",
+    "RMSprop",
+    "flatten_state_dict",
+    "lr_scheduler",
+    "unflatten_state_dict",
+]

@@ -13,6 +13,7 @@ The ratio √(u + ε) / √(v + ε) gives each coordinate a step in the units of
 itself, which is why the default learning rate γ is 1.0 (the MNIST example of
 ``pytorch/examples`` trains with it).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,7 +42,13 @@ class Adadelta(Optimizer):
     """
 
     def __init__(
-        self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0, *,
+        self,
+        params: ParamsT,
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0,
+        *,
         maximize: bool = False,
     ) -> None:
         if not 0.0 <= lr:

@@ -9,6 +9,7 @@ AdamW shrinks the parameter directly, before the Adam step::
 
 The rest of the update is Adam's (see ``glassnet/optim/adam.py``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -32,11 +33,17 @@ class AdamW(Adam):
     """
 
     def __init__(
-        self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-        weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-                         decoupled_weight_decay=True)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """As ``Optimizer.load_state_dict``; the weight decay stays decoupled whatever the saved groups say."""

@@ -41,6 +41,7 @@ For a safetensors checkpoint (tensors only, plus string metadata) use
         metadata = f.metadata()
     opt.load_state_dict(unflatten_state_dict(arrays, metadata))
 """
+
 from __future__ import annotations
 
 import copy
@@ -196,11 +197,7 @@ class Optimizer:
                 index.setdefault(id(p), len(index))
             packed["params"] = [index[id(p)] for p in group["params"]]
             param_groups.append(packed)
-        state = {
-            index[id(p)]: {name: np.copy(value) for name, value in s.items()}
-            for p, s in self.state.items()
-            if s
-        }
+        state = {index[id(p)]: {name: np.copy(value) for name, value in s.items()} for p, s in self.state.items() if s}
         return {"state": state, "param_groups": param_groups}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:

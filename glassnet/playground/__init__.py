@@ -33,6 +33,7 @@ Example::
     p.loss_train, p.loss_test    # as the page shows them
     p.heatmap()                  # 100×100 output over [-6, 6]², row 0 at y = +6
 """
+
 from .jsnumber import js_number_to_string, js_to_number, to_fixed
 from .network import Network
 from .rng import SeedRandom
@@ -40,5 +41,13 @@ from .session import Playground
 from .simulate import simulate
 from .state import State
 
-__all__ = ["Network", "Playground", "SeedRandom", "State", "js_number_to_string", "js_to_number",
-           "simulate", "to_fixed"]
+__all__ = [
+    "Network",
+    "Playground",
+    "SeedRandom",
+    "State",
+    "js_number_to_string",
+    "js_to_number",
+    "simulate",
+    "to_fixed",
+]

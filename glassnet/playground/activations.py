@@ -34,6 +34,7 @@ gaussian   e^(-z²)                -2z·e^(-z²)
 Regularisers (``nn.ts:140-149``) act on weights only, never on biases:
 L1 is |w| with derivative sign(w) (0 at 0); L2 is w²/2 with derivative w.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -52,10 +53,10 @@ class Activation:
     """
 
     name: str
-    forward: Callable        # NumPy: z -> φ(z)
-    derivative: Callable     # NumPy: (z, φ(z)) -> φ'(z)
-    expression: str          # Tensor code for φ(h)
-    original: bool = False   # one of the original playground's four
+    forward: Callable  # NumPy: z -> φ(z)
+    derivative: Callable  # NumPy: (z, φ(z)) -> φ'(z)
+    expression: str  # Tensor code for φ(h)
+    original: bool = False  # one of the original playground's four
     tensor: Callable = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -64,7 +65,7 @@ class Activation:
 
 def _sigmoid(z):
     with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-z))       # the original's formula (exp may overflow to inf: σ = 0)
+        return 1 / (1 + np.exp(-z))  # the original's formula (exp may overflow to inf: σ = 0)
 
 
 def _softplus(z):
@@ -86,19 +87,30 @@ ACTIVATIONS = {
         Activation("relu", lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(z.dtype), "h.relu()", True),
         Activation("sigmoid", _sigmoid, lambda z, a: a * (1 - a), "h.sigmoid()", True),
         Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), "h", True),
-        Activation("elu", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
-                   lambda z, a: np.where(z > 0, 1.0, a + 1), "lib.where(h > 0, h, h.clamp(max=0).exp() - 1)"),
-        Activation("leakyrelu", lambda z: np.where(z > 0, z, z * 0.01), lambda z, a: np.where(z > 0, 1.0, 0.01),
-                   "lib.where(h > 0, h, h * 0.01)"),
+        Activation(
+            "elu",
+            lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+            lambda z, a: np.where(z > 0, 1.0, a + 1),
+            "lib.where(h > 0, h, h.clamp(max=0).exp() - 1)",
+        ),
+        Activation(
+            "leakyrelu",
+            lambda z: np.where(z > 0, z, z * 0.01),
+            lambda z, a: np.where(z > 0, 1.0, 0.01),
+            "lib.where(h > 0, h, h * 0.01)",
+        ),
         Activation("softplus", _softplus, lambda z, a: _sigmoid(z), SOFTPLUS),
-        Activation("swish", lambda z: z * _sigmoid(z), lambda z, a: _sigmoid(z) + a * (1 - _sigmoid(z)),
-                   "h * h.sigmoid()"),
+        Activation(
+            "swish", lambda z: z * _sigmoid(z), lambda z, a: _sigmoid(z) + a * (1 - _sigmoid(z)), "h * h.sigmoid()"
+        ),
         Activation("mish", lambda z: z * np.tanh(_softplus(z)), _mish_derivative, f"h * {SOFTPLUS}.tanh()"),
-        Activation("softsign", lambda z: z / (1 + np.abs(z)), lambda z, a: 1 / ((1 + np.abs(z)) ** 2),
-                   "h / (h.abs() + 1)"),
+        Activation(
+            "softsign", lambda z: z / (1 + np.abs(z)), lambda z, a: 1 / ((1 + np.abs(z)) ** 2), "h / (h.abs() + 1)"
+        ),
         Activation("gaussian", lambda z: np.exp(-z * z), lambda z, a: -2 * z * a, "(-(h * h)).exp()"),
     )
 }
+
 
 def l1_derivative(w):
     """d|w|/dw = sign(w), with 0 at 0 (``nn.ts:140-144``)."""

@@ -6,16 +6,44 @@ value v gets colour ``clamp(floor(31·(v + 1)/2), 0, 30)``; with "discretize"
 on, v is first replaced by ``v >= 0 ? 1 : -1``.  Orange means negative, blue
 positive.  Canvas pixels use alpha 160.
 """
+
 import numpy as np
 
 PALETTE = (
-    "#f59322", "#f4992f", "#f39f3d", "#f2a44a", "#f2aa58", "#f1b065", "#f0b672", "#efbc80", "#eec18d",
-    "#edc79b", "#eccda8", "#ebd3b5", "#ebd9c3", "#eaded0", "#e9e4de", "#e8eaeb", "#d9e2e8", "#cadbe5",
-    "#bbd3e2", "#accbdf", "#9dc4dc", "#8ebcd9", "#7fb4d6", "#71add2", "#62a5cf", "#539dcc", "#4496c9",
-    "#358ec6", "#2686c3", "#177fc0", "#0877bd",
+    "#f59322",
+    "#f4992f",
+    "#f39f3d",
+    "#f2a44a",
+    "#f2aa58",
+    "#f1b065",
+    "#f0b672",
+    "#efbc80",
+    "#eec18d",
+    "#edc79b",
+    "#eccda8",
+    "#ebd3b5",
+    "#ebd9c3",
+    "#eaded0",
+    "#e9e4de",
+    "#e8eaeb",
+    "#d9e2e8",
+    "#cadbe5",
+    "#bbd3e2",
+    "#accbdf",
+    "#9dc4dc",
+    "#8ebcd9",
+    "#7fb4d6",
+    "#71add2",
+    "#62a5cf",
+    "#539dcc",
+    "#4496c9",
+    "#358ec6",
+    "#2686c3",
+    "#177fc0",
+    "#0877bd",
 )
 ALPHA = 160
-NAN_INDEX = len(PALETTE)   # NaN has no colour (the original paints it black)
+NAN_INDEX = len(PALETTE)  # NaN has no colour (the original paints it black)
 
 
 def colour_indices(values, discretize=False):
@@ -26,7 +54,7 @@ def colour_indices(values, discretize=False):
     """
     values = np.asarray(values, dtype=np.float64)
     if discretize:
-        values = np.where(values >= 0, 1.0, -1.0)          # NaN >= 0 is false: NaN becomes -1, as in JavaScript
+        values = np.where(values >= 0, 1.0, -1.0)  # NaN >= 0 is false: NaN becomes -1, as in JavaScript
     with np.errstate(invalid="ignore"):
         index = np.floor(len(PALETTE) * (values + 1) / 2)
     return np.where(np.isnan(index), NAN_INDEX, np.clip(index, 0, len(PALETTE) - 1)).astype(np.uint8)

@@ -6,6 +6,7 @@
 ``glassnet playground simulate "<hash>" --epochs N``
     train a link headlessly and print JSON (``simulate.main``).
 """
+
 from .._extras import install_hint
 
 
@@ -18,15 +19,20 @@ def add_playground_commands(subparsers):
     from .simulate import build_parser
 
     parser = subparsers.add_parser(
-        "playground", help="the Neural Network Playground in your browser",
+        "playground",
+        help="the Neural Network Playground in your browser",
         description="Serve glassnet's Neural Network Playground on http://127.0.0.1:PORT/ "
-                    "(the TensorFlow Playground's links work after the '#').")
+        "(the TensorFlow Playground's links work after the '#').",
+    )
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
     parser.add_argument("--open", action="store_true", help="open the page in the web browser")
     parser.set_defaults(func=run_server)
     commands = parser.add_subparsers(dest="playground_command", metavar="COMMAND")
-    headless = commands.add_parser("simulate", help="train a link headlessly and print JSON",
-                                   description="Train a playground link headlessly; print JSON.")
+    headless = commands.add_parser(
+        "simulate",
+        help="train a link headlessly and print JSON",
+        description="Train a playground link headlessly; print JSON.",
+    )
     build_parser(headless)
     headless.set_defaults(func=run_simulate)
     return parser
@@ -38,8 +44,9 @@ def run_server(args):
     try:
         from .server import serve
     except ImportError as error:
-        raise ImportError(f"glassnet playground needs the web packages ({error}); "
-                          f"hint: {install_hint('playground')}") from None
+        raise ImportError(
+            f"glassnet playground needs the web packages ({error}); hint: {install_hint('playground')}"
+        ) from None
     serve(args.port, args.open)
     return 0
 

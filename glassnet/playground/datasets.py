@@ -20,6 +20,7 @@ Beyond the original (requested in its issues #68 and #20): two multi-class
 generators, ``blobs`` and ``spirals``, whose labels are class indices
 0..k-1 (not ±1), and ``parse_points_csv`` for the user's own points.
 """
+
 import math
 
 import numpy as np
@@ -34,7 +35,7 @@ def d3_linear(domain, range_, clamp=False):
 
     def scale(value):
         t = (value - d0) / (d1 - d0)
-        if clamp and t == t:                  # Math.max(0, Math.min(1, NaN)) is NaN
+        if clamp and t == t:  # Math.max(0, Math.min(1, NaN)) is NaN
             t = max(0.0, min(1.0, t))
         return r0 * (1 - t) + r1 * t
 
@@ -54,7 +55,7 @@ def normal_random(random, mean=0.0, variance=1.0):
         s = v1 * v1 + v2 * v2
         if not s > 1:
             break
-    if s == 0:                                # JavaScript: sqrt(-2·(-Infinity) / 0) · 0 = NaN
+    if s == 0:  # JavaScript: sqrt(-2·(-Infinity) / 0) · 0 = NaN
         return float("nan")
     result = math.sqrt(-2 * math.log(s) / s) * v1
     return mean + math.sqrt(variance) * result
@@ -288,8 +289,10 @@ def parse_points_csv(text):
             values = [float(cell) for cell in cells]
         except ValueError:
             if not rows and number == 1:
-                continue                      # a header
-            raise ValueError(f"parse_points_csv: line {number} is not numbers: {line!r}; hint: write x,y,label") from None
+                continue  # a header
+            raise ValueError(
+                f"parse_points_csv: line {number} is not numbers: {line!r}; hint: write x,y,label"
+            ) from None
         if len(values) != 3 or not all(math.isfinite(v) for v in values):
             raise ValueError(f"parse_points_csv: line {number} needs three finite numbers x,y,label, got {line!r}")
         rows.append(values)

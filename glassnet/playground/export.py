@@ -14,6 +14,7 @@
 The activations are written as the Tensor expressions of ``activations.py``,
 so the rebuilt model computes what the playground computes.
 """
+
 import os
 
 from ..serialization import save
@@ -21,8 +22,13 @@ from .activations import ACTIVATIONS
 from .features import INPUTS
 
 FEATURE_CODE = {
-    "x": "x", "y": "y", "xSquared": "x * x", "ySquared": "y * y", "xTimesY": "x * y",
-    "sinX": "np.sin(x)", "sinY": "np.sin(y)",
+    "x": "x",
+    "y": "y",
+    "xSquared": "x * x",
+    "ySquared": "y * y",
+    "xTimesY": "x * y",
+    "sinX": "np.sin(x)",
+    "sinY": "np.sin(y)",
 }
 
 SCRIPT = '''"""A network trained in glassnet's Neural Network Playground, rebuilt in glassnet or PyTorch.

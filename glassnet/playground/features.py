@@ -24,6 +24,7 @@ The heatmap grid (``updateDecisionBoundary``) has ``density`` points per side:
 column ``i`` is x = d3 linear [0, density-1] → [-6, 6] of i, row ``j`` is
 y = d3 linear [density-1, 0] → [-6, 6] of j, so row 0 is y = +6 (the top).
 """
+
 from functools import lru_cache
 
 import numpy as np

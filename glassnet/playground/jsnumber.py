@@ -26,6 +26,7 @@ value = 0.d1..dk × 10^n, then
 * ``-6 < n <= 0``: ``0.`` then ``-n`` zeros then the digits (``0.000001``);
 * otherwise exponent notation ``d1.d2..dke±(n-1)`` (``1e-7``, ``1.5e+300``).
 """
+
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -60,7 +61,7 @@ def js_to_number(text):
         return float("nan")
     base, digits = next((b, d) for b, d in zip((16, 8, 2), match.groups()) if d is not None)
     try:
-        return float(int(digits, base))       # correctly rounded, as in JavaScript
+        return float(int(digits, base))  # correctly rounded, as in JavaScript
     except OverflowError:
         return float("inf")
 
@@ -90,7 +91,7 @@ def js_number_to_string(value):
     if value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
-        return "0"                             # also for -0
+        return "0"  # also for -0
     sign = "-" if value < 0 else ""
     digits, n = shortest_digits(value)
     k = len(digits)

@@ -65,6 +65,7 @@ Beyond the original (off unless asked for): more hidden activations (see
 * with a softmax output over k nodes (multi-class data, labels are class
   indices 0..k-1): ``E = -log p_t`` and ``δ_L = p - onehot(t)``.
 """
+
 import math
 from functools import lru_cache
 
@@ -129,8 +130,18 @@ class Network:
         initial_weights: copy of ``weights_flat`` after initialisation.
     """
 
-    def __init__(self, shape, activation="tanh", output_activation="tanh", regularization=None,
-                 input_ids=None, init_zero=False, random=None, loss="square", backend="numpy"):
+    def __init__(
+        self,
+        shape,
+        activation="tanh",
+        output_activation="tanh",
+        regularization=None,
+        input_ids=None,
+        init_zero=False,
+        random=None,
+        loss="square",
+        backend="numpy",
+    ):
         self.shape = [int(n) for n in shape]
         if len(self.shape) < 2:
             raise ValueError(f"Network: shape needs an input and an output layer, got {self.shape}")
@@ -141,10 +152,15 @@ class Network:
                 raise ValueError(f"Network: unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}, softmax")
         if regularization not in (None, *REGULARIZATION_DERIVATIVES):
             raise ValueError(f"Network: unknown regularization {regularization!r}; use None, 'L1' or 'L2'")
-        if loss not in LOSSES or (output_activation == "softmax" and loss != "cross_entropy") or (
-                loss == "cross_entropy" and output_activation not in ("tanh", "softmax")):
-            raise ValueError(f"Network: loss {loss!r} with output {output_activation!r}; hint: cross_entropy "
-                             "needs a tanh (labels ±1) or softmax (class indices) output, softmax needs cross_entropy")
+        if (
+            loss not in LOSSES
+            or (output_activation == "softmax" and loss != "cross_entropy")
+            or (loss == "cross_entropy" and output_activation not in ("tanh", "softmax"))
+        ):
+            raise ValueError(
+                f"Network: loss {loss!r} with output {output_activation!r}; hint: cross_entropy "
+                "needs a tanh (labels ±1) or softmax (class indices) output, softmax needs cross_entropy"
+            )
         if backend not in BACKENDS:
             raise ValueError(f"Network: unknown backend {backend!r}; use one of {BACKENDS}")
         self.activation, self.output_activation = activation, output_activation
@@ -155,7 +171,7 @@ class Network:
 
         sizes = [(self.shape[l], self.shape[l - 1]) for l in range(1, len(self.shape))]
         counts = [rows * cols for rows, cols in sizes]
-        draws = [random() - 0.5 for _ in range(sum(counts))]      # the original's draw order
+        draws = [random() - 0.5 for _ in range(sum(counts))]  # the original's draw order
         self.weights_flat = np.zeros(sum(counts)) if init_zero else np.array(draws, dtype=np.float64)
         self.biases_flat = np.full(sum(self.shape[1:]), 0.0 if init_zero else 0.1)
         self.weights, self.biases = self._views(self.weights_flat, self.biases_flat)
@@ -166,15 +182,15 @@ class Network:
         self._acc_w, self._acc_b = self._views(self.acc_weights, self.acc_biases)
         self.num_accumulated = 0
         self._hidden = ACTIVATIONS[activation]
-        self._output = ACTIVATIONS.get(output_activation)    # None for softmax
+        self._output = ACTIVATIONS.get(output_activation)  # None for softmax
         self._regularization_der = REGULARIZATION_DERIVATIVES.get(regularization)
 
     def _views(self, weights_flat, biases_flat):
         weights, biases, w_at, b_at = [], [], 0, 0
         for l in range(1, len(self.shape)):
             rows, cols = self.shape[l], self.shape[l - 1]
-            weights.append(weights_flat[w_at:w_at + rows * cols].reshape(rows, cols))
-            biases.append(biases_flat[b_at:b_at + rows])
+            weights.append(weights_flat[w_at : w_at + rows * cols].reshape(rows, cols))
+            biases.append(biases_flat[b_at : b_at + rows])
             w_at, b_at = w_at + rows * cols, b_at + rows
         return weights, biases
 
@@ -193,15 +209,23 @@ class Network:
         for l, W in enumerate(self.weights, start=1):
             for i in range(W.shape[0]):
                 for j in range(W.shape[1]):
-                    out.append({"id": f"{ids[l - 1][j]}-{ids[l][i]}", "layer": l, "dest": i, "source": j,
-                                "weight": float(W[i, j]), "dead": bool(self.dead[flat])})
+                    out.append(
+                        {
+                            "id": f"{ids[l - 1][j]}-{ids[l][i]}",
+                            "layer": l,
+                            "dest": i,
+                            "source": j,
+                            "weight": float(W[i, j]),
+                            "dead": bool(self.dead[flat]),
+                        }
+                    )
                     flat += 1
         return out
 
     # ---------------------------------------------------------------- forward
     def _activate(self, l, z):
         last = l == len(self.weights) - 1
-        if last and self._output is None:                      # softmax over the output nodes
+        if last and self._output is None:  # softmax over the output nodes
             e = np.exp(z - z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
         return (self._output if last else self._hidden).forward(z)
@@ -240,11 +264,11 @@ class Network:
             return float((0.5 * (d * d)).sum() / len(targets))
         zs, _ = self.forward_all(inputs)
         z = zs[-1]
-        if self._output is None:                               # -log softmax(z)_t, computed stably
+        if self._output is None:  # -log softmax(z)_t, computed stably
             shifted = z - z.max(axis=1, keepdims=True)
             log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             return float(-log_p[np.arange(len(targets)), targets.astype(np.intp)].sum() / len(targets))
-        m = -2 * targets * z[:, 0]                             # softplus(-2tz) = -log((1 + t·tanh z) / 2)
+        m = -2 * targets * z[:, 0]  # softplus(-2tz) = -log((1 + t·tanh z) / 2)
         return float((np.maximum(m, 0) + np.log1p(np.exp(-np.abs(m)))).sum() / len(targets))
 
     def accuracy(self, inputs, targets):
@@ -268,11 +292,11 @@ class Network:
         self.num_accumulated += len(targets)
 
     def _output_delta(self, z, a, targets):
-        if self._output is None:                               # softmax + cross-entropy: p - onehot(t)
+        if self._output is None:  # softmax + cross-entropy: p - onehot(t)
             delta = a.copy()
             delta[np.arange(len(targets)), targets.astype(np.intp)] -= 1
             return delta
-        if self.loss_name == "cross_entropy":                  # tanh + cross-entropy: o - t
+        if self.loss_name == "cross_entropy":  # tanh + cross-entropy: o - t
             return a - targets[:, None]
         return (a - targets[:, None]) * self._output.derivative(z, a)
 
@@ -287,8 +311,10 @@ class Network:
                 delta = (delta @ self.weights[l]) * self._hidden.derivative(zs[l - 1], activations[l])
 
     def _accumulate_glassnet(self, inputs, targets):
-        params = [(glassnet.tensor(W, requires_grad=True), glassnet.tensor(b, requires_grad=True))
-                  for W, b in zip(self.weights, self.biases)]
+        params = [
+            (glassnet.tensor(W, requires_grad=True), glassnet.tensor(b, requires_grad=True))
+            for W, b in zip(self.weights, self.biases)
+        ]
         a = glassnet.tensor(inputs)
         for l, (W, b) in enumerate(params):
             z = a.matmul(W.transpose(0, 1)) + b
@@ -316,7 +342,7 @@ class Network:
         w = self.weights_flat
         penalty_step = learning_rate * regularization_rate
         if self._regularization_der is None and math.isfinite(penalty_step) and not self.dead.any():
-            w -= (learning_rate / n) * self.acc_weights                # w₂ = w₁ - lr·λ·0 = w₁
+            w -= (learning_rate / n) * self.acc_weights  # w₂ = w₁ - lr·λ·0 = w₁
         else:
             r = self._regularization_der(w) if self._regularization_der else np.zeros_like(w)
             w1 = w - (learning_rate / n) * self.acc_weights

@@ -26,17 +26,18 @@ Check values (seedrandom's README and the spec, §6)::
     >>> r.random(), r.random()
     (0.9282578795792454, 0.3752569768646784)
 """
-WIDTH = 256          # bytes per RC4 output
+
+WIDTH = 256  # bytes per RC4 output
 MASK = WIDTH - 1
-START_DENOM = WIDTH ** 6        # 2^48: six bytes to start with
-SIGNIFICANCE = 2 ** 52          # fill the numerator up to 52 bits ...
-OVERFLOW = 2 ** 53              # ... but keep it below 53
+START_DENOM = WIDTH**6  # 2^48: six bytes to start with
+SIGNIFICANCE = 2**52  # fill the numerator up to 52 bits ...
+OVERFLOW = 2**53  # ... but keep it below 53
 
 
 def utf16_code_units(text):
     """The values ``text.charCodeAt(i)`` gives in JavaScript (surrogate pairs for non-BMP characters)."""
     data = text.encode("utf-16-le", "surrogatepass")
-    return [int.from_bytes(data[i:i + 2], "little") for i in range(0, len(data), 2)]
+    return [int.from_bytes(data[i : i + 2], "little") for i in range(0, len(data), 2)]
 
 
 def mixkey(seed):
@@ -65,14 +66,14 @@ class SeedRandom:
         if not isinstance(seed, str):
             raise TypeError(f"SeedRandom: the seed must be a string (as in the URL), got {type(seed).__name__}")
         self.seed = seed
-        key = mixkey(seed) or [0]          # the empty key is treated as [0]
+        key = mixkey(seed) or [0]  # the empty key is treated as [0]
         s = list(range(WIDTH))
         j = 0
-        for i in range(WIDTH):             # RC4 key-scheduling algorithm
+        for i in range(WIDTH):  # RC4 key-scheduling algorithm
             j = (j + key[i % len(key)] + s[i]) & MASK
             s[i], s[j] = s[j], s[i]
         self._s, self._i, self._j = s, 0, 0
-        self._bytes(WIDTH)                 # RC4-drop[256]
+        self._bytes(WIDTH)  # RC4-drop[256]
 
     def _bytes(self, count):
         """ARC4's ``g(count)``: the next ``count`` output bytes as one big-endian integer."""
@@ -98,10 +99,9 @@ class SeedRandom:
             d *= WIDTH
             x = self._bytes(1)
         while n >= OVERFLOW:
-            n //= 2                        # exact: JavaScript's n /= 2 stays an integer here
+            n //= 2  # exact: JavaScript's n /= 2 stays an integer here
             d //= 2
             x >>= 1
         return float(n + x) / float(d)
 
     __call__ = random
-

@@ -58,6 +58,7 @@ keeps its value, as the original keeps its default); numbers are clamped to
 the ranges below; a hash is read as the original reads it, then capped
 (``cap_hash``), so a link beyond the caps opens the capped configuration.
 """
+
 import asyncio
 import contextlib
 import io
@@ -99,24 +100,24 @@ HOST = "127.0.0.1"
 ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 
 # -------------------------------------------------------------------- limits
-MAX_MESSAGE_BYTES = 512 * 1024    # one client message (a CSV upload is the largest)
-MAX_HASH_CHARS = 4096             # the part after '#'
-MAX_CSV_POINTS = 2000             # the user's own points
-MAX_HIDDEN_LAYERS = 10            # from a URL (the +/- buttons keep the original's 6 layers of 8)
-MAX_NEURONS = 16                  # per hidden layer, from a URL
-MAX_BATCH_SIZE = 10000            # more than any data set: every larger batch size behaves the same
-MAX_RATE = 100.0                  # |learningRate| and |regularizationRate|
-MAX_WEIGHT = 1e6                  # |an edited weight or bias|
-MAX_EPOCHS_PER_MESSAGE = 100      # "step" with "epochs"
-MAX_HIDE_KEYS = 64                # distinct <name>_hide keys
-MAX_SESSIONS = 16                 # open tabs at once
-FRAMES_IN_FLIGHT = 2              # frames sent but not yet drawn by the page
-EPOCHS_PER_SECOND = 60            # while playing: one epoch per animation frame, as the original
-INPUT_QUEUE = 32                  # client messages waiting to be handled (then the socket backs up)
+MAX_MESSAGE_BYTES = 512 * 1024  # one client message (a CSV upload is the largest)
+MAX_HASH_CHARS = 4096  # the part after '#'
+MAX_CSV_POINTS = 2000  # the user's own points
+MAX_HIDDEN_LAYERS = 10  # from a URL (the +/- buttons keep the original's 6 layers of 8)
+MAX_NEURONS = 16  # per hidden layer, from a URL
+MAX_BATCH_SIZE = 10000  # more than any data set: every larger batch size behaves the same
+MAX_RATE = 100.0  # |learningRate| and |regularizationRate|
+MAX_WEIGHT = 1e6  # |an edited weight or bias|
+MAX_EPOCHS_PER_MESSAGE = 100  # "step" with "epochs"
+MAX_HIDE_KEYS = 64  # distinct <name>_hide keys
+MAX_SESSIONS = 16  # open tabs at once
+FRAMES_IN_FLIGHT = 2  # frames sent but not yet drawn by the page
+EPOCHS_PER_SECOND = 60  # while playing: one epoch per animation frame, as the original
+INPUT_QUEUE = 32  # client messages waiting to be handled (then the socket backs up)
 
 HIDE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}_hide")
 ORIGINAL_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-COMPUTE = anyio.CapacityLimiter(os.cpu_count() or 1)     # training threads shared by all tabs
+COMPUTE = anyio.CapacityLimiter(os.cpu_count() or 1)  # training threads shared by all tabs
 
 
 # --------------------------------------------------------- checking messages
@@ -146,8 +147,10 @@ def _integer(message, key, low, high):
 def _choice(message, key, choices):
     value = message.get(key)
     if value not in choices:
-        raise Refused(f"{message.get('type')}: {key!r} must be one of {', '.join(map(str, choices))}; "
-                      f"got {value!r} (the control keeps its value)")
+        raise Refused(
+            f"{message.get('type')}: {key!r} must be one of {', '.join(map(str, choices))}; "
+            f"got {value!r} (the control keeps its value)"
+        )
     return value
 
 
@@ -258,10 +261,12 @@ def pack(header, sections):
 def unpack(data):
     """The inverse of ``pack`` (what the page does): ``(header, {name: array})``."""
     length = int.from_bytes(data[:4], "little")
-    header = json.loads(data[4:4 + length])
+    header = json.loads(data[4 : 4 + length])
     base = 4 + length
-    arrays = {name: np.frombuffer(data, dtype=dtype, count=count, offset=base + offset)
-              for name, offset, count, dtype in header["layout"]}
+    arrays = {
+        name: np.frombuffer(data, dtype=dtype, count=count, offset=base + offset)
+        for name, offset, count, dtype in header["layout"]
+    }
     return header, arrays
 
 
@@ -293,8 +298,13 @@ def hello():
         "datasets": dataset_thumbnails(),
         "activations": list(ACTIVATIONS),
         "originalActivations": ORIGINAL_ACTIVATIONS,
-        "limits": {"maxClasses": MAX_CLASSES, "maxCsvPoints": MAX_CSV_POINTS, "maxMessageBytes": MAX_MESSAGE_BYTES,
-                   "maxEpochsPerMessage": MAX_EPOCHS_PER_MESSAGE, "epochsPerSecond": EPOCHS_PER_SECOND},
+        "limits": {
+            "maxClasses": MAX_CLASSES,
+            "maxCsvPoints": MAX_CSV_POINTS,
+            "maxMessageBytes": MAX_MESSAGE_BYTES,
+            "maxEpochsPerMessage": MAX_EPOCHS_PER_MESSAGE,
+            "epochsPerSecond": EPOCHS_PER_SECOND,
+        },
     }
 
 
@@ -306,11 +316,11 @@ class Session:
         self.playground = None
         self.playing = False
         self.hover = None
-        self.seq = 0                  # frames sent
-        self.acked = 0                # last frame the page drew
-        self._data_sent = None        # the train array whose points the page has
-        self._history = None          # the loss_history list whose points the page has …
-        self._history_sent = 0        # … and how many of them
+        self.seq = 0  # frames sent
+        self.acked = 0  # last frame the page drew
+        self._data_sent = None  # the train array whose points the page has
+        self._history = None  # the loss_history list whose points the page has …
+        self._history_sent = 0  # … and how many of them
 
     # -- dispatch
     def handle(self, message):
@@ -497,17 +507,28 @@ class Session:
         start, self._history_sent = self._history_sent, len(p.loss_history)
         self.seq += 1
         header = {
-            "kind": "frame", "seq": self.seq, "epoch": p.epoch,
-            "loss": [p.loss_train, p.loss_test], "accuracy": [p.accuracy_train, p.accuracy_test],
-            "history": p.loss_history[start:], "historyStart": start,
-            "hover": self.hover, "heatmapMode": mode, "thumbIds": features + hidden + outputs,
+            "kind": "frame",
+            "seq": self.seq,
+            "epoch": p.epoch,
+            "loss": [p.loss_train, p.loss_test],
+            "accuracy": [p.accuracy_train, p.accuracy_test],
+            "history": p.loss_history[start:],
+            "historyStart": start,
+            "hover": self.hover,
+            "heatmapMode": mode,
+            "thumbIds": features + hidden + outputs,
         }
         empty = np.zeros((0, DENSITY // THUMBNAIL_FACTOR, DENSITY // THUMBNAIL_FACTOR), np.uint8)
-        return pack(header, [
-            ("weights", p.network.weights_flat), ("biases", p.network.biases_flat),
-            ("dead", p.network.dead.astype(np.uint8)),
-            ("thumbs", np.stack(thumbs) if thumbs else empty), ("heatmap", heatmap),
-        ])
+        return pack(
+            header,
+            [
+                ("weights", p.network.weights_flat),
+                ("biases", p.network.biases_flat),
+                ("dead", p.network.dead.astype(np.uint8)),
+                ("thumbs", np.stack(thumbs) if thumbs else empty),
+                ("heatmap", heatmap),
+            ],
+        )
 
     def _heatmap(self, maps, ids, discretize):
         """The big heatmap: the hovered node, else the output; multi-class outputs as (class, confidence) pairs."""
@@ -542,7 +563,7 @@ async def websocket_endpoint(websocket: WebSocket):
     app_state = websocket.app.state
     origin = websocket.headers.get("origin")
     if origin is not None and origin != f"http://{websocket.headers.get('host')}":
-        await websocket.close(code=1008)                   # before accept: an HTTP 403 refusal
+        await websocket.close(code=1008)  # before accept: an HTTP 403 refusal
         return
     await websocket.accept()
     if app_state.sessions >= MAX_SESSIONS:
@@ -556,7 +577,7 @@ async def websocket_endpoint(websocket: WebSocket):
         await websocket.send_text(to_json(hello()))
         await _serve_session(websocket, session, queue)
     except (WebSocketDisconnect, RuntimeError):
-        pass                                               # the tab went away mid-send
+        pass  # the tab went away mid-send
     finally:
         reader.cancel()
         app_state.sessions -= 1
@@ -601,7 +622,7 @@ async def _serve_session(websocket, session, queue):
                 continue
         if message is CLOSED:
             return
-        if message is None:                                # time for an epoch
+        if message is None:  # time for an epoch
             frame = await anyio.to_thread.run_sync(session.tick, limiter=COMPUTE)
             await websocket.send_bytes(frame)
             next_tick = max(next_tick + interval, loop.time() - interval)
@@ -612,7 +633,7 @@ async def _serve_session(websocket, session, queue):
             replies = await anyio.to_thread.run_sync(session.handle, message, limiter=COMPUTE)
         except Refused as error:
             replies = [to_json({"kind": "error", "message": str(error)})]
-        except Exception as error:                         # a bug: keep the tab alive, say so, log it
+        except Exception as error:  # a bug: keep the tab alive, say so, log it
             log.exception("playground: %r failed", message.get("type") if isinstance(message, dict) else message)
             replies = [to_json({"kind": "error", "message": f"internal error: {error!r}"})]
         if session.playing and not can_tick:
@@ -629,8 +650,11 @@ async def index(request):
 
 
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-                                 b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-cache"),
@@ -663,8 +687,7 @@ def create_app():
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
             WebSocketRoute("/ws", websocket_endpoint),
         ],
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(ALLOWED_HOSTS)),
-                    Middleware(SecurityHeaders)],
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(ALLOWED_HOSTS)), Middleware(SecurityHeaders)],
     )
     app.state.sessions = 0
     return app
@@ -683,10 +706,12 @@ def make_server(port=8000, log_level="warning"):
         sock.bind((HOST, port))
     except OSError as error:
         sock.close()
-        raise OSError(f"playground: cannot listen on {HOST}:{port} ({error.strerror}); "
-                      "hint: choose another port with --port") from None
-    config = uvicorn.Config(create_app(), log_level=log_level, ws_max_size=MAX_MESSAGE_BYTES + 1024,
-                            ws_per_message_deflate=False)
+        raise OSError(
+            f"playground: cannot listen on {HOST}:{port} ({error.strerror}); hint: choose another port with --port"
+        ) from None
+    config = uvicorn.Config(
+        create_app(), log_level=log_level, ws_max_size=MAX_MESSAGE_BYTES + 1024, ws_per_message_deflate=False
+    )
     return uvicorn.Server(config), sock
 
 

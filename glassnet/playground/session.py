@@ -39,6 +39,7 @@ it for two classes too; accuracy is computed beside the loss for
 classification; ``use_points`` trains on the user's own points (which live in
 the session, not in the URL: a reload returns to the URL's dataset).
 """
+
 import random as _native_random
 from typing import NamedTuple
 
@@ -51,26 +52,40 @@ from .network import Network, layer_size
 from .rng import SeedRandom
 from .state import PROPS_BY_NAME, State, clamp_noise_at_startup
 
-MAX_HIDDEN_LAYERS = 6      # the +/- buttons' limits (playground.ts:248, 258, 673, 688)
+MAX_HIDDEN_LAYERS = 6  # the +/- buttons' limits (playground.ts:248, 258, 673, 688)
 MAX_NEURONS = 8
-MAX_CLASSES = 10           # multi-class datasets: numClasses is clamped to 2..10 (default 3)
+MAX_CLASSES = 10  # multi-class datasets: numClasses is clamped to 2..10 (default 3)
 NEW_LAYER_NEURONS = 2
-DENSITY = 100              # the output heatmap's resolution
-THUMBNAIL_FACTOR = 10      # node thumbnails are 10×10 block means of the 100×100 maps
+DENSITY = 100  # the output heatmap's resolution
+THUMBNAIL_FACTOR = 10  # node thumbnails are 10×10 block means of the 100×100 maps
 
 # Which actions regenerate the data and which rebuild the network.
 _REGENERATE_AND_RESET = {"dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses"}
-_RESET_ONLY = {"batchSize", "activation", "regularization", "regularizationRate", "loss",
-               "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY", "sinY"}
+_RESET_ONLY = {
+    "batchSize",
+    "activation",
+    "regularization",
+    "regularizationRate",
+    "loss",
+    "x",
+    "y",
+    "xTimesY",
+    "xSquared",
+    "ySquared",
+    "cosX",
+    "sinX",
+    "cosY",
+    "sinY",
+}
 
 
 class UserData(NamedTuple):
     """The user's own points (``Playground.use_points``)."""
 
-    points: np.ndarray       # (n, 2)
-    labels: np.ndarray       # (n,): ±1, class indices, or regression targets
-    num_classes: object      # 2, k, or None for regression
-    multiclass: bool         # labels are class indices 0..k-1
+    points: np.ndarray  # (n, 2)
+    labels: np.ndarray  # (n,): ±1, class indices, or regression targets
+    num_classes: object  # 2, k, or None for regression
+    multiclass: bool  # labels are class indices 0..k-1
 
 
 class Playground:
@@ -112,11 +127,15 @@ class Playground:
         regression = self.state["problem"] == "regression"
         name = self.state["regDataset"] if regression else self.state["dataset"]
         count = datasets.NUM_SAMPLES_REGRESS if regression else datasets.NUM_SAMPLES_CLASSIFY
-        (self.train_points, self.train_labels,
-         self.test_points, self.test_labels) = datasets.generate(
-            name, count, self.state["noise"] / 100, self.state["percTrainData"], self.random,
+        (self.train_points, self.train_labels, self.test_points, self.test_labels) = datasets.generate(
+            name,
+            count,
+            self.state["noise"] / 100,
+            self.state["percTrainData"],
+            self.random,
             num_classes=self.num_classes or 2,
-            data=None if self.custom_data is None else (self.custom_data.points, self.custom_data.labels))
+            data=None if self.custom_data is None else (self.custom_data.points, self.custom_data.labels),
+        )
         self._refresh_inputs()
 
     @property
@@ -173,8 +192,13 @@ class Playground:
     def step(self):
         """``oneStep()``: one epoch over the training data, then the losses."""
         self.epoch += 1
-        self.network.train_epoch(self.train_inputs, self.train_labels, self.state["learningRate"],
-                                 self.state["regularizationRate"], self.state["batchSize"])
+        self.network.train_epoch(
+            self.train_inputs,
+            self.train_labels,
+            self.state["learningRate"],
+            self.state["regularizationRate"],
+            self.state["batchSize"],
+        )
         self._compute_losses()
 
     def _compute_losses(self):
@@ -205,18 +229,20 @@ class Playground:
             return self.serialize()
         prop = PROPS_BY_NAME.get(name)
         if prop is None or name in ("networkShape", "seed", "tutorial", "initZero", "hideText", "collectStats"):
-            raise KeyError(f"Playground.set: {name!r} is not a control; hint: use add_layer/add_neuron for "
-                           "the network shape, regenerate() for a new seed")
+            raise KeyError(
+                f"Playground.set: {name!r} is not a control; hint: use add_layer/add_neuron for "
+                "the network shape, regenerate() for a new seed"
+            )
         if prop.type == "object":
-            value = prop.lookup(value)           # KeyError for an unknown choice
+            value = prop.lookup(value)  # KeyError for an unknown choice
         elif prop.type == "number":
             value = float(value)
         else:
             value = bool(value)
         if name in ("dataset", "regDataset") and value == self.state[name] and self.custom_data is None:
-            return self.hash                     # clicking the selected thumbnail is a no-op
+            return self.hash  # clicking the selected thumbnail is a no-op
         if name in ("dataset", "regDataset", "problem"):
-            self.custom_data = None              # a built-in dataset replaces the user's points
+            self.custom_data = None  # a built-in dataset replaces the user's points
         self.state[name] = value
         if name in _REGENERATE_AND_RESET:
             self.generate_data()
@@ -341,6 +367,7 @@ class Playground:
 
     def points(self):
         """The data as JSON-friendly rows ``{"train": [[x, y, label], …], "test": […]}`` (for drawing)."""
-        return {"train": np.column_stack([self.train_points, self.train_labels]).tolist(),
-                "test": np.column_stack([self.test_points, self.test_labels]).tolist()}
-
+        return {
+            "train": np.column_stack([self.train_points, self.train_labels]).tolist(),
+            "test": np.column_stack([self.test_points, self.test_labels]).tolist(),
+        }

@@ -15,6 +15,7 @@ A loss is NaN for an empty set (``percTrainData=100``); ``main`` prints it as
 the bare token ``NaN``, which Python's ``json`` reads back (strict JSON parsers
 do not).
 """
+
 import argparse
 import json
 import sys
@@ -54,12 +55,17 @@ def simulate(hash_string, epochs=0, backend="numpy"):
 
 def build_parser(parser=None):
     """The arguments of ``simulate``; pass a sub-parser to graft them onto a larger CLI."""
-    parser = parser or argparse.ArgumentParser(prog="glassnet playground simulate",
-                                               description="Train a playground link headlessly; print JSON.")
+    parser = parser or argparse.ArgumentParser(
+        prog="glassnet playground simulate", description="Train a playground link headlessly; print JSON."
+    )
     parser.add_argument("hash", help='the URL hash, e.g. "activation=tanh&...&seed=0.79237" (quote it)')
     parser.add_argument("--epochs", type=int, default=0, help="epochs to train (default 0)")
-    parser.add_argument("--backend", choices=("numpy", "glassnet"), default="numpy",
-                        help="gradient engine: explicit NumPy backprop (default) or glassnet autograd")
+    parser.add_argument(
+        "--backend",
+        choices=("numpy", "glassnet"),
+        default="numpy",
+        help="gradient engine: explicit NumPy backprop (default) or glassnet autograd",
+    )
     return parser
 
 

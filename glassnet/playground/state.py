@@ -42,6 +42,7 @@ Unlike the original, one correction: the lecture's fifth link writes
 layer).  Here an item that is not a number but contains dots is split on the
 dots, so ``8.8.8`` builds three layers of 8 and writes back as ``8,8,8``.
 """
+
 import contextlib
 import random as _native_random
 from dataclasses import dataclass
@@ -49,12 +50,20 @@ from dataclasses import dataclass
 from .activations import ACTIVATIONS as _ACTIVATION_TABLE
 from .jsnumber import js_number_to_string, js_to_number, js_trim, to_fixed
 
-__all__ = ["PROPS", "EXTRA_PROPS", "HIDABLE_CONTROLS", "Prop", "State", "js_number_to_string", "js_to_number", "to_fixed"]
+__all__ = [
+    "PROPS",
+    "EXTRA_PROPS",
+    "HIDABLE_CONTROLS",
+    "Prop",
+    "State",
+    "js_number_to_string",
+    "js_to_number",
+    "to_fixed",
+]
 
 HIDE_SUFFIX = "_hide"
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear",
-               *(name for name, a in _ACTIVATION_TABLE.items() if not a.original))
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", *(name for name, a in _ACTIVATION_TABLE.items() if not a.original))
 REGULARIZATIONS = {"none": None, "L1": "L1", "L2": "L2"}
 DATASETS = ("circle", "xor", "gauss", "spiral", "blobs", "spirals")
 REG_DATASETS = ("reg-plane", "reg-gauss")
@@ -62,9 +71,21 @@ PROBLEMS = ("classification", "regression")
 
 # The controls that a ``<name>_hide=true`` key hides (``playground.ts:75-91``).
 HIDABLE_CONTROLS = (
-    "showTestData", "discretize", "playButton", "stepButton", "resetButton", "learningRate",
-    "activation", "regularization", "regularizationRate", "problem", "dataset", "percTrainData",
-    "noise", "batchSize", "numHiddenLayers",
+    "showTestData",
+    "discretize",
+    "playButton",
+    "stepButton",
+    "resetButton",
+    "learningRate",
+    "activation",
+    "regularization",
+    "regularizationRate",
+    "problem",
+    "dataset",
+    "percTrainData",
+    "noise",
+    "batchSize",
+    "numHiddenLayers",
 )
 
 
@@ -75,7 +96,7 @@ class Prop:
     name: str
     type: str
     default: object
-    keys: object = None   # OBJECT only: the accepted hash values (a tuple, or a dict to stored values)
+    keys: object = None  # OBJECT only: the accepted hash values (a tuple, or a dict to stored values)
 
     def lookup(self, key):
         """The stored value for hash value ``key`` of an OBJECT property; KeyError if unknown."""
@@ -112,9 +133,9 @@ PROPS = (
     Prop("xTimesY", "boolean", False),
     Prop("xSquared", "boolean", False),
     Prop("ySquared", "boolean", False),
-    Prop("cosX", "boolean", False),        # vestigial: no cos input exists (spec §1.3)
+    Prop("cosX", "boolean", False),  # vestigial: no cos input exists (spec §1.3)
     Prop("sinX", "boolean", False),
-    Prop("cosY", "boolean", False),        # vestigial
+    Prop("cosY", "boolean", False),  # vestigial
     Prop("sinY", "boolean", False),
     Prop("collectStats", "boolean", False),  # vestigial
     Prop("tutorial", "string", None),
@@ -197,7 +218,7 @@ class State:
         """
         if hash_string.startswith("#"):
             hash_string = hash_string[1:]
-        elif "://" in hash_string:                   # a whole URL: its fragment (location.hash)
+        elif "://" in hash_string:  # a whole URL: its fragment (location.hash)
             hash_string = hash_string.split("#", 1)[1] if "#" in hash_string else ""
         pairs = {}
         for part in hash_string.split("&"):

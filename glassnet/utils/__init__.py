@@ -2,6 +2,7 @@
 
 ``from glassnet.utils.data import DataLoader`` and ``glassnet.utils.data.Dataset`` both work.
 """
+
 import sys
 
 from .. import data

@@ -14,6 +14,7 @@ Under ``glassnet`` the shim renames ``torch`` & co. to glassnet; under ``torch``
 ``torchvision_stub/`` goes first on ``sys.path`` (real torchvision is not
 installable next to torch 2.13; see ``torchvision_stub/torchvision/__init__.py``).
 """
+
 import contextlib
 import io
 import json
@@ -45,8 +46,12 @@ def run_one(torch, program, args):
         finally:
             os.chdir(HERE)
     torch.set_default_dtype(torch.float32)  # undo what a program may have changed
-    return {"output": out.getvalue(), "error": error, "seconds": round(time.perf_counter() - start, 2),
-            "cpu_seconds": round(time.process_time() - cpu, 2)}
+    return {
+        "output": out.getvalue(),
+        "error": error,
+        "seconds": round(time.perf_counter() - start, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+    }
 
 
 def main():

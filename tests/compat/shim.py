@@ -19,6 +19,7 @@ glassnet lacks stays missing and the program stops there, with glassnet's own
 ``AttributeError`` or ``ImportError``.  A test that passes under the shim
 therefore shows that glassnet itself has every name the program uses.
 """
+
 import importlib
 import importlib.abc
 import importlib.util
@@ -38,7 +39,7 @@ def target_of(name):
     """The glassnet module name that the module ``name`` is renamed to, or None."""
     for alias in sorted(RENAMES, key=len, reverse=True):
         if name == alias or name.startswith(alias + "."):
-            return RENAMES[alias] + name[len(alias):]
+            return RENAMES[alias] + name[len(alias) :]
     return None
 
 

@@ -25,6 +25,7 @@ are reduced to ``<...Backward>``: PyTorch names them after its internal kernels
 ``KNOWN_GAPS`` lists the programs that glassnet cannot run yet and why; they are
 strict xfails, so the day glassnet gains the feature the test says so.
 """
+
 import json
 import math
 import os
@@ -48,9 +49,9 @@ class Program:
     args: tuple = ()
     rtol: float = 1e-4
     atol: float = 1e-6
-    loose: tuple = ()     # (regex, atol): numbers on matching lines may differ by atol
+    loose: tuple = ()  # (regex, atol): numbers on matching lines may differ by atol
     unseeded: tuple = ()  # regexes: lines whose numbers are drawn by each framework's generator
-    expect: tuple = ()    # regexes each output must match (e.g. that training learned something)
+    expect: tuple = ()  # regexes each output must match (e.g. that training learned something)
 
 
 PROGRAMS = [
@@ -80,25 +81,29 @@ PROGRAMS = [
     Program("blitz_neural_networks.py"),
     # Shuffled batches: the running losses, predictions and per-class accuracies are compared as
     # text only, and both frameworks must reach 90 % on the stand-in test set.
-    Program("blitz_cifar10.py", unseeded=(r"loss: |Accuracy|Predicted",),
-            expect=(r"Accuracy of the network on the 128 test images: (9\d|100) %",)),
+    Program(
+        "blitz_cifar10.py",
+        unseeded=(r"loss: |Accuracy|Predicted",),
+        expect=(r"Accuracy of the network on the 128 test images: (9\d|100) %",),
+    ),
     # What is torch.nn really?
     # Validation losses after shuffled epochs: within 0.02.
     Program("nn_tutorial.py", loose=((r"^[01] ", 0.02),)),
     # pytorch/examples mnist/main.py
-    Program("mnist_main.py",
-            args=("--epochs", "3", "--batch-size", "32", "--test-batch-size", "64", "--log-interval", "4",
-                  "--save-model"),
-            # Dropout masks come from each framework's generator: losses within 0.6, accuracies within
-            # 30 points, and both must end above 80 %.
-            loose=((r"Loss: |Average loss", 0.6), (r"Accuracy", 30)),
-            expect=(r"Accuracy: \d+/128 \((8\d|9\d|100)%\)\n\nsaved mnist_cnn.pt",)),
+    Program(
+        "mnist_main.py",
+        args=("--epochs", "3", "--batch-size", "32", "--test-batch-size", "64", "--log-interval", "4", "--save-model"),
+        # Dropout masks come from each framework's generator: losses within 0.6, accuracies within
+        # 30 points, and both must end above 80 %.
+        loose=((r"Loss: |Average loss", 0.6), (r"Accuracy", 30)),
+        expect=(r"Accuracy: \d+/128 \((8\d|9\d|100)%\)\n\nsaved mnist_cnn.pt",),
+    ),
 ]
 
 KNOWN_GAPS = {
     "basics_saveload_module.py": "glassnet saves no pickled modules (on purpose: loading runs no code); "
-                                 "torch.load of torch.save(model) gives the state dict and says how to "
-                                 "rebuild the module",
+    "torch.load of torch.save(model) gives the state dict and says how to "
+    "rebuild the module",
 }
 
 
@@ -148,8 +153,10 @@ def differences(torch_text, glassnet_text, program):
             continue
         for a, b, (rtol, atol) in zip(NUMBER.findall(want), NUMBER.findall(have), tols):
             if not math.isclose(float(a), float(b), rel_tol=rtol, abs_tol=atol):
-                problems.append(f"line {number}: {b} under glassnet, {a} under torch "
-                                f"(rtol={rtol}, atol={atol})\n  torch:    {want}\n  glassnet: {have}")
+                problems.append(
+                    f"line {number}: {b} under glassnet, {a} under torch "
+                    f"(rtol={rtol}, atol={atol})\n  torch:    {want}\n  glassnet: {have}"
+                )
                 break
     return problems
 
@@ -158,8 +165,14 @@ def run_all(framework):
     """Start ``run_programs.py`` for ``framework`` on every program; returns the Popen."""
     programs = json.dumps([[p.name, list(p.args)] for p in PROGRAMS])
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, str(HERE / "run_programs.py"), framework, programs],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "run_programs.py"), framework, programs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -182,11 +195,13 @@ def test_program_prints_what_pytorch_prints(program, outputs, request):
     assert under_torch["error"] is None, f"{program.name} fails under real PyTorch:\n{under_torch['error']}"
     assert under_glassnet["error"] is None, (
         f"{program.name} fails under glassnet:\n{under_glassnet['error']}\n"
-        f"after printing:\n{under_glassnet['output'][-2000:]}")
+        f"after printing:\n{under_glassnet['output'][-2000:]}"
+    )
     for pattern in program.expect:
         for framework in ("torch", "glassnet"):
             assert re.search(pattern, outputs[framework][program.name]["output"]), (
-                f"{program.name} under {framework}: no line matches {pattern!r}")
+                f"{program.name} under {framework}: no line matches {pattern!r}"
+            )
     problems = differences(under_torch["output"], under_glassnet["output"], program)
     assert not problems, f"{program.name}: glassnet's output differs from PyTorch's:\n" + "\n".join(problems[:10])
 
@@ -203,8 +218,14 @@ def test_shim_only_renames():
         "try:\n    import torch.no_such_module\nexcept ImportError:\n    print('missing stays missing')\n"
         "try:\n    torch.no_such_function\nexcept AttributeError:\n    print('no attribute added')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(HERE)], capture_output=True, text=True,
-                            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(HERE)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["missing stays missing", "no attribute added"]
 

